@@ -34,6 +34,9 @@ export function parseQuery(value: unknown, path: string, operators: Set<string> 
     if (isPlainObject(rule) && 'combinator' in rule) return parseQuery(rule, rulePath, operators);
     if (!isPlainObject(rule)) throw routeSchemaMismatch([{ path: rulePath, message: 'must be a rule or a nested query' }]);
     const { property, operator } = rule;
+    if ('propertySchema' in rule && operators === SEARCH_OPERATORS) {
+      throw new PortApiError(422, 'bad_request', 'Property-schema search rules are valid in Port but not implemented by the simulator.');
+    }
     if (typeof operator !== 'string') throw routeSchemaMismatch([{ path: `${rulePath}.operator`, message: 'is required' }]);
     if (UNSUPPORTED_OPERATORS.has(operator) && operators === SEARCH_OPERATORS) {
       throw new PortApiError(422, 'bad_request', `The search operator "${operator}" is valid in Port but not implemented by the simulator.`);

@@ -97,3 +97,17 @@ describe('POST /v1/entities/search', () => {
     expect((await client.post('/v1/entities/search', { combinator: 'and', rules: [{ property: '$identifier', operator: 'in', value: 'api' }] })).status).toBe(422);
   });
 });
+
+describe('search operators the simulator does not implement', () => {
+  it('says so with a 422 instead of returning wrong results', async () => {
+    for (const rule of [
+      { operator: 'relatedTo', blueprint: 'project', value: 'p1' },
+      { propertySchema: { type: 'string' }, operator: '=', value: 'x' },
+      { property: 'x', operator: 'isExpired' },
+    ]) {
+      const res = await client.post('/v1/entities/search', { combinator: 'and', rules: [rule] });
+      expect(res.status, JSON.stringify(rule)).toBe(422);
+      expect(String(res.body['message'])).toContain('not implemented by the simulator');
+    }
+  });
+});
