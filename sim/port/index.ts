@@ -25,6 +25,10 @@ export async function startPortSimulator(options: PortSimulatorOptions = {}): Pr
   const control = new SimulatorControl(core);
   registerControlRoutes(core, control);
   const server = createServer(core.listener);
+  // Longer than Node's 5 s default, like the load balancers in front of Port, so a client's
+  // pooled keep-alive sockets are not closed under it between two calls of a test.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => {

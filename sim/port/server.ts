@@ -61,6 +61,8 @@ export class PortSimulatorCore {
 
   readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
     this.handle(req, res).catch((error: unknown) => {
+      // A client that hung up mid-request is not the simulator's failure.
+      if (req.destroyed || res.destroyed) return;
       console.error('Port simulator: unhandled error', error);
       if (!res.headersSent) sendBody(res, 500, { 'content-type': 'application/json' }, JSON.stringify({ ok: false, error: 'internal_error', message: 'The simulator failed; see its stderr.' }));
     });
