@@ -1,0 +1,242 @@
+import type { AxiosInstance } from 'axios';
+import { backoffSeconds, describeNetworkError, headerMap, isTransientNetworkError, retryAfterSeconds, sleep } from '../http/retry';
+import { ActiveTime } from '../util/wall-clock';
+import {
+  AzureDevOpsAuthError,
+  AzureDevOpsError,
+  AzureDevOpsNotFoundError,
+  AzureDevOpsResponseError,
+  AzureDevOpsUnavailableError,
+  NotAvailableOnServerError,
+  serviceMessage,
+} from './errors';
+import type { Organization, ServiceHost } from './organization';
+import type { IdentityRateLimiter } from './rate-limiter';
+
+export type AzureDevOpsCredential = { type: 'pat'; token: string } | { type: 'bearer'; token: string };
+
+export type QueryValue = string | number | boolean | undefined;
+
+export type AdoRequest = {
+  service?: ServiceHost;
+  /** Path under the service base URL, e.g. `{projectId}/_apis/git/repositories` or `_apis/projects`. */
+  path: string;
+  query?: Readonly<Record<string, QueryValue>>;
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  apiVersion: string;
+  /** POSTs that only read (WIQL, batch reads) may be retried like GETs. */
+  readOnly?: boolean;
+};
+
+export type AdoResponse = { status: number; headers: Record<string, string>; body: unknown };
+
+/** Counters for the requests one part of the run (a kind, the webhook step…) makes. */
+export class RequestMetrics {
+  requests = 0;
+  retries = 0;
+  bytesIn = 0;
+  readonly throttled = new ActiveTime();
+}
+
+export type RetryPolicy = {
+  /** Attempts for throttled requests (429 / delayed), which tell us how long to wait. */
+  throttledAttempts: number;
+  /** Attempts for 5xx, timeouts, resets and truncated bodies. */
+  transientAttempts: number;
+  baseDelaySeconds: number;
+  maxDelaySeconds: number;
+};
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { throttledAttempts: 10, transientAttempts: 5, baseDelaySeconds: 1, maxDelaySeconds: 60 };
+
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+
+type ClientDeps = {
+  organization: Organization;
+  credential: AzureDevOpsCredential;
+  transport: AxiosInstance;
+  limiter: IdentityRateLimiter;
+  userAgent: string;
+  retry?: RetryPolicy;
+  signal?: AbortSignal;
+};
+
+/**
+ * The one way the engine talks to Azure DevOps: URL building per service host, auth, the shared
+ * per-identity limiter, retries, and classification of failures into typed errors. Paging and
+ * fan-out live above it (paging.ts, kinds/).
+ */
+export class AzureDevOpsClient {
+  private readonly authorization: string;
+
+  constructor(
+    private readonly deps: ClientDeps,
+    readonly metrics: RequestMetrics = new RequestMetrics(),
+  ) {
+    this.authorization =
+      deps.credential.type === 'pat'
+        ? `Basic ${Buffer.from(`:${deps.credential.token}`).toString('base64')}`
+        : `Bearer ${deps.credential.token}`;
+  }
+
+  get organization(): Organization {
+    return this.deps.organization;
+  }
+
+  /** The same client, counting into other metrics (one per kind, so the summary can say who spent what). */
+  withMetrics(metrics: RequestMetrics): AzureDevOpsClient {
+    return new AzureDevOpsClient(this.deps, metrics);
+  }
+
+  /** The absolute URL of a request, for messages and links. */
+  urlOf(request: Pick<AdoRequest, 'service' | 'path' | 'query' | 'apiVersion'>): string {
+    const service = request.service ?? 'core';
+    const base = this.deps.organization.services[service];
+    if (!base) {
+      throw new NotAvailableOnServerError(
+        `This needs the Azure DevOps ${serviceLabel(service)} service, which is not available on Azure DevOps Server (${this.deps.organization.url}).`,
+      );
+    }
+    const url = new URL(`${base}/${request.path.replace(/^\//, '')}`);
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    url.searchParams.set('api-version', request.apiVersion);
+    return url.toString();
+  }
+
+  async request(request: AdoRequest): Promise<AdoResponse> {
+    const url = this.urlOf(request);
+    const method = request.method ?? 'GET';
+    const retryable = method === 'GET' || request.readOnly === true;
+    const policy = this.deps.retry ?? DEFAULT_RETRY_POLICY;
+    const display = displayUrl(url);
+    let throttledTries = 0;
+    let transientTries = 0;
+
+    for (;;) {
+      let response: { status: number; headers: Record<string, string>; text: string };
+      try {
+        response = await this.deps.limiter.schedule(() => this.send(method, url, request.body), this.metrics.throttled);
+      } catch (error) {
+        if (this.deps.signal?.aborted) throw error;
+        this.metrics.requests++;
+        if (retryable && isTransientNetworkError(error) && ++transientTries < policy.transientAttempts) {
+          await this.pause(backoffSeconds(transientTries, policy.baseDelaySeconds, policy.maxDelaySeconds));
+          continue;
+        }
+        throw new AzureDevOpsUnavailableError(`${method} ${display} failed: ${describeNetworkError(error)}${transientTries ? ` (after ${transientTries} attempts)` : ''}.`, display);
+      }
+      this.metrics.requests++;
+      this.metrics.bytesIn += response.text.length;
+      this.deps.limiter.observe(response.status, response.headers);
+      const { status, headers } = response;
+
+      if (status === 203 || (status >= 300 && status < 400) || status === 401) {
+        throw new AzureDevOpsAuthError(authMessage(status, response.text, display), display, status);
+      }
+      if (status >= 200 && status < 300) {
+        if (status === 204 || response.text.length === 0) return { status, headers, body: undefined };
+        try {
+          return { status, headers, body: JSON.parse(response.text) as unknown };
+        } catch {
+          if (retryable && ++transientTries < policy.transientAttempts) {
+            await this.pause(backoffSeconds(transientTries, policy.baseDelaySeconds, policy.maxDelaySeconds));
+            continue;
+          }
+          throw new AzureDevOpsResponseError(`${method} ${display} answered ${status} with a body that is not complete JSON (${response.text.length} bytes).`, display, status);
+        }
+      }
+
+      const body = safeJson(response.text);
+      const { message, code } = serviceMessage(body);
+      if (RETRYABLE_STATUS.has(status) && retryable) {
+        const throttled = status === 429;
+        const tries = throttled ? ++throttledTries : ++transientTries;
+        const limit = throttled ? policy.throttledAttempts : policy.transientAttempts;
+        if (tries < limit) {
+          // The limiter already pauses everyone for Retry-After on a 429; back off only without one.
+          const retryAfter = retryAfterSeconds(headers['retry-after']);
+          if (!throttled || retryAfter === undefined) await this.pause(retryAfter ?? backoffSeconds(tries, policy.baseDelaySeconds, policy.maxDelaySeconds));
+          continue;
+        }
+        throw new AzureDevOpsUnavailableError(
+          `${method} ${display} kept failing with HTTP ${status}${message ? ` (${message})` : ''} after ${tries} attempts.`,
+          display,
+          status,
+          code,
+        );
+      }
+      if (status === 404) {
+        throw new AzureDevOpsNotFoundError(`${method} ${display}: not found${message ? ` (${message})` : ''}.`, display, status, code);
+      }
+      if (status === 403) {
+        throw new AzureDevOpsAuthError(
+          `${method} ${display}: the identity lacks permission${message ? ` (${message})` : ''}. Grant it read access to this resource or use a token with the right scopes.`,
+          display,
+          status,
+          code,
+        );
+      }
+      throw new AzureDevOpsError(`${method} ${display} failed with HTTP ${status}${message ? `: ${message}` : ''}.`, display, status, code);
+    }
+  }
+
+  private async send(method: string, url: string, body: unknown): Promise<{ status: number; headers: Record<string, string>; text: string }> {
+    const response = await this.deps.transport.request<string>({
+      method,
+      url,
+      data: body === undefined ? undefined : JSON.stringify(body),
+      headers: {
+        Authorization: this.authorization,
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        // Without it the cloud answers a bad credential with a 203 sign-in page or a 302 (azure-devops-api.md §5.1).
+        'X-TFS-FedAuthRedirect': 'Suppress',
+        'User-Agent': this.deps.userAgent,
+      },
+      signal: this.deps.signal,
+    });
+    return { status: response.status, headers: headerMap(response.headers), text: typeof response.data === 'string' ? response.data : '' };
+  }
+
+  private async pause(seconds: number): Promise<void> {
+    this.metrics.retries++;
+    this.metrics.throttled.begin();
+    try {
+      await sleep(seconds * 1000, this.deps.signal);
+    } finally {
+      this.metrics.throttled.end();
+    }
+  }
+}
+
+function serviceLabel(service: ServiceHost): string {
+  return { core: 'core', release: 'release management (vsrm)', graph: 'graph (vssps)', entitlements: 'user entitlements (vsaex)', advancedSecurity: 'Advanced Security (advsec)' }[service];
+}
+
+/** The URL without its query string: enough to locate the call, nothing that could carry a secret. */
+function displayUrl(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function authMessage(status: number, text: string, url: string): string {
+  const { message } = serviceMessage(safeJson(text));
+  const why =
+    status === 203
+      ? 'answered with a sign-in page (HTTP 203) instead of data'
+      : status >= 300 && status < 400
+        ? `redirected to a sign-in page (HTTP ${status})`
+        : `rejected the credential (HTTP 401${message ? `: ${message}` : ''})`;
+  return `Azure DevOps ${why} for ${url}. The token is invalid, expired or revoked, or lacks access to this organization; check the personal access token (or the job's access token) and its scopes.`;
+}

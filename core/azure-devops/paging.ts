@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import type { AdoRequest, AzureDevOpsClient } from './client';
+import { AzureDevOpsResponseError } from './errors';
+
+export type RawItem = Record<string, unknown>;
+
+/**
+ * The closed set of ways Azure DevOps pages a list (azure-devops-api.md §1.4, §3.3). Each list
+ * endpoint declares one; the loop for each exists once, here.
+ */
+export type Paging =
+  /** One `{count, value}` answer. */
+  | { type: 'single' }
+  /** `x-ms-continuationtoken` response header, sent back as `continuationToken`. */
+  | { type: 'continuation-header'; pageSize: number; topParam: string }
+  /** Token in the body (user entitlements: `{items, continuationToken}`). */
+  | { type: 'continuation-body'; pageSize?: number; topParam?: string; itemsField: string; tokenField: string }
+  /** `$top`/`$skip`; a page shorter than `$top` is the last one. */
+  | { type: 'top-skip'; pageSize: number; topParam: string; skipParam: string };
+
+export const paging = {
+  single: (): Paging => ({ type: 'single' }),
+  continuationHeader: (pageSize: number, topParam = '$top'): Paging => ({ type: 'continuation-header', pageSize, topParam }),
+  continuationBody: (options: { itemsField: string; tokenField?: string; pageSize?: number; topParam?: string }): Paging => ({
+    type: 'continuation-body',
+    tokenField: 'continuationToken',
+    ...options,
+  }),
+  topSkip: (pageSize: number, topParam = '$top', skipParam = '$skip'): Paging => ({ type: 'top-skip', pageSize, topParam, skipParam }),
+};
+
+const listBody = z.object({ value: z.array(z.record(z.string(), z.unknown())) });
+
+/** Streams the pages of one list request. Throws (so the listing is marked incomplete) on any failed page. */
+export async function* listPages(client: AzureDevOpsClient, request: AdoRequest, strategy: Paging): AsyncGenerator<RawItem[]> {
+  const describe = () => client.urlOf({ ...request, query: {} }).replace(/\?.*$/, '');
+  switch (strategy.type) {
+    case 'single': {
+      const response = await client.request(request);
+      yield itemsOf(response.body, 'value', describe);
+      return;
+    }
+    case 'continuation-header':
+    case 'continuation-body': {
+      const seen = new Set<string>();
+      let token: string | undefined;
+      for (;;) {
+        const query = { ...request.query };
+        if (strategy.type === 'continuation-header' || strategy.pageSize) {
+          query[(strategy.topParam ?? '$top')] = strategy.pageSize;
+        }
+        if (token !== undefined) query.continuationToken = token;
+        const response = await client.request({ ...request, query });
+        const items = strategy.type === 'continuation-header' ? itemsOf(response.body, 'value', describe) : itemsOf(response.body, strategy.itemsField, describe);
+        yield items;
+        const next =
+          strategy.type === 'continuation-header'
+            ? response.headers['x-ms-continuationtoken']
+            : tokenOf(response.body, strategy.tokenField);
+        if (!next) return;
+        if (seen.has(next)) {
+          // Seen on builds (vsts-rest-api-specs#178): a repeated token would loop forever.
+          throw new AzureDevOpsResponseError(`${describe()} returned a continuation token it had already returned; the listing cannot be completed.`, describe());
+        }
+        seen.add(next);
+        token = next;
+      }
+    }
+    case 'top-skip': {
+      for (let skip = 0; ; ) {
+        const query = { ...request.query, [strategy.topParam]: strategy.pageSize, [strategy.skipParam]: skip };
+        const response = await client.request({ ...request, query });
+        const items = itemsOf(response.body, 'value', describe);
+        if (items.length > 0) yield items;
+        if (items.length < strategy.pageSize) return;
+        skip += items.length;
+      }
+    }
+  }
+}
+
+function itemsOf(body: unknown, field: string, describe: () => string): RawItem[] {
+  const parsed = field === 'value' ? listBody.safeParse(body) : z.object({ [field]: z.array(z.record(z.string(), z.unknown())) }).safeParse(body);
+  if (!parsed.success) {
+    throw new AzureDevOpsResponseError(`${describe()} did not answer with a list in '${field}'.`, describe());
+  }
+  return (parsed.data as Record<string, RawItem[]>)[field] ?? [];
+}
+
+function tokenOf(body: unknown, field: string): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const value = (body as Record<string, unknown>)[field];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import type { AzureDevOpsClient } from '../azure-devops/client';
+import { listPages, paging, type RawItem } from '../azure-devops/paging';
+import { fanOut } from './fan-out';
+import { defineKind } from './kind';
+import type { Project } from './parents';
+import { flag } from './selector-types';
+
+export default defineKind({
+  kind: 'build',
+  description: 'Builds of every project in scope, newest first.',
+  selector: z.object({
+    /** Adds `__firstCommit` (the oldest commit of the build's changes), one or two requests per build. */
+    enrichWithFirstCommit: flag(false),
+  }),
+  availability: 'cloud-and-server',
+  permission: 'Build (Read)',
+  async *list(ctx, selector) {
+    const projects = await ctx.parents.projects();
+    yield* fanOut(
+      projects,
+      ctx.concurrency.projects,
+      async function* (project: Project) {
+        const request = { path: `${project.id}/_apis/build/builds`, query: { queryOrder: 'queueTimeDescending' }, apiVersion: '7.1' };
+        for await (const page of listPages(ctx.client, request, paging.continuationHeader(1000))) {
+          const builds = page.map((build) => ({ ...build, __projectId: project.id, __project: project }));
+          if (!selector.enrichWithFirstCommit) {
+            yield builds;
+            continue;
+          }
+          const enriched: RawItem[] = [];
+          for await (const one of fanOut(builds, ctx.concurrency.enrichment, async function* (build: RawItem) { yield { ...build, __firstCommit: await firstCommit(ctx.client, project, build) }; }, (build) => `build ${String(build.id)}`)) {
+            enriched.push(one);
+          }
+          yield enriched;
+        }
+      },
+      (project) => `builds of project ${project.name}`,
+    );
+  },
+  defaults: {
+    blueprints: [
+      {
+        identifier: 'azureDevopsBuild',
+        title: 'Build',
+        icon: 'Pipeline',
+        schema: {
+          properties: {
+            buildNumber: { title: 'Build number', type: 'string' },
+            status: { title: 'Status', type: 'string' },
+            result: { title: 'Result', type: 'string' },
+            reason: { title: 'Reason', type: 'string' },
+            sourceBranch: { title: 'Source branch', type: 'string' },
+            sourceVersion: { title: 'Commit', type: 'string' },
+            requestedFor: { title: 'Requested for', type: 'string' },
+            queueTime: { title: 'Queued', type: 'string', format: 'date-time' },
+            startTime: { title: 'Started', type: 'string', format: 'date-time' },
+            finishTime: { title: 'Finished', type: 'string', format: 'date-time' },
+            link: { title: 'Link', type: 'string', format: 'url' },
+          },
+          required: [],
+        },
+        relations: {
+          project: { title: 'Project', target: 'azureDevopsProject', required: false, many: false },
+          pipeline: { title: 'Pipeline', target: 'azureDevopsPipeline', required: false, many: false },
+        },
+      },
+    ],
+    resources: [
+      {
+        kind: 'build',
+        selector: { query: 'true' },
+        port: {
+          entity: {
+            mappings: {
+              identifier: '.__projectId + "/" + (.id | tostring)',
+              title: '.definition.name + " " + .buildNumber',
+              blueprint: '"azureDevopsBuild"',
+              properties: {
+                buildNumber: '.buildNumber',
+                status: '.status',
+                result: '.result',
+                reason: '.reason',
+                sourceBranch: '.sourceBranch',
+                sourceVersion: '.sourceVersion',
+                requestedFor: '.requestedFor.uniqueName',
+                queueTime: '.queueTime',
+                startTime: '.startTime',
+                finishTime: '.finishTime',
+                link: '._links.web.href',
+              },
+              relations: {
+                project: '.__projectId',
+                pipeline: '.__projectId + "/" + (.definition.id | tostring)',
+              },
+            },
+          },
+        },
+      },
+    ],
+  },
+});
+
+async function firstCommit(client: AzureDevOpsClient, project: Project, build: RawItem): Promise<RawItem | null> {
+  const changes: RawItem[] = [];
+  for await (const page of listPages(client, { path: `${project.id}/_apis/build/builds/${String(build.id)}/changes`, apiVersion: '7.1' }, paging.continuationHeader(1000))) {
+    changes.push(...page);
+  }
+  // Changes are listed newest first; the build's first commit is the last one.
+  const oldest = changes.at(-1);
+  if (oldest) return { ...oldest, __sha: oldest.id ?? null, __timestamp: oldest.timestamp ?? null, __commitCount: changes.length };
+  const repository = build.repository as { id?: string; type?: string } | undefined;
+  if (!repository?.id || repository.type !== 'TfsGit' || typeof build.sourceVersion !== 'string') return null;
+  const response = await client.request({ path: `${project.id}/_apis/git/repositories/${repository.id}/commits/${build.sourceVersion}`, apiVersion: '7.1' });
+  const commit = (response.body ?? {}) as RawItem;
+  const author = commit.author as { date?: string } | undefined;
+  return { ...commit, __sha: commit.commitId ?? build.sourceVersion, __timestamp: author?.date ?? null, __commitCount: 1 };
+}

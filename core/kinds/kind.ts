@@ -1,0 +1,119 @@
+import type { z } from 'zod';
+import type { AdoRequest, AzureDevOpsClient } from '../azure-devops/client';
+import type { Organization } from '../azure-devops/organization';
+import { listPages, type Paging, type RawItem } from '../azure-devops/paging';
+import { fanOut } from './fan-out';
+import type { ParentListings } from './parents';
+
+export type { RawItem } from '../azure-devops/paging';
+export type Page = RawItem[];
+
+/** How many branches of each fan-out run at once. One policy object, tuned in one place. */
+export type ConcurrencyPolicy = {
+  /** In-flight requests per Azure DevOps identity (the limiter's cap). */
+  requests: number;
+  projects: number;
+  repositories: number;
+  teams: number;
+  pipelines: number;
+  builds: number;
+  /** Work-item batches of 200 fetched at once per project. */
+  workItemBatches: number;
+  /** Per-item enrichment calls (files, details). */
+  enrichment: number;
+};
+
+export const DEFAULT_CONCURRENCY: ConcurrencyPolicy = {
+  requests: 16,
+  projects: 8,
+  repositories: 16,
+  teams: 8,
+  pipelines: 16,
+  builds: 16,
+  workItemBatches: 8,
+  enrichment: 16,
+};
+
+/** What a kind tells the run about its listing beyond the items themselves. */
+export interface ListingReport {
+  /** The listing is knowingly partial (a service cap hit, a part skipped): nothing it feeds may be deleted. */
+  incomplete(reason: string): void;
+  warn(message: string): void;
+}
+
+export type KindContext = {
+  readonly client: AzureDevOpsClient;
+  readonly organization: Organization;
+  readonly parents: ParentListings;
+  readonly concurrency: ConcurrencyPolicy;
+  readonly listing: ListingReport;
+  /** The run's start, for time windows (closed pull requests, look-backs). */
+  readonly now: Date;
+};
+
+/** A Port blueprint as sent to `POST /v1/blueprints`. */
+export type BlueprintDefinition = {
+  identifier: string;
+  title: string;
+  icon?: string;
+  description?: string;
+  schema: { properties: Record<string, Record<string, unknown>>; required: string[] };
+  relations: Record<string, { title?: string; target: string; required: boolean; many: boolean }>;
+  mirrorProperties?: Record<string, { title?: string; path: string }>;
+  calculationProperties?: Record<string, Record<string, unknown>>;
+  aggregationProperties?: Record<string, Record<string, unknown>>;
+};
+
+/** A resource of the default port-app-config, in its YAML object form. */
+export type DefaultResource = {
+  kind: string;
+  selector: { query: string } & Record<string, unknown>;
+  port: { entity: { mappings: Record<string, unknown> } } & Record<string, unknown>;
+};
+
+export type KindDefaults = { blueprints: BlueprintDefinition[]; resources: DefaultResource[] };
+
+export type KindDefinition<S extends z.ZodType = z.ZodType> = {
+  readonly kind: string;
+  readonly description: string;
+  /** Kind-specific selector keys (everything but `query`), with their defaults. */
+  readonly selector: S;
+  /** Graph, entitlements and Advanced Security exist only in the cloud. */
+  readonly availability: 'cloud-and-server' | 'cloud-only';
+  /** The Azure DevOps permission the identity needs, for docs and error messages. */
+  readonly permission: string;
+  readonly list: (ctx: KindContext, selector: z.output<S>) => AsyncIterable<Page>;
+  readonly defaults: KindDefaults;
+};
+
+export function defineKind<S extends z.ZodType>(definition: KindDefinition<S>): KindDefinition<S> {
+  return definition;
+}
+
+/**
+ * The declarative listing most kinds are: for each parent (a project, a repository, a team…) send
+ * one paged request and add the enrichment fields Ocean adds (`__project`, `__repository`…).
+ */
+export function listUnder<P, S = unknown>(spec: {
+  parents: (ctx: KindContext, selector: S) => Promise<readonly P[]> | AsyncIterable<P>;
+  concurrency: keyof ConcurrencyPolicy;
+  scope: (parent: P) => string;
+  request: (parent: P, selector: S, ctx: KindContext) => AdoRequest;
+  paging: Paging;
+  enrich?: (item: RawItem, parent: P, selector: S) => RawItem;
+}): (ctx: KindContext, selector: S) => AsyncIterable<Page> {
+  return async function* (ctx, selector) {
+    const parents = spec.parents(ctx, selector);
+    const list = Symbol.asyncIterator in parents ? parents : await parents;
+    yield* fanOut(
+      list,
+      ctx.concurrency[spec.concurrency],
+      async function* (parent: P) {
+        for await (const page of listPages(ctx.client, spec.request(parent, selector, ctx), spec.paging)) {
+          yield spec.enrich ? page.map((item) => spec.enrich!(item, parent, selector)) : page;
+        }
+      },
+      spec.scope,
+    );
+  };
+}

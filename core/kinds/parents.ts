@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import type { AzureDevOpsClient } from '../azure-devops/client';
+import { listPages, paging, type RawItem } from '../azure-devops/paging';
+import { fanOut } from './fan-out';
+
+const projectSchema = z.looseObject({ id: z.string(), name: z.string(), state: z.string().optional() });
+const repositorySchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  project: z.looseObject({ id: z.string(), name: z.string(), state: z.string().optional() }),
+  defaultBranch: z.string().optional(),
+  isDisabled: z.boolean().optional(),
+});
+const teamSchema = z.looseObject({ id: z.string(), name: z.string() });
+const pipelineSchema = z.looseObject({ id: z.number(), name: z.string() });
+
+export type Project = z.infer<typeof projectSchema>;
+export type Repository = z.infer<typeof repositorySchema>;
+export type Team = z.infer<typeof teamSchema> & { __project: Project };
+export type Pipeline = z.infer<typeof pipelineSchema> & { __project: Project };
+
+export type ProjectScope = {
+  /** Project names or ids to include; empty means every project the identity can see. */
+  include: readonly string[];
+  /** Projects carrying any of these tags are skipped with everything under them (Ocean's excludedTags). */
+  excludedTags: readonly string[];
+};
+
+const UNHEALTHY_PROJECT_STATES = new Set(['deleted', 'deleting', 'new', 'createPending']);
+
+/**
+ * The parent listings that several kinds fan out over (projects → repositories, teams, pipelines),
+ * listed once per run and shared, as Ocean's resync cache does. A failed parent listing fails every
+ * kind that needs it, which keeps their deletions off.
+ */
+export class ParentListings {
+  private readonly cache = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly client: AzureDevOpsClient,
+    private readonly scope: ProjectScope,
+    private readonly concurrency: { projects: number },
+  ) {}
+
+  /** The projects in scope, in the order Azure DevOps lists them. */
+  projects(): Promise<Project[]> {
+    return this.memo('projects', async () => {
+      const all: Project[] = [];
+      for await (const page of listPages(this.client, { path: '_apis/projects', apiVersion: '7.1' }, paging.continuationHeader(500))) {
+        for (const item of page) all.push(parse(projectSchema, item, 'project'));
+      }
+      const wanted = new Set(this.scope.include.map((p) => p.toLowerCase()));
+      const included = wanted.size === 0 ? all : all.filter((p) => wanted.has(p.id.toLowerCase()) || wanted.has(p.name.toLowerCase()));
+      return this.scope.excludedTags.length === 0 ? included : this.withoutExcludedTags(included);
+    });
+  }
+
+  /** Every repository of the projects in scope, disabled ones included (the repository kind lists them). */
+  repositories(): Promise<Repository[]> {
+    return this.memo('repositories', async () =>
+      this.collect(await this.projects(), (project) => ({ path: `${project.id}/_apis/git/repositories`, apiVersion: '7.1' }), (item) => parse(repositorySchema, item, 'repository')),
+    );
+  }
+
+  /** Repositories worth fanning out over: enabled, in a project that is well formed. */
+  async healthyRepositories(): Promise<Repository[]> {
+    return (await this.repositories()).filter((r) => !r.isDisabled && !UNHEALTHY_PROJECT_STATES.has(r.project.state ?? 'wellFormed'));
+  }
+
+  /** Every team of every project in scope (all pages: Ocean reads only the first for iterations). */
+  teams(): Promise<Team[]> {
+    return this.memo('teams', async () => {
+      const projects = await this.projects();
+      const teams: Team[] = [];
+      const pages = fanOut(
+        projects,
+        this.concurrency.projects,
+        (project) => mapPages(listPages(this.client, { path: `_apis/projects/${project.id}/teams`, apiVersion: '7.1' }, paging.topSkip(100)), (item) => ({ ...parse(teamSchema, item, 'team'), __project: project })),
+        (project) => `project ${project.name}`,
+      );
+      for await (const page of pages) teams.push(...page);
+      return teams;
+    });
+  }
+
+  /** Every pipeline of every project in scope. */
+  pipelines(): Promise<Pipeline[]> {
+    return this.memo('pipelines', async () =>
+      this.collect(await this.projects(), (project) => ({ path: `${project.id}/_apis/pipelines`, apiVersion: '7.1' }), (item, project) => ({ ...parse(pipelineSchema, item, 'pipeline'), __project: project }), paging.continuationHeader(1000)),
+    );
+  }
+
+  private async collect<T>(
+    projects: Project[],
+    request: (project: Project) => { path: string; apiVersion: string },
+    toParent: (item: RawItem, project: Project) => T,
+    strategy = paging.single(),
+  ): Promise<T[]> {
+    const out: T[] = [];
+    const pages = fanOut(
+      projects,
+      this.concurrency.projects,
+      (project) => mapPages(listPages(this.client, request(project), strategy), (item) => toParent(item, project)),
+      (project) => `project ${project.name}`,
+    );
+    for await (const page of pages) out.push(...page);
+    return out;
+  }
+
+  private async withoutExcludedTags(projects: Project[]): Promise<Project[]> {
+    const excluded = new Set(this.scope.excludedTags.map((t) => t.toLowerCase()));
+    const kept: Project[] = [];
+    const pages = fanOut(
+      projects,
+      this.concurrency.projects,
+      async function* (this: ParentListings, project: Project) {
+        const response = await this.client.request({
+          path: `_apis/projects/${project.id}/properties`,
+          query: { keys: 'Microsoft.TeamFoundation.Project.Tag.*' },
+          apiVersion: '7.1-preview.1',
+        });
+        const properties = z.object({ value: z.array(z.object({ name: z.string() })) }).safeParse(response.body);
+        const tags = properties.success ? properties.data.value.map((p) => p.name.replace('Microsoft.TeamFoundation.Project.Tag.', '').toLowerCase()) : [];
+        yield tags.some((tag) => excluded.has(tag)) ? [] : [project];
+      }.bind(this),
+      (project) => `project ${project.name} properties`,
+    );
+    for await (const page of pages) kept.push(...page);
+    return kept;
+  }
+
+  private memo<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let entry = this.cache.get(key) as Promise<T> | undefined;
+    if (!entry) {
+      entry = load();
+      this.cache.set(key, entry);
+    }
+    return entry;
+  }
+}
+
+export async function* mapPages<T>(pages: AsyncIterable<RawItem[]>, map: (item: RawItem) => T): AsyncGenerator<T[]> {
+  for await (const page of pages) yield page.map(map);
+}
+
+function parse<T>(schema: z.ZodType<T>, item: RawItem, what: string): T {
+  const result = schema.safeParse(item);
+  if (!result.success) {
+    throw new Error(`Azure DevOps returned a ${what} without the fields the sync relies on: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return result.data;
+}

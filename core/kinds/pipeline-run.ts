@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { listPages, paging } from '../azure-devops/paging';
+import { fanOut } from './fan-out';
+import { defineKind } from './kind';
+import type { Pipeline } from './parents';
+
+/** The runs endpoint returns the newest 10,000 runs and cannot page (azure-devops-api.md §3.3). */
+const RUNS_CAP = 10_000;
+
+export default defineKind({
+  kind: 'pipeline-run',
+  description: 'Runs of every pipeline (the newest 10,000 per pipeline, the API maximum).',
+  selector: z.object({}),
+  availability: 'cloud-and-server',
+  permission: 'Build (Read)',
+  async *list(ctx) {
+    yield* fanOut(
+      await ctx.parents.pipelines(),
+      ctx.concurrency.pipelines,
+      async function* (pipeline: Pipeline) {
+        for await (const page of listPages(ctx.client, { path: `${pipeline.__project.id}/_apis/pipelines/${pipeline.id}/runs`, apiVersion: '7.1' }, paging.single())) {
+          if (page.length >= RUNS_CAP) ctx.listing.incomplete(`pipeline '${pipeline.name}' has at least ${RUNS_CAP} runs, the most the API returns; older runs are not listed`);
+          yield page.map((run) => ({ ...run, __project: pipeline.__project, __pipeline: pipeline }));
+        }
+      },
+      (pipeline) => `runs of pipeline ${pipeline.name}`,
+    );
+  },
+  defaults: {
+    blueprints: [
+      {
+        identifier: 'azureDevopsPipelineRun',
+        title: 'Pipeline run',
+        icon: 'Pipeline',
+        schema: {
+          properties: {
+            state: { title: 'State', type: 'string' },
+            result: { title: 'Result', type: 'string' },
+            createdDate: { title: 'Created', type: 'string', format: 'date-time' },
+            finishedDate: { title: 'Finished', type: 'string', format: 'date-time' },
+            link: { title: 'Link', type: 'string', format: 'url' },
+          },
+          required: [],
+        },
+        relations: { pipeline: { title: 'Pipeline', target: 'azureDevopsPipeline', required: false, many: false } },
+      },
+    ],
+    resources: [
+      {
+        kind: 'pipeline-run',
+        selector: { query: 'true' },
+        port: {
+          entity: {
+            mappings: {
+              identifier: '.__project.id + "/" + (.__pipeline.id | tostring) + "/" + (.id | tostring)',
+              title: '.__pipeline.name + " " + .name',
+              blueprint: '"azureDevopsPipelineRun"',
+              properties: {
+                state: '.state',
+                result: '.result',
+                createdDate: '.createdDate',
+                finishedDate: '.finishedDate',
+                link: '._links.web.href',
+              },
+              relations: { pipeline: '.__project.id + "/" + (.__pipeline.id | tostring)' },
+            },
+          },
+        },
+      },
+    ],
+  },
+});

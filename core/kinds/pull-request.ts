@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { listPages, paging, type RawItem } from '../azure-devops/paging';
+import { fanOut } from './fan-out';
+import { defineKind } from './kind';
+import type { Project } from './parents';
+import { positiveInt } from './selector-types';
+
+const STATUSES = ['active', 'completed', 'abandoned'] as const;
+
+export default defineKind({
+  kind: 'pull-request',
+  description: 'Every active pull request, plus those completed or abandoned in the last `minTimeInDays` days (at most `maxResults` per repository and status).',
+  selector: z.object({
+    minTimeInDays: positiveInt(7),
+    maxResults: positiveInt(100),
+  }),
+  availability: 'cloud-and-server',
+  permission: 'Code (Read)',
+  async *list(ctx, selector) {
+    const healthy = await ctx.parents.healthyRepositories();
+    const repositoryIds = new Set(healthy.map((r) => r.id));
+    const projects = [...new Map(healthy.map((r) => [r.project.id, r.project] as const)).values()];
+    const since = new Date(ctx.now.getTime() - selector.minTimeInDays * 86_400_000).toISOString();
+    // One paged listing per project and status instead of Ocean's three per repository.
+    const lists = projects.flatMap((project) => STATUSES.map((status) => ({ project, status })));
+    yield* fanOut(
+      lists,
+      ctx.concurrency.projects,
+      async function* ({ project, status }: { project: Pick<Project, 'id' | 'name'>; status: (typeof STATUSES)[number] }) {
+        const perRepository = new Map<string, number>();
+        const query: Record<string, string> = { 'searchCriteria.status': status };
+        if (status !== 'active') {
+          query['searchCriteria.queryTimeRangeType'] = 'closed';
+          query['searchCriteria.minTime'] = since;
+        }
+        for await (const page of listPages(ctx.client, { path: `${project.id}/_apis/git/pullrequests`, query, apiVersion: '7.1' }, paging.topSkip(1000))) {
+          const kept: RawItem[] = [];
+          for (const pr of page) {
+            const repositoryId = (pr.repository as { id?: string } | undefined)?.id;
+            if (!repositoryId || !repositoryIds.has(repositoryId)) continue;
+            const count = perRepository.get(repositoryId) ?? 0;
+            if (status !== 'active' && count >= selector.maxResults) continue;
+            perRepository.set(repositoryId, count + 1);
+            kept.push(pr);
+          }
+          if (kept.length > 0) yield kept;
+        }
+      },
+      ({ project, status }) => `${status} pull requests of project ${project.name}`,
+    );
+  },
+  defaults: {
+    blueprints: [
+      {
+        identifier: 'azureDevopsPullRequest',
+        title: 'Pull request',
+        icon: 'Git',
+        schema: {
+          properties: {
+            status: { title: 'Status', type: 'string', enum: ['active', 'completed', 'abandoned'] },
+            isDraft: { title: 'Draft', type: 'boolean' },
+            creator: { title: 'Creator', type: 'string' },
+            reviewers: { title: 'Reviewers', type: 'array', items: { type: 'string' } },
+            sourceBranch: { title: 'Source branch', type: 'string' },
+            targetBranch: { title: 'Target branch', type: 'string' },
+            mergeStatus: { title: 'Merge status', type: 'string' },
+            createdAt: { title: 'Created', type: 'string', format: 'date-time' },
+            closedAt: { title: 'Closed', type: 'string', format: 'date-time' },
+            link: { title: 'Link', type: 'string', format: 'url' },
+          },
+          required: [],
+        },
+        relations: { repository: { title: 'Repository', target: 'azureDevopsRepository', required: false, many: false } },
+      },
+    ],
+    resources: [
+      {
+        kind: 'pull-request',
+        selector: { query: 'true', minTimeInDays: 7, maxResults: 100 },
+        port: {
+          entity: {
+            mappings: {
+              identifier: '.repository.id + "/" + (.pullRequestId | tostring)',
+              title: '.title',
+              blueprint: '"azureDevopsPullRequest"',
+              properties: {
+                status: '.status',
+                isDraft: '.isDraft // false',
+                creator: '.createdBy.uniqueName',
+                reviewers: '[.reviewers[]?.uniqueName]',
+                sourceBranch: '.sourceRefName | sub("^refs/heads/"; "")',
+                targetBranch: '.targetRefName | sub("^refs/heads/"; "")',
+                mergeStatus: '.mergeStatus',
+                createdAt: '.creationDate',
+                closedAt: '.closedDate',
+                link: '(.repository.webUrl // (.__organizationUrl + "/" + (.repository.project.name | @uri) + "/_git/" + (.repository.name | @uri))) + "/pullrequest/" + (.pullRequestId | tostring)',
+              },
+              relations: { repository: '.repository.id' },
+            },
+          },
+        },
+      },
+    ],
+  },
+});

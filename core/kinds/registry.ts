@@ -1,0 +1,46 @@
+import board from './board';
+import branch from './branch';
+import build from './build';
+import column from './column';
+import type { KindDefinition } from './kind';
+import member from './member';
+import pipeline from './pipeline';
+import pipelineRun from './pipeline-run';
+import project from './project';
+import pullRequest from './pull-request';
+import release from './release';
+import repository from './repository';
+import repositoryPolicy from './repository-policy';
+import team from './team';
+import workItem from './work-item';
+
+/**
+ * Every kind, in the order the default mapping lists them (parents before children, so relations
+ * resolve even without createMissingRelatedEntities). Adding a kind: one module, one line here.
+ */
+export const KINDS: readonly KindDefinition[] = [
+  project,
+  team,
+  member,
+  repository,
+  repositoryPolicy,
+  branch,
+  pullRequest,
+  pipeline,
+  pipelineRun,
+  build,
+  release,
+  board,
+  column,
+  workItem,
+];
+
+const byName = new Map(KINDS.map((k) => [k.kind, k]));
+
+export function findKind(name: string): KindDefinition | undefined {
+  return byName.get(name);
+}
+
+export function kindNames(): string[] {
+  return KINDS.map((k) => k.kind);
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { paging } from '../azure-devops/paging';
+import { defineKind, listUnder } from './kind';
+import { stringList } from './selector-types';
+
+const selector = z.object({
+  /** `$expand`: environments, artifacts, approvals, manualInterventions, variables, tags. */
+  expand: z.string().optional(),
+  statusFilter: z.enum(['undefined', 'draft', 'active', 'abandoned']).optional(),
+  tagFilter: stringList().optional(),
+  sourceBranchFilter: z.string().optional(),
+  minCreatedTime: z.string().optional(),
+  maxCreatedTime: z.string().optional(),
+});
+
+export default defineKind({
+  kind: 'release',
+  description: 'Classic releases of every project in scope (release management host).',
+  selector,
+  availability: 'cloud-and-server',
+  permission: 'Release (Read)',
+  list: listUnder({
+    parents: (ctx) => ctx.parents.projects(),
+    concurrency: 'projects',
+    scope: (project) => `releases of project ${project.name}`,
+    request: (project, s: z.output<typeof selector>) => ({
+      service: 'release',
+      path: `${project.id}/_apis/release/releases`,
+      query: {
+        $expand: s.expand,
+        statusFilter: s.statusFilter,
+        tagFilter: s.tagFilter?.join(','),
+        sourceBranchFilter: s.sourceBranchFilter,
+        minCreatedTime: s.minCreatedTime,
+        maxCreatedTime: s.maxCreatedTime,
+      },
+      apiVersion: '7.1',
+    }),
+    // Releases page at most 100 at a time (azure-devops-api.md §3.3).
+    paging: paging.continuationHeader(100),
+    enrich: (release, project) => ({ ...release, __project: project }),
+  }),
+  defaults: {
+    blueprints: [
+      {
+        identifier: 'azureDevopsRelease',
+        title: 'Release',
+        icon: 'AzureDevops',
+        schema: {
+          properties: {
+            status: { title: 'Status', type: 'string' },
+            reason: { title: 'Reason', type: 'string' },
+            definitionName: { title: 'Release definition', type: 'string' },
+            createdBy: { title: 'Created by', type: 'string' },
+            modifiedBy: { title: 'Modified by', type: 'string' },
+            createdDate: { title: 'Created', type: 'string', format: 'date-time' },
+            modifiedDate: { title: 'Modified', type: 'string', format: 'date-time' },
+            link: { title: 'Link', type: 'string', format: 'url' },
+          },
+          required: [],
+        },
+        relations: { project: { title: 'Project', target: 'azureDevopsProject', required: false, many: false } },
+      },
+    ],
+    resources: [
+      {
+        kind: 'release',
+        selector: { query: 'true' },
+        port: {
+          entity: {
+            mappings: {
+              identifier: '.__project.id + "/" + (.id | tostring)',
+              title: '.name',
+              blueprint: '"azureDevopsRelease"',
+              properties: {
+                status: '.status',
+                reason: '.reason',
+                definitionName: '.releaseDefinition.name',
+                createdBy: '.createdBy.uniqueName',
+                modifiedBy: '.modifiedBy.uniqueName',
+                createdDate: '.createdOn',
+                modifiedDate: '.modifiedOn',
+                link: '._links.web.href',
+              },
+              relations: { project: '.__project.id' },
+            },
+          },
+        },
+      },
+    ],
+  },
+});

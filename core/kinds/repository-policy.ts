@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { listPages, paging, type RawItem } from '../azure-devops/paging';
+import { fanOut } from './fan-out';
+import { defineKind } from './kind';
+import type { Repository } from './parents';
+
+const scopeEntry = z.looseObject({
+  repositoryId: z.string().nullish(),
+  refName: z.string().nullish(),
+  matchKind: z.string().nullish(),
+});
+
+/**
+ * Does a policy scope entry cover this repository's default branch? Mirrors what the service does
+ * for `policy/configurations?repositoryId=&refName=` (Ocean's per-repository call), so one
+ * paged listing per project replaces one request per repository.
+ */
+export function scopeCovers(entry: z.infer<typeof scopeEntry>, repository: Repository): boolean {
+  if (entry.repositoryId && entry.repositoryId.toLowerCase() !== repository.id.toLowerCase()) return false;
+  const branch = repository.defaultBranch;
+  const kind = (entry.matchKind ?? 'exact').toLowerCase();
+  if (kind === 'defaultbranch') return true;
+  if (!entry.refName) return true;
+  if (!branch) return false;
+  return kind === 'prefix' ? branch.startsWith(entry.refName) : branch === entry.refName;
+}
+
+function policyApplies(policy: RawItem, repository: Repository): boolean {
+  const settings = z.looseObject({ scope: z.array(scopeEntry).optional() }).safeParse(policy.settings);
+  const scope = settings.success ? settings.data.scope : undefined;
+  return !scope || scope.length === 0 || scope.some((entry) => scopeCovers(entry, repository));
+}
+
+export default defineKind({
+  kind: 'repository-policy',
+  description: "Branch policies that apply to each enabled repository's default branch, one item per (policy, repository).",
+  selector: z.object({}),
+  availability: 'cloud-and-server',
+  permission: 'Code (Read) and Project and Team (Read)',
+  async *list(ctx) {
+    const repositories = await ctx.parents.healthyRepositories();
+    const byProject = new Map<string, Repository[]>();
+    for (const repository of repositories) byProject.set(repository.project.id, [...(byProject.get(repository.project.id) ?? []), repository]);
+    yield* fanOut(
+      byProject.entries(),
+      ctx.concurrency.projects,
+      async function* ([projectId, projectRepositories]: [string, Repository[]]) {
+        for await (const page of listPages(ctx.client, { path: `${projectId}/_apis/policy/configurations`, apiVersion: '7.1' }, paging.continuationHeader(1000))) {
+          const items: RawItem[] = [];
+          for (const policy of page) {
+            for (const repository of projectRepositories) if (policyApplies(policy, repository)) items.push({ ...policy, __repository: repository });
+          }
+          if (items.length > 0) yield items;
+        }
+      },
+      ([projectId]) => `policies of project ${projectId}`,
+    );
+  },
+  defaults: {
+    // Policies add properties to the repository entity (merged), as Ocean's defaults do.
+    blueprints: [],
+    resources: [
+      {
+        kind: 'repository-policy',
+        selector: { query: '.type.displayName == "Minimum number of reviewers" and .isEnabled' },
+        port: {
+          entity: {
+            mappings: {
+              identifier: '.__repository.id',
+              blueprint: '"azureDevopsRepository"',
+              properties: { minimumApproverCount: '.settings.minimumApproverCount' },
+            },
+          },
+        },
+      },
+      {
+        kind: 'repository-policy',
+        selector: { query: '.type.displayName == "Work item linking"' },
+        port: {
+          entity: {
+            mappings: {
+              identifier: '.__repository.id',
+              blueprint: '"azureDevopsRepository"',
+              properties: { workItemLinking: '.isEnabled and .isBlocking' },
+            },
+          },
+        },
+      },
+    ],
+  },
+});

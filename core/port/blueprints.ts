@@ -1,0 +1,33 @@
+import type { BlueprintDefinition } from '../kinds/kind';
+import type { PortClient } from './client';
+
+const path = (identifier: string) => `/v1/blueprints/${encodeURIComponent(identifier)}`;
+
+export class BlueprintApi {
+  constructor(private readonly port: PortClient) {}
+
+  async exists(identifier: string): Promise<boolean> {
+    const response = await this.port.request({ method: 'GET', path: path(identifier), retryable: true, accept: [404] });
+    return response.status !== 404;
+  }
+
+  /**
+   * Creates blueprints in three stages, as Ocean does (port-api-and-ocean-core.md §2.4): bare ones
+   * first, then relations (whose targets now exist), then the full definitions with mirror,
+   * calculation and aggregation properties that may read through those relations.
+   */
+  async createStaged(blueprints: readonly BlueprintDefinition[]): Promise<void> {
+    for (const blueprint of blueprints) {
+      const { relations: _r, mirrorProperties: _m, calculationProperties: _c, aggregationProperties: _a, ...bare } = blueprint;
+      await this.port.request({ method: 'POST', path: '/v1/blueprints', query: { create_catalog_page: true }, body: { ...bare, relations: {} }, retryable: false });
+    }
+    for (const blueprint of blueprints) {
+      if (Object.keys(blueprint.relations).length === 0) continue;
+      await this.port.request({ method: 'PATCH', path: path(blueprint.identifier), body: { relations: blueprint.relations }, retryable: false });
+    }
+    for (const blueprint of blueprints) {
+      if (!blueprint.mirrorProperties && !blueprint.calculationProperties && !blueprint.aggregationProperties) continue;
+      await this.port.request({ method: 'PATCH', path: path(blueprint.identifier), body: blueprint, retryable: false });
+    }
+  }
+}

@@ -1,0 +1,211 @@
+import type { AxiosInstance } from 'axios';
+import { z } from 'zod';
+import { backoffSeconds, describeNetworkError, headerMap, isTransientNetworkError, resetAfterSeconds, retryAfterSeconds, sleep } from '../http/retry';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { PortApiError, PortAuthError } from './errors';
+
+export type PortCredentials = { clientId: string; clientSecret: string };
+
+export type PortRequest = {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | boolean | readonly string[] | undefined>;
+  body?: unknown;
+  /** Safe to send twice (reads, upserts, deletes). Creates and PATCHes are not retried, as in Ocean (§2.12). */
+  retryable: boolean;
+  /** Statuses the caller handles itself instead of an exception (e.g. 404 on a lookup, 207 on bulk). */
+  accept?: readonly number[];
+};
+
+export type PortResponse = { status: number; body: unknown };
+
+export class PortRequestMetrics {
+  requests = 0;
+  retries = 0;
+  bytesOut = 0;
+  bytesIn = 0;
+}
+
+const tokenResponse = z.object({ accessToken: z.string().min(1), expiresIn: z.number().positive(), tokenType: z.string().min(1) });
+const errorBody = z.looseObject({ error: z.string().optional(), message: z.string().optional() });
+
+const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Port's HTTP API with the token lifecycle (fetched lazily, refreshed before expiry and once on a
+ * 401), retries for throttling and transient failures, and a bound on requests in flight.
+ * Every call carries the Ocean-compatible User-Agent that Port records as the datasource.
+ */
+export class PortClient {
+  readonly metrics = new PortRequestMetrics();
+  private token: { header: string; expiresAt: number } | undefined;
+  private tokenRequest: Promise<string> | undefined;
+  private readonly slots: LimitFunction;
+
+  constructor(
+    private readonly deps: {
+      baseUrl: string;
+      credentials: PortCredentials;
+      transport: AxiosInstance;
+      /** `port-ocean/azure-devops/<version>/<identifier>/exporter` for writes. */
+      userAgent: string;
+      maxConcurrent?: number;
+      /** Called with every access token fetched, so wrappers can mask it. */
+      onToken?: (token: string) => void;
+      signal?: AbortSignal;
+    },
+  ) {
+    this.slots = pLimit(deps.maxConcurrent ?? 8);
+  }
+
+  get baseUrl(): string {
+    return this.deps.baseUrl.replace(/\/+$/, '');
+  }
+
+  /** Proves the credentials work (pre-flight) and caches the token. */
+  async authenticate(): Promise<void> {
+    await this.authorization(true);
+  }
+
+  request(request: PortRequest): Promise<PortResponse> {
+    return this.slots(() => this.send(request));
+  }
+
+  private async send(request: PortRequest): Promise<PortResponse> {
+    const url = this.url(request);
+    const route = `${request.method} ${request.path}`;
+    const data = request.body === undefined ? undefined : JSON.stringify(request.body);
+    let refreshed = false;
+    for (let attempt = 1; ; attempt++) {
+      let response;
+      try {
+        response = await this.deps.transport.request<string>({
+          method: request.method,
+          url,
+          data,
+          headers: {
+            Authorization: await this.authorization(false),
+            'Content-Type': 'application/json',
+            Accept: 'application/json',
+            'User-Agent': this.deps.userAgent,
+          },
+          signal: this.deps.signal,
+        });
+      } catch (error) {
+        this.metrics.requests++;
+        if (request.retryable && isTransientNetworkError(error) && attempt < MAX_ATTEMPTS) {
+          await this.backoff(attempt);
+          continue;
+        }
+        throw new PortApiError(`Port ${route} failed: ${describeNetworkError(error)}.`, undefined, undefined, route);
+      }
+      this.metrics.requests++;
+      this.metrics.bytesOut += data?.length ?? 0;
+      const text = typeof response.data === 'string' ? response.data : '';
+      this.metrics.bytesIn += text.length;
+      const body = parseJson(text);
+      const status = response.status;
+      if (status === 401 && !refreshed) {
+        // The token expired early or was revoked: fetch a new one and try again, once.
+        refreshed = true;
+        this.token = undefined;
+        attempt--;
+        continue;
+      }
+      if ((status >= 200 && status < 300) || request.accept?.includes(status)) return { status, body };
+      if (RETRYABLE.has(status) && request.retryable && attempt < MAX_ATTEMPTS) {
+        const headers = headerMap(response.headers);
+        const wait = retryAfterSeconds(headers['retry-after']) ?? resetAfterSeconds(headers['x-ratelimit-reset']);
+        await this.backoff(attempt, wait);
+        continue;
+      }
+      throw apiError(route, status, body);
+    }
+  }
+
+  private url(request: PortRequest): string {
+    const url = new URL(`${this.baseUrl}${request.path}`);
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) for (const v of value as readonly string[]) url.searchParams.append(key, v);
+      else url.searchParams.set(key, String(value));
+    }
+    return url.toString();
+  }
+
+  private async backoff(attempt: number, seconds?: number): Promise<void> {
+    this.metrics.retries++;
+    await sleep(Math.min(300, seconds ?? backoffSeconds(attempt, 0.3, 30)) * 1000, this.deps.signal);
+  }
+
+  private async authorization(force: boolean): Promise<string> {
+    // Refresh a minute early so a long batch never starts with a token about to lapse.
+    if (!force && this.token && Date.now() < this.token.expiresAt - 60_000) return this.token.header;
+    this.tokenRequest ??= this.fetchToken().finally(() => {
+      this.tokenRequest = undefined;
+    });
+    return this.tokenRequest;
+  }
+
+  private async fetchToken(): Promise<string> {
+    const route = 'POST /v1/auth/access_token';
+    for (let attempt = 1; ; attempt++) {
+      let response;
+      try {
+        response = await this.deps.transport.request<string>({
+          method: 'POST',
+          url: `${this.baseUrl}/v1/auth/access_token`,
+          data: JSON.stringify({ clientId: this.deps.credentials.clientId, clientSecret: this.deps.credentials.clientSecret }),
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': this.deps.userAgent.replace(/\/exporter$/, '') },
+          signal: this.deps.signal,
+        });
+      } catch (error) {
+        this.metrics.requests++;
+        if (isTransientNetworkError(error) && attempt < MAX_ATTEMPTS) {
+          await this.backoff(attempt);
+          continue;
+        }
+        throw new PortApiError(`Could not reach Port at ${this.baseUrl}: ${describeNetworkError(error)}.`, undefined, undefined, route);
+      }
+      this.metrics.requests++;
+      const body = parseJson(typeof response.data === 'string' ? response.data : '');
+      if (RETRYABLE.has(response.status) && attempt < MAX_ATTEMPTS) {
+        const headers = headerMap(response.headers);
+        await this.backoff(attempt, retryAfterSeconds(headers['retry-after']));
+        continue;
+      }
+      if (response.status === 401 || response.status === 403 || response.status === 404 || response.status === 422) {
+        // Unlike Ocean, bad credentials are not retried for five minutes: they will not get better.
+        throw new PortAuthError(
+          `Port rejected the client credentials (HTTP ${response.status}) at ${this.baseUrl}. Check the client id and secret (Port → Settings → Credentials) and the Port region/API URL.`,
+          response.status,
+          errorBody.safeParse(body).data?.error,
+          route,
+        );
+      }
+      const parsed = tokenResponse.safeParse(body);
+      if (response.status !== 200 || !parsed.success) throw apiError(route, response.status, body);
+      const header = `${parsed.data.tokenType} ${parsed.data.accessToken}`;
+      this.deps.onToken?.(parsed.data.accessToken);
+      this.token = { header, expiresAt: Date.now() + parsed.data.expiresIn * 1000 };
+      return header;
+    }
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+export function apiError(route: string, status: number, body: unknown): PortApiError {
+  const parsed = errorBody.safeParse(body);
+  const code = parsed.success ? parsed.data.error : undefined;
+  const message = parsed.success ? parsed.data.message : typeof body === 'string' ? body.slice(0, 200) : undefined;
+  return new PortApiError(`Port ${route} failed with HTTP ${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`, status, code, route);
+}

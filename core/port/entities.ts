@@ -1,0 +1,288 @@
+import { isDeepStrictEqual } from 'node:util';
+import { z } from 'zod';
+import { apiError, type PortClient } from './client';
+import { PortApiError } from './errors';
+
+export type SearchQuery = { combinator: string; rules: unknown[] };
+
+/** An entity as sent to Port: only the keys the mapping defines, plus identifier and blueprint. */
+export type PortEntity = {
+  blueprint: string;
+  identifier: string | SearchQuery;
+  title?: string | null;
+  icon?: string | null;
+  team?: string | string[] | SearchQuery | null;
+  properties?: Record<string, unknown>;
+  relations?: Record<string, unknown>;
+};
+
+export type StoredEntity = {
+  identifier: string;
+  blueprint?: string;
+  title?: string | null;
+  icon?: string | null;
+  team?: unknown;
+  properties?: Record<string, unknown>;
+  relations?: Record<string, unknown>;
+};
+
+export type UpsertFailure = { identifier: string; message: string };
+export type UpsertOutcome = { upserted: number; failed: UpsertFailure[] };
+
+/** Ownership as Port records it: the writer's User-Agent, version in the middle (§2.13). */
+export type Datasource = { prefix: string; suffix: string };
+
+const bulkResponse = z.object({
+  entities: z.array(z.looseObject({ identifier: z.unknown(), index: z.number() })).default([]),
+  errors: z
+    .array(z.looseObject({ identifier: z.unknown(), index: z.number(), statusCode: z.number().optional(), error: z.string().optional(), message: z.string().optional() }))
+    .default([]),
+});
+const storedEntity = z.looseObject({
+  identifier: z.string(),
+  blueprint: z.string().optional(),
+  title: z.string().nullish(),
+  icon: z.string().nullish(),
+  team: z.unknown().optional(),
+  properties: z.record(z.string(), z.unknown()).optional(),
+  relations: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** Port's documented bulk limits (port-api-and-ocean-core.md §2.8). */
+export const BULK_MAX_ENTITIES = 20;
+export const BULK_MAX_BYTES = 1024 * 1024;
+/** Headroom for the envelope and Port's own accounting of the 1 MiB limit. */
+const BULK_TARGET_BYTES = 900 * 1024;
+const SEARCH_CHUNK = 50;
+const DELETE_CHUNK = 100;
+
+const identifierText = (identifier: unknown) => (typeof identifier === 'string' ? identifier : JSON.stringify(identifier));
+
+export class EntityApi {
+  constructor(
+    private readonly port: PortClient,
+    private readonly options: { merge: boolean; createMissingRelatedEntities: boolean },
+  ) {}
+
+  /** Port requests sent so far (for per-resource accounting). */
+  requestCount(): number {
+    return this.port.metrics.requests;
+  }
+
+  /**
+   * Upserts entities of one blueprint in bulk requests of ≤20 entities and ≤1 MiB. A request Port
+   * refuses as a whole (413, or a 4xx that names no index) is retried entity by entity, so one bad
+   * entity costs only itself.
+   */
+  async upsert(blueprint: string, entities: readonly PortEntity[]): Promise<UpsertOutcome> {
+    const outcome: UpsertOutcome = { upserted: 0, failed: [] };
+    const batches = packBatches(entities);
+    await Promise.all(batches.map(async (batch) => merge(outcome, await this.upsertBatch(blueprint, batch))));
+    return outcome;
+  }
+
+  private async upsertBatch(blueprint: string, batch: readonly PortEntity[]): Promise<UpsertOutcome> {
+    const query = this.writeQuery();
+    let response;
+    try {
+      response = await this.port.request({
+        method: 'POST',
+        path: `/v1/blueprints/${encodeURIComponent(blueprint)}/entities/bulk`,
+        query,
+        body: { entities: batch },
+        retryable: true,
+        accept: [207],
+      });
+    } catch (error) {
+      if (batch.length > 1 && error instanceof PortApiError && error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 401) {
+        const outcome: UpsertOutcome = { upserted: 0, failed: [] };
+        for (const entity of batch) merge(outcome, await this.upsertOne(blueprint, entity));
+        return outcome;
+      }
+      if (batch.length === 1 && batch[0]) return this.upsertOne(blueprint, batch[0]);
+      throw error;
+    }
+    const parsed = bulkResponse.safeParse(response.body);
+    if (!parsed.success) throw new Error(`Port answered a bulk upsert to '${blueprint}' without per-index results.`);
+    const failed = parsed.data.errors
+      // A search identifier that matched nothing is not a failure (Ocean ignores it too).
+      .filter((e) => e.identifier !== 'unknown')
+      .map((e) => ({ identifier: identifierText(batch[e.index]?.identifier ?? e.identifier), message: `${e.error ?? `HTTP ${e.statusCode ?? '?'}`}: ${e.message ?? 'rejected'}` }));
+    return { upserted: parsed.data.entities.length, failed };
+  }
+
+  private async upsertOne(blueprint: string, entity: PortEntity): Promise<UpsertOutcome> {
+    const response = await this.port.request({
+      method: 'POST',
+      path: `/v1/blueprints/${encodeURIComponent(blueprint)}/entities`,
+      query: this.writeQuery(),
+      body: entity,
+      retryable: true,
+      accept: [400, 404, 409, 413, 422],
+    });
+    if (response.status >= 400) {
+      const error = apiError(`POST /v1/blueprints/${blueprint}/entities`, response.status, response.body);
+      return { upserted: 0, failed: [{ identifier: identifierText(entity.identifier), message: error.message }] };
+    }
+    return { upserted: 1, failed: [] };
+  }
+
+  private writeQuery() {
+    return {
+      upsert: true,
+      merge: this.options.merge,
+      create_missing_related_entities: this.options.createMissingRelatedEntities,
+      validation_only: false,
+    };
+  }
+
+  /** The stored state of these entities, for the fields a mapping writes, limited to what we own. */
+  async fetch(
+    blueprint: string,
+    identifiers: readonly string[],
+    fields: { title: boolean; icon: boolean; team: boolean; properties: readonly string[]; relations: readonly string[] },
+    datasource: Datasource,
+  ): Promise<Map<string, StoredEntity>> {
+    const include = [
+      'identifier',
+      'blueprint',
+      ...(fields.title ? ['title'] : []),
+      ...(fields.icon ? ['icon'] : []),
+      ...(fields.team ? ['team'] : []),
+      ...fields.properties.map((p) => `properties.${p}`),
+      ...fields.relations.map((r) => `relations.${r}`),
+    ];
+    const found = new Map<string, StoredEntity>();
+    for (let i = 0; i < identifiers.length; i += SEARCH_CHUNK) {
+      const chunk = identifiers.slice(i, i + SEARCH_CHUNK);
+      const response = await this.port.request({
+        method: 'POST',
+        path: '/v1/entities/search',
+        query: { exclude_calculated_properties: true, include },
+        body: {
+          combinator: 'and',
+          rules: [
+            { property: '$identifier', operator: 'in', value: chunk },
+            { property: '$blueprint', operator: '=', value: blueprint },
+            { property: '$datasource', operator: 'contains', value: datasource.prefix },
+            { property: '$datasource', operator: 'contains', value: datasource.suffix },
+          ],
+        },
+        retryable: true,
+      });
+      const parsed = z.object({ entities: z.array(storedEntity) }).safeParse(response.body);
+      if (!parsed.success) throw new Error(`Port answered an entity search without an entities list.`);
+      for (const entity of parsed.data.entities) found.set(entity.identifier, entity);
+    }
+    return found;
+  }
+
+  /** Every (identifier, blueprint) written by this integration and last updated before `before`. */
+  async *owned(datasource: Datasource, before: string): AsyncGenerator<{ identifier: string; blueprint: string }[]> {
+    let from: string | undefined;
+    const seen = new Set<string>();
+    for (;;) {
+      const response = await this.port.request({
+        method: 'POST',
+        path: '/v1/blueprints/entities/datasource-entities',
+        body: { datasource_prefix: datasource.prefix, datasource_suffix: datasource.suffix, limit: 5000, before, ...(from ? { from } : {}) },
+        retryable: true,
+      });
+      const parsed = z
+        .object({ entities: z.array(z.object({ identifier: z.string(), blueprint: z.string() })), next: z.string().nullish() })
+        .safeParse(response.body);
+      if (!parsed.success) throw new Error('Port answered datasource-entities without an entities list.');
+      yield parsed.data.entities;
+      const next = parsed.data.next;
+      if (!next) return;
+      if (seen.has(next)) throw new Error('Port returned the same datasource-entities cursor twice; the owned-entity listing is incomplete.');
+      seen.add(next);
+      from = next;
+    }
+  }
+
+  /** Deletes in requests of ≤100; returns the identifiers Port confirms deleted. */
+  async delete(blueprint: string, identifiers: readonly string[], deleteDependents: boolean): Promise<string[]> {
+    const deleted: string[] = [];
+    for (let i = 0; i < identifiers.length; i += DELETE_CHUNK) {
+      const chunk = identifiers.slice(i, i + DELETE_CHUNK);
+      const response = await this.port.request({
+        method: 'POST',
+        path: `/v1/blueprints/${encodeURIComponent(blueprint)}/bulk/entities/delete`,
+        query: { delete_dependents: deleteDependents },
+        body: { entities: chunk },
+        retryable: true,
+      });
+      const parsed = z.object({ deletedEntities: z.array(z.string()) }).safeParse(response.body);
+      deleted.push(...(parsed.success ? parsed.data.deletedEntities : []));
+    }
+    return deleted;
+  }
+}
+
+/** Packs entities into requests of ≤20 entities and ≤~900 KiB of JSON. */
+export function packBatches(entities: readonly PortEntity[]): PortEntity[][] {
+  const batches: PortEntity[][] = [];
+  let current: PortEntity[] = [];
+  let size = 0;
+  for (const entity of entities) {
+    const bytes = Buffer.byteLength(JSON.stringify(entity)) + 1;
+    if (current.length > 0 && (current.length >= BULK_MAX_ENTITIES || size + bytes > BULK_TARGET_BYTES)) {
+      batches.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(entity);
+    size += bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/**
+ * True when Port already holds what the mapping would write: title, icon, team (order ignored),
+ * and each mapped property and relation, with null and absent treated alike (Ocean's rule, §2.8).
+ */
+export function isUnchanged(entity: PortEntity, stored: StoredEntity): boolean {
+  const same = (a: unknown, b: unknown) => isDeepStrictEqual(normalize(a), normalize(b));
+  if ('title' in entity && !same(entity.title, stored.title)) return false;
+  if ('icon' in entity && !same(entity.icon, stored.icon)) return false;
+  if ('team' in entity && !same(teamList(entity.team), teamList(stored.team))) return false;
+  for (const [key, value] of Object.entries(entity.properties ?? {})) if (!same(value, stored.properties?.[key])) return false;
+  for (const [key, value] of Object.entries(entity.relations ?? {})) {
+    const storedValue = stored.relations?.[key];
+    if (Array.isArray(value) && Array.isArray(storedValue)) {
+      if (!same(sortedStrings(value as unknown[]), sortedStrings(storedValue as unknown[]))) return false;
+    } else if (!same(value, storedValue)) return false;
+  }
+  return true;
+}
+
+function teamList(team: unknown): unknown {
+  if (team === null || team === undefined) return null;
+  const list: unknown[] = Array.isArray(team) ? (team as unknown[]) : [team];
+  return list.length === 0 ? null : sortedStrings(list);
+}
+
+function sortedStrings(values: readonly unknown[]): string[] {
+  return values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).sort();
+}
+
+function normalize(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  if (Array.isArray(value)) return value.map(normalize);
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined && v !== null) out[key] = normalize(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+function merge(into: UpsertOutcome, from: UpsertOutcome): void {
+  into.upserted += from.upserted;
+  into.failed.push(...from.failed);
+}

@@ -1,0 +1,65 @@
+import type { Datasource, EntityApi } from '../port/entities';
+import type { ProducedEntities } from './produced';
+import type { RunReporter } from './reporter';
+import type { DeletionReport } from './stats';
+
+export type ReconcileInput = {
+  entities: EntityApi;
+  datasource: Datasource;
+  produced: ProducedEntities;
+  /** Resync start: entities written after it are this run's. */
+  before: string;
+  threshold: number;
+  deleteDependents: boolean;
+  /** A reason no deletion may happen at all (run errors, a project filter…), or undefined. */
+  blockedBecause: string | undefined;
+  mode: 'sync' | 'plan';
+  reporter: RunReporter;
+};
+
+/**
+ * Deletes the entities this integration owns in Port that the run did not produce, but only when
+ * that is proven safe: the run had no errors, the blueprint's every listing was complete, and the
+ * share of owned entities to delete stays within `entityDeletionThreshold`. Otherwise nothing goes,
+ * and the report says why. Plan mode computes the same and deletes nothing.
+ */
+export async function reconcile(input: ReconcileInput): Promise<DeletionReport> {
+  const report: DeletionReport = { skipped: undefined, blueprints: [], owned: 0, guardTripped: false };
+  if (input.blockedBecause) {
+    report.skipped = input.blockedBecause;
+    return report;
+  }
+  const stale = new Map<string, string[]>();
+  for await (const page of input.entities.owned(input.datasource, input.before)) {
+    for (const { identifier, blueprint } of page) {
+      report.owned++;
+      if (input.produced.has(blueprint, identifier)) continue;
+      stale.set(blueprint, [...(stale.get(blueprint) ?? []), identifier]);
+    }
+  }
+  let deletable = 0;
+  for (const [blueprint, identifiers] of [...stale].sort(([a], [b]) => a.localeCompare(b))) {
+    const held = input.produced.heldReason(blueprint);
+    if (!held) deletable += identifiers.length;
+    report.blueprints.push({ blueprint, stale: identifiers.length, deleted: 0, held, samples: identifiers.slice(0, 5) });
+  }
+  if (deletable === 0) return report;
+  const ratio = deletable / Math.max(1, report.owned);
+  if (ratio > input.threshold) {
+    report.guardTripped = true;
+    report.skipped = `deletion guard: ${deletable} of ${report.owned} owned entities (${(ratio * 100).toFixed(1)}%) would be deleted, above entityDeletionThreshold ${input.threshold}`;
+    return report;
+  }
+  if (input.mode === 'plan') return report;
+  for (const entry of report.blueprints) {
+    if (entry.held) continue;
+    const identifiers = stale.get(entry.blueprint) ?? [];
+    try {
+      entry.deleted = (await input.entities.delete(entry.blueprint, identifiers, input.deleteDependents)).length;
+    } catch (error) {
+      entry.error = error instanceof Error ? error.message : String(error);
+      input.reporter.warn(`Deleting stale ${entry.blueprint} entities failed: ${entry.error}`);
+    }
+  }
+  return report;
+}
