@@ -61,7 +61,11 @@ export type MappingSummary = Omit<MappingBatchResult, 'entities' | 'fieldErrors'
   fieldErrors: FieldError[];
 };
 
-export type ResourceMapperOptions = { limits?: BatchLimits };
+export type ResourceMapperOptions = {
+  limits?: BatchLimits;
+  /** Compile-check results by expression text, shared across resources (each check is one engine call). */
+  compileCache?: Map<string, string | undefined>;
+};
 
 /** Field names used in reports for failures that are not one field's. */
 const WHOLE_MAPPING = 'port.entity.mappings';
@@ -301,7 +305,7 @@ function slotValue(wrapped: unknown): { ok: true; value: unknown } | { ok: false
  */
 export function compileResource(resource: ResourceConfig, engine: JqEngine, options: ResourceMapperOptions = {}): ResourceMapper {
   const plan = planResource(resource);
-  const checked = new Map<string, string | undefined>();
+  const checked = options.compileCache ?? new Map<string, string | undefined>();
   const compiles = (jq: string) => {
     if (!checked.has(jq)) checked.set(jq, checkJqCompiles(engine, jq));
     return checked.get(jq);
@@ -353,9 +357,10 @@ function assertProgramCompiles(engine: JqEngine, resource: ResourceConfig, body:
 export function compilePortAppConfig(config: PortAppConfig, engine: JqEngine, options: ResourceMapperOptions = {}): ResourceMapper[] {
   const mappers: ResourceMapper[] = [];
   const problems: ConfigProblem[] = [];
+  const shared = { ...options, compileCache: options.compileCache ?? new Map<string, string | undefined>() };
   for (const resource of config.resources) {
     try {
-      mappers.push(compileResource(resource, engine, options));
+      mappers.push(compileResource(resource, engine, shared));
     } catch (error) {
       if (!(error instanceof MappingConfigError)) throw error;
       problems.push(...error.problems);
