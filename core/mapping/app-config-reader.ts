@@ -56,6 +56,13 @@ class Reader {
       if (TOP_LEVEL_KEYS.includes(key)) continue;
       this.warn([key], OCEAN_ONLY_TOP_LEVEL_KEYS.includes(key) ? 'is used only by Ocean\'s GitOps mode and is ignored' : 'is not a port-app-config key and is ignored');
     }
+    // Problems are reported in file order, and the flags usually come before the resources.
+    const flags = {
+      deleteDependentEntities: this.boolean(value, [], 'deleteDependentEntities', d.deleteDependentEntities),
+      createMissingRelatedEntities: this.boolean(value, [], 'createMissingRelatedEntities', d.createMissingRelatedEntities),
+      enableMergeEntity: this.boolean(value, [], 'enableMergeEntity', d.enableMergeEntity),
+      entityDeletionThreshold: this.threshold(value),
+    };
     const resourcesValue = value['resources'];
     let resources: ResourceConfig[] = [];
     if (resourcesValue === undefined || resourcesValue === null) {
@@ -68,13 +75,7 @@ class Reader {
         return resource ? [resource] : [];
       });
     }
-    return {
-      deleteDependentEntities: this.boolean(value, [], 'deleteDependentEntities', d.deleteDependentEntities),
-      createMissingRelatedEntities: this.boolean(value, [], 'createMissingRelatedEntities', d.createMissingRelatedEntities),
-      enableMergeEntity: this.boolean(value, [], 'enableMergeEntity', d.enableMergeEntity),
-      entityDeletionThreshold: this.threshold(value),
-      resources,
-    };
+    return { ...flags, resources };
   }
 
   private resource(value: unknown, index: number): ResourceConfig | undefined {
@@ -194,12 +195,13 @@ class Reader {
       this.error(path, `must be a mapping of id → jq expression, not ${describeJsonValue(value)}`);
       return undefined;
     }
-    const out: Record<string, T> = {};
+    // Object.fromEntries defines own keys, so an id such as `__proto__` stays data.
+    const entries: [string, T][] = [];
     for (const [key, inner] of Object.entries(value)) {
       const read_ = read(inner, [...path, key]);
-      if (read_ !== undefined) out[key] = read_;
+      if (read_ !== undefined) entries.push([key, read_]);
     }
-    return out;
+    return Object.fromEntries(entries) as Record<string, T>;
   }
 
   private required<T>(value: Json, path: Path, key: string, read: () => T | undefined): T | undefined {
@@ -270,14 +272,14 @@ class Reader {
       this.error([...path, 'operator'], `is required in a search rule (a jq expression such as '"="')`);
       return undefined;
     }
-    const rule: Record<string, string> = {};
+    const entries: [string, string][] = [];
     let ok = true;
     for (const [key, inner] of Object.entries(value)) {
       const read = this.jq(inner, [...path, key]);
       if (read === undefined) ok = false;
-      else rule[key] = read;
+      else entries.push([key, read]);
     }
-    return ok ? rule : undefined;
+    return ok ? Object.fromEntries(entries) : undefined;
   }
 
   private boolean(value: Json, path: Path, key: string, fallback: boolean): boolean {

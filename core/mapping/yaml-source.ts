@@ -1,4 +1,4 @@
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
 import type { ConfigProblem, SourceRef } from './config-problems';
 
 /** Finds the line of a path (`['resources', 0, 'kind']`) in the source the value was read from. */
@@ -24,7 +24,11 @@ export function readYamlSource(text: string, file: string): YamlSource {
     message: firstLine(error.message),
     source: error.linePos ? { file, line: error.linePos[0].line, column: error.linePos[0].col } : at(error.pos[0]),
   });
-  const problems: ConfigProblem[] = doc.errors.map((error) => ({ ...fromYamlError(error), path: '' }));
+  const problems: ConfigProblem[] = doc.errors.map((error) => {
+    const opening = error.code === 'MISSING_CHAR' ? unclosedQuoteStart(doc, error.pos[0]) : undefined;
+    if (opening === undefined) return { ...fromYamlError(error), path: '' };
+    return { message: `${firstLine(error.message)}: the string that starts here is never closed`, source: at(opening), path: '' };
+  });
   const warnings = doc.warnings.map(fromYamlError);
   if (problems.length > 0) return { value: undefined, locate, problems, warnings };
   try {
@@ -81,4 +85,20 @@ function rangeStart(node: unknown): number | undefined {
     return range?.[0];
   }
   return undefined;
+}
+
+/**
+ * The yaml package reports a missing closing quote where the input ends; the quoted scalar that
+ * swallowed the rest of the file starts where the user must look.
+ */
+function unclosedQuoteStart(doc: Document, errorOffset: number): number | undefined {
+  let start: number | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      const [from, to] = node.range ?? [];
+      const quoted = node.type === 'QUOTE_SINGLE' || node.type === 'QUOTE_DOUBLE';
+      if (quoted && from !== undefined && to !== undefined && from <= errorOffset && errorOffset <= to) start = from;
+    },
+  });
+  return start;
 }
