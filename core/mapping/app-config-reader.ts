@@ -201,7 +201,7 @@ class Reader {
       const read_ = read(inner, [...path, key]);
       if (read_ !== undefined) entries.push([key, read_]);
     }
-    return Object.fromEntries(entries) as Record<string, T>;
+    return Object.fromEntries(entries);
   }
 
   private required<T>(value: Json, path: Path, key: string, read: () => T | undefined): T | undefined {

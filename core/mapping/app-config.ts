@@ -49,7 +49,7 @@ export type ResourceConfig = {
   };
   source: SourceRef;
   /** Line of a path inside this resource, e.g. `['selector', 'wiql']`. */
-  lineOf(path: (string | number)[]): SourceRef;
+  lineOf: (path: (string | number)[]) => SourceRef;
 };
 
 export type PortAppConfig = {
