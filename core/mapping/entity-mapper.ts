@@ -313,9 +313,11 @@ export function compileResource(resource: ResourceConfig, engine: JqEngine, opti
   const problems: ConfigProblem[] = [];
   const report = (path: (string | number)[], jq: string, message: string) => {
     const rewritten = rewriteSingleQuotes(jq);
-    const note = rewritten === jq ? '' : ` (after Port's single-quote rewrite: ${quoteJq(rewritten)})`;
+    const note = rewritten === jq ? '' : ` (read as \`${quoteJq(rewritten)}\` after Port's single-quote rewrite)`;
+    // Positions in jq's message are inside the expression, not the file.
+    const jqMessage = message.replace(/ at <top-level>, (line \d+(?:, column \d+)?)/g, ' ($1 of the expression)');
     problems.push({
-      message: `jq does not compile: ${quoteJq(jq)}${note}: ${message}`,
+      message: `jq \`${quoteJq(jq)}\`${note} does not compile: ${jqMessage}`,
       source: resource.lineOf(path),
       path: resourcePathText(resource, path),
     });
@@ -366,6 +368,7 @@ export function compilePortAppConfig(config: PortAppConfig, engine: JqEngine, op
       problems.push(...error.problems);
     }
   }
-  if (problems.length > 0) throw new MappingConfigError(problems);
+  const [first] = problems;
+  if (first) throw new MappingConfigError(problems, `The mapping (${first.source.file})`);
   return mappers;
 }

@@ -58,19 +58,20 @@ describe('jq compile errors are configuration errors with file, line, field path
       ['resources[1].port.entity.mappings[1].title', 29],
     ]);
     expect(error.problems.every((p) => p.source.file === 'mappings/port-app-config.yml')).toBe(true);
+    expect(error.message).toMatch(/^The mapping \(mappings\/port-app-config\.yml\) has 5 problems:\n/);
     const size = error.problems[2];
-    expect(size?.message).toBe('jq does not compile: .size | nosuchfunction: nosuchfunction/0 is not defined at <top-level>, line 1, column 9');
+    expect(size?.message).toBe('jq `.size | nosuchfunction` does not compile: nosuchfunction/0 is not defined (line 1, column 9 of the expression)');
     expect(error.message).toContain(
-      'mappings/port-app-config.yml:13:19: resources[0].port.entity.mappings.properties.size: jq does not compile: .size | nosuchfunction',
+      'mappings/port-app-config.yml:13:19: resources[0].port.entity.mappings.properties.size: jq `.size | nosuchfunction` does not compile',
     );
-    expect(error.problems[0]?.message).toMatch(/^jq does not compile: \.name \| startswith\("x": syntax error, unexpected end of file/);
+    expect(error.problems[0]?.message).toMatch(/^jq `\.name \| startswith\("x"` does not compile: syntax error, unexpected end of file/);
   });
 
   it("shows the expression after Port's single-quote rewrite when the rewrite changed it", async () => {
     const engine = await testEngine();
     const config = parsePortAppConfigYaml(yaml, 'port-app-config.yml');
     const error = compileError(() => compilePortAppConfig(config, engine));
-    expect(error.problems[4]?.message).toMatch(/^jq does not compile: 'abc \(after Port's single-quote rewrite: "abc\): syntax error/);
+    expect(error.problems[4]?.message).toMatch(/^jq `'abc` \(read as `"abc` after Port's single-quote rewrite\) does not compile: syntax error/);
   });
 
   it('names the origin when the mapping came from Port', async () => {
