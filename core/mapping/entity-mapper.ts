@@ -41,7 +41,10 @@ export type MappingBatchResult = {
   failedItems: number;
   /** Raw items dropped because `itemsToParse` failed or did not return an array (a warning, as in Ocean). */
   itemsToParseSkipped: number;
-  /** Failures in this batch, per field, with counts for this batch. */
+  /**
+   * Failures in this batch, per field, with counts for this batch. To report once per field per
+   * resource, log the fields not logged before, or log `summary().fieldErrors` (totals) at the end.
+   */
   fieldErrors: FieldError[];
   /**
    * Some item could not be judged: its entity may be missing for reasons other than the data, so
@@ -126,12 +129,13 @@ export class ResourceMapper {
     const expanded: unknown[] = [];
     outcomes.forEach((outcome, i) => {
       const field = 'port.itemsToParse';
-      if (!outcome.ok) {
-        batch.itemsToParseSkipped += 1;
-        batch.fieldError(field, expression, outcome.message);
+      if (!outcome.ok || typeof outcome.value !== 'object' || outcome.value === null) {
+        // The engine could not evaluate the item at all: unlike a jq error, this says nothing about the data.
+        batch.failedItems += 1;
+        batch.fieldError(field, expression, outcome.ok ? 'the itemsToParse program returned no record' : outcome.message);
         return;
       }
-      const record = outcome.value as { a: unknown; p?: unknown };
+      const record = outcome.value as { a?: unknown; p?: unknown };
       const elements = slotValue(record.a);
       if (!elements.ok) {
         batch.itemsToParseSkipped += 1;
@@ -141,7 +145,8 @@ export class ResourceMapper {
         batch.fieldError(field, expression, `returned ${describeJsonValue(elements.value)}, expected an array; the item was skipped`);
       } else {
         const parent = settings.replacesParent ? record.p : items[i];
-        expanded.push(...mergeElements(parent, elements.value, this.resource.port.itemsToParseName));
+        // A loop, not push(...spread): an array of 100,000+ elements would overflow the call stack.
+        for (const merged of mergeElements(parent, elements.value, this.resource.port.itemsToParseName)) expanded.push(merged);
       }
     });
     return expanded;
@@ -153,7 +158,12 @@ export class ResourceMapper {
       batch.fieldError(WHOLE_MAPPING, '(the whole mapping)', outcome.message);
       return;
     }
-    const values = (outcome.value as unknown[]).map(slotValue);
+    if (!Array.isArray(outcome.value)) {
+      batch.failedItems += 1;
+      batch.fieldError(WHOLE_MAPPING, '(the whole mapping)', `the mapping program returned ${describeJsonValue(outcome.value)} instead of a list of values`);
+      return;
+    }
+    const values = outcome.value.map(slotValue);
     const selector = values[0] ?? { ok: true, value: null };
     const selectorJq = this.plan.selector.jq;
     if (!selector.ok) {

@@ -281,4 +281,23 @@ resources:
       expect.objectContaining({ field: 'port.itemsToParse', jq: '.content.services | map(select(.enabled))', message: 'Cannot iterate over string ("not a list")', count: 1 }),
     ]);
   });
+
+  it('an item the engine cannot evaluate in itemsToParse is a failure, not a data warning', async () => {
+    const mapper = await mapperFromYaml(`
+resources:
+  - kind: file
+    port:
+      itemsToParse: 'if .crash then (def f: [f]; f) else .list end'
+      entity:
+        mappings:
+          identifier: .item
+          blueprint: '"service"'
+`);
+    const result = mapper.mapBatch([{ list: ['a', 'b'] }, { crash: true }, { list: ['c'] }]);
+    expect(result.entities.map((e) => e.identifier)).toEqual(['a', 'b', 'c']);
+    expect(result.failedItems).toBe(1);
+    expect(result.itemsToParseSkipped).toBe(0);
+    expect(result.hasErrors).toBe(true);
+    await (await testEngine()).restored();
+  });
 });
