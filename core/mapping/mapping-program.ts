@@ -1,5 +1,5 @@
 import { mappingFieldPath, type EntityMappingConfig, type ResourceConfig, type SearchQueryConfig, type SearchRuleConfig } from './app-config';
-import { ENV_DISABLED_PRELUDE, formatPath, rewriteSingleQuotes } from './jq-expression';
+import { ENV_DISABLED_PRELUDE, rewriteSingleQuotes } from './jq-expression';
 
 /**
  * Turns a resource's mapping into one jq program, evaluated over whole batches of items.
@@ -112,8 +112,4 @@ export function itemsToParseBody(expression: string, deletionPath: string | unde
  */
 function embed(jq: string): string {
   return `__slot(\n${rewriteSingleQuotes(jq)}\n)`;
-}
-
-export function slotField(slot: Slot): string {
-  return formatPath(slot.path);
 }
