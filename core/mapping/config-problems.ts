@@ -1,0 +1,26 @@
+/** Where a piece of configuration came from: a file and line, or a description such as `integration 'x' in Port`. */
+export type SourceRef = { file: string; line?: number; column?: number };
+
+export type ConfigProblem = { message: string; source: SourceRef; path: string };
+
+/** Every problem found in a mapping, reported together so a user fixes them in one pass. */
+export class MappingConfigError extends Error {
+  readonly problems: ConfigProblem[];
+
+  constructor(problems: ConfigProblem[], what = 'The mapping (port-app-config)') {
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    super(`${what} has ${count}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
+    this.name = 'MappingConfigError';
+    this.problems = problems;
+  }
+}
+
+export function formatSource(source: SourceRef): string {
+  if (source.line === undefined) return source.file;
+  return source.column === undefined ? `${source.file}:${source.line}` : `${source.file}:${source.line}:${source.column}`;
+}
+
+function formatProblem(problem: ConfigProblem): string {
+  const where = formatSource(problem.source);
+  return problem.path === '' ? `${where}: ${problem.message}` : `${where}: ${problem.path}: ${problem.message}`;
+}
