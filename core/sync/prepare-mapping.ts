@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import type { z } from 'zod';
+import { defaultPortAppConfig } from '../kinds/defaults';
+import type { KindDefinition } from '../kinds/kind';
+import { findKind, kindNames } from '../kinds/registry';
+import { MappingConfigError, parsePortAppConfigYaml, portAppConfigFromObject, type ConfigProblem, type PortAppConfig, type ResourceConfig } from '../mapping/app-config';
+import { compileResource, type ResourceMapper } from '../mapping/entity-mapper';
+import type { JqEngine } from '../mapping/jq-engine';
+import type { PortIntegration } from '../port/integration';
+import type { EngineConfig } from './engine-config';
+
+export type PreparedResource = {
+  resource: ResourceConfig;
+  kind: KindDefinition;
+  selector: unknown;
+  mapper: ResourceMapper;
+};
+
+export type PreparedMapping = {
+  config: PortAppConfig;
+  /** Where the mapping came from, for the summary. */
+  origin: string;
+  resources: PreparedResource[];
+  /** Resources left out by the kinds filter. */
+  filteredOut: number;
+  warnings: { message: string; file?: string; line?: number }[];
+};
+
+/**
+ * Reads the mapping (a file, inline YAML, the integration's config in Port, or the built-in
+ * default), then checks everything about it that can be checked without Azure DevOps: known kinds,
+ * kind-specific selector keys, jq that compiles. All problems are reported at once, before any write.
+ */
+export async function prepareMapping(config: EngineConfig, integration: PortIntegration | undefined, engine: JqEngine): Promise<PreparedMapping> {
+  const { mapping, origin } = await readMapping(config, integration);
+  const problems: ConfigProblem[] = [];
+  const warnings: PreparedMapping['warnings'] = mapping.warnings.map((w) => ({ message: w.message, file: w.source.file, ...(w.source.line ? { line: w.source.line } : {}) }));
+  const wantedKinds = config.filters.kinds?.length ? new Set(config.filters.kinds) : undefined;
+  const resources: PreparedResource[] = [];
+  let filteredOut = 0;
+
+  for (const resource of mapping.resources) {
+    const kind = findKind(resource.kind);
+    if (!kind) {
+      problems.push({ message: `unknown kind '${resource.kind}'. Known kinds: ${kindNames().join(', ')}`, source: resource.lineOf(['kind']), path: `resources[${resource.index}].kind` });
+      continue;
+    }
+    if (wantedKinds && !wantedKinds.has(resource.kind)) {
+      filteredOut++;
+      continue;
+    }
+    const { query: _query, ...keys } = resource.selector;
+    const parsed = (kind.selector).safeParse(keys);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const path = ['selector', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+        problems.push({ message: `selector.${issue.path.join('.')}: ${issue.message}`, source: resource.lineOf(path), path: `resources[${resource.index}].${path.join('.')}` });
+      }
+      continue;
+    }
+    const known = new Set(Object.keys((kind.selector as z.ZodObject).shape ?? {}));
+    for (const key of Object.keys(keys)) {
+      if (!known.has(key)) {
+        const at = resource.lineOf(['selector', key]);
+        warnings.push({ message: `resources[${resource.index}] (${resource.kind}): selector key '${key}' is not used by this kind and is ignored`, file: at.file, ...(at.line ? { line: at.line } : {}) });
+      }
+    }
+    try {
+      resources.push({ resource, kind, selector: parsed.data, mapper: compileResource(resource, engine) });
+    } catch (error) {
+      if (error instanceof MappingConfigError) problems.push(...error.problems);
+      else throw error;
+    }
+  }
+  if (problems.length > 0) throw new MappingConfigError(problems);
+  return { config: mapping, origin, resources, filteredOut, warnings };
+}
+
+async function readMapping(config: EngineConfig, integration: PortIntegration | undefined): Promise<{ mapping: PortAppConfig; origin: string }> {
+  switch (config.mapping.source) {
+    case 'file': {
+      let text: string;
+      try {
+        text = await readFile(config.mapping.path, 'utf8');
+      } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message;
+        throw new MappingConfigError([{ message: `cannot read the mapping file: ${reason}`, source: { file: config.mapping.path }, path: '' }]);
+      }
+      return { mapping: parsePortAppConfigYaml(text, config.mapping.path), origin: `file ${config.mapping.path}` };
+    }
+    case 'inline':
+      return { mapping: parsePortAppConfigYaml(config.mapping.yaml, 'inline mapping'), origin: 'inline mapping' };
+    case 'port': {
+      const stored = integration?.config;
+      if (stored && typeof stored === 'object' && Object.keys(stored).length > 0) {
+        return { mapping: portAppConfigFromObject(stored, `the mapping of integration '${config.integration.identifier}' in Port`), origin: `integration '${config.integration.identifier}' in Port` };
+      }
+      return { mapping: portAppConfigFromObject(defaultPortAppConfig(), 'the built-in default mapping'), origin: 'built-in default mapping' };
+    }
+  }
+}

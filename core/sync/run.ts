@@ -1,0 +1,240 @@
+import { readFile } from 'node:fs/promises';
+import { AzureDevOpsClient } from '../azure-devops/client';
+import { AzureDevOpsAuthError } from '../azure-devops/errors';
+import { parseOrganizationUrl } from '../azure-devops/organization';
+import { IdentityRateLimiter } from '../azure-devops/rate-limiter';
+import { createHttpTransport } from '../http/transport';
+import { DEFAULT_CONCURRENCY, type ConcurrencyPolicy } from '../kinds/kind';
+import { ParentListings } from '../kinds/parents';
+import { createJqEngine } from '../mapping/jq-engine';
+import { portAppConfigToObject } from '../mapping/app-config';
+import { BlueprintApi } from '../port/blueprints';
+import { PortClient } from '../port/client';
+import { EntityApi } from '../port/entities';
+import { IntegrationApi } from '../port/integration';
+import { datasourceOf, datasourceUserAgent, VERSION } from '../version';
+import type { EngineConfig } from './engine-config';
+import { ensureIntegration } from './port-setup';
+import { prepareMapping } from './prepare-mapping';
+import { ProducedEntities } from './produced';
+import { reconcile } from './reconcile';
+import type { RunReporter } from './reporter';
+import { literalBlueprint, syncResource, type PlanCounts } from './resource-sync';
+import type { ResourceStats, RunResult } from './stats';
+
+export type RunDependencies = {
+  reporter: RunReporter;
+  /** Secrets known up front (from the configuration), redacted from raw examples. */
+  secrets?: readonly string[];
+  /** Called with every secret the run derives (Port access tokens), so wrappers can mask it. */
+  onSecret?: (secret: string) => void;
+  /** Host → IP overrides (tests and diagnostics; see NetworkOptions.resolve). */
+  resolve?: Readonly<Record<string, string>>;
+  concurrency?: Partial<ConcurrencyPolicy>;
+  now?: () => Date;
+  signal?: AbortSignal;
+};
+
+/** Raised for problems found before any write, that the user must fix (exit code 2). */
+export class PreflightError extends Error {}
+
+/**
+ * One ONCE run (BRIEF §4): pre-flight both sides, read and validate the mapping, register the
+ * integration, sync each resource in order, reconcile, report. Configuration and credential
+ * problems throw before anything is written; everything later is recorded in the result.
+ */
+export async function runSync(config: EngineConfig, deps: RunDependencies): Promise<RunResult> {
+  const { reporter } = deps;
+  const now = deps.now ?? (() => new Date());
+  const startedAt = now();
+  const concurrency = { ...DEFAULT_CONCURRENCY, ...deps.concurrency };
+  const identifier = config.integration.identifier;
+  const organization = parseOrganizationUrl(config.azureDevOps.organizationUrl);
+  const caCertificates = config.network.caFile ? await readFile(config.network.caFile, 'utf8') : undefined;
+  const transport = createHttpTransport({
+    timeoutSeconds: config.network.timeoutSeconds,
+    proxyUrl: config.network.proxyUrl,
+    noProxy: config.network.noProxy,
+    caCertificates,
+    rejectUnauthorized: config.network.rejectUnauthorized,
+    resolve: deps.resolve,
+  });
+  const userAgent = datasourceUserAgent(identifier);
+  const port = new PortClient({
+    baseUrl: config.port.baseUrl,
+    credentials: { clientId: config.port.clientId, clientSecret: config.port.clientSecret },
+    transport,
+    userAgent,
+    ...(deps.onSecret ? { onToken: deps.onSecret } : {}),
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  });
+  const limiter = new IdentityRateLimiter(concurrency.requests);
+  const ado = new AzureDevOpsClient({
+    organization,
+    credential: config.azureDevOps.credential,
+    transport,
+    limiter,
+    userAgent: `port-ado-sync/${VERSION}`,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  });
+  const integrationApi = new IntegrationApi(port, identifier);
+
+  // 1. Pre-flight: both credentials, before anything is read or written.
+  reporter.progress(0, 'Checking credentials');
+  await port.authenticate();
+  await preflightAzureDevOps(ado);
+
+  // 2–3. The integration and its mapping; every mapping problem surfaces here, before writes.
+  const existing = await integrationApi.get();
+  const engine = await createJqEngine();
+  const mapping = await prepareMapping(config, existing, engine);
+  for (const warning of mapping.warnings) reporter.warn(warning.message, { ...(warning.file ? { file: warning.file } : {}), ...(warning.line ? { line: warning.line } : {}) });
+  reporter.info(`Mapping: ${mapping.origin}, ${mapping.resources.length} resource(s)${mapping.filteredOut ? ` (${mapping.filteredOut} left out by the kinds filter)` : ''}.`);
+  const writer = new EntityApi(port, { merge: mapping.config.enableMergeEntity, createMissingRelatedEntities: mapping.config.createMissingRelatedEntities });
+
+  const plan = config.mode === 'plan';
+  const blueprints = new BlueprintApi(port);
+  if (!plan) {
+    await ensureIntegration({
+      integration: integrationApi,
+      blueprints,
+      existing,
+      initializePortResources: config.initializePortResources,
+      configForNewIntegration: portAppConfigToObject(mapping.config),
+      version: VERSION,
+      reporter,
+    });
+  }
+  await requireBlueprints(mapping.resources.flatMap((r) => r.resource.port.entity.mappings.map((m) => m.blueprint)), blueprints, plan && config.initializePortResources);
+
+  const interval = config.scheduledResyncIntervalMinutes ?? null;
+  if (!plan) {
+    await integrationApi
+      .reportResyncState({ status: 'running', lastResyncStart: startedAt.toISOString(), lastResyncEnd: null, nextResync: nextResync(startedAt, interval), intervalInMinuets: interval })
+      .catch((error: unknown) => reporter.debug(`resync state not reported: ${String(error)}`));
+  }
+
+  // 4. Resources, in mapping order.
+  const produced = new ProducedEntities();
+  const planCounts = new Map<string, PlanCounts>();
+  const parents = new ParentListings(ado, { include: config.filters.projects ?? [], excludedTags: config.azureDevOps.excludedTags }, concurrency);
+  const results: ResourceStats[] = [];
+  const total = mapping.resources.length;
+  for (const [position, prepared] of mapping.resources.entries()) {
+    const label = `${prepared.resource.kind} (resources[${prepared.resource.index}])`;
+    const stats = await reporter.section(label, () =>
+      syncResource(prepared, {
+        ado,
+        parents,
+        concurrency,
+        entities: writer,
+        integration: integrationApi,
+        datasource: datasourceOf(identifier),
+        mode: config.mode,
+        sendRawDataExamples: config.sendRawDataExamples,
+        secrets: deps.secrets ?? [],
+        reporter,
+        now: startedAt,
+        produced,
+        plan: planCounts,
+        onProgress: (s) => reporter.progress((position + 0.5) / (total + 1), `${label}: ${s.listed} listed`),
+      }),
+    );
+    results.push(stats);
+    reportResource(stats, reporter);
+    reporter.progress((position + 1) / (total + 1), `${label}: done`);
+  }
+
+  // 5. Reconciliation.
+  const failedResources = results.filter((r) => !r.ok);
+  const blockedBecause =
+    failedResources.length > 0
+      ? `the run had errors (${failedResources.map((r) => r.label).join(', ')}); nothing is deleted until a clean run`
+      : config.filters.projects?.length
+        ? 'a projects filter is set, so the listings do not cover the whole organization'
+        : undefined;
+  if (config.filters.kinds?.length) {
+    for (const resource of mapping.config.resources) {
+      if (config.filters.kinds.includes(resource.kind)) continue;
+      for (const m of resource.port.entity.mappings) {
+        const blueprint = literalBlueprint(m.blueprint);
+        if (blueprint) produced.hold(blueprint, `kind '${resource.kind}' is left out by the kinds filter`);
+        else produced.holdAll(`kind '${resource.kind}' (left out by the kinds filter) writes to a blueprint computed by jq`);
+      }
+    }
+  }
+  reporter.progress(total / (total + 1), 'Reconciling');
+  const deletions = await reconcile({
+    entities: writer,
+    datasource: datasourceOf(identifier),
+    produced,
+    before: startedAt.toISOString(),
+    threshold: mapping.config.entityDeletionThreshold,
+    deleteDependents: mapping.config.deleteDependentEntities,
+    blockedBecause,
+    mode: config.mode,
+    reporter,
+  });
+  for (const entry of deletions.blueprints) {
+    for (const stats of results) if (stats.blueprints.has(entry.blueprint)) stats.deleted += entry.deleted;
+  }
+
+  const deletionFailed = deletions.blueprints.some((b) => b.error);
+  const status = failedResources.length === 0 && !deletionFailed && !(plan && deletions.guardTripped) ? 'success' : failedResources.length === results.length && results.length > 0 ? 'failed' : 'partial';
+  if (!plan) {
+    await integrationApi
+      .reportResyncState({ status: status === 'success' ? 'completed' : 'failed', lastResyncEnd: now().toISOString(), nextResync: nextResync(startedAt, interval), intervalInMinuets: interval })
+      .catch((error: unknown) => reporter.debug(`resync state not reported: ${String(error)}`));
+  }
+  reporter.progress(1, 'Done');
+
+  return {
+    status,
+    mode: config.mode,
+    resources: results,
+    deletions,
+    seconds: (now().getTime() - startedAt.getTime()) / 1000,
+    adoRequests: results.reduce((n, r) => n + r.ado.requests, 0) + 1,
+    portRequests: port.metrics.requests,
+    throttledSeconds: limiter.throttled.milliseconds / 1000,
+    problems: deletionFailed ? ['some stale entities could not be deleted'] : [],
+    integrationUrl: undefined,
+    plan: [...planCounts].map(([blueprint, counts]) => {
+      const deletion = deletions.blueprints.find((d) => d.blueprint === blueprint);
+      const toDelete = deletion && !deletion.held && !deletions.skipped ? deletion.stale : 0;
+      return { blueprint, create: counts.create, update: counts.update, unchanged: counts.unchanged, delete: toDelete, samples: { create: counts.samples.create, update: counts.samples.update, delete: toDelete ? (deletion?.samples ?? []) : [] } };
+    }),
+  };
+}
+
+async function preflightAzureDevOps(ado: AzureDevOpsClient): Promise<void> {
+  try {
+    await ado.request({ path: '_apis/connectionData', apiVersion: '7.1-preview.1' });
+  } catch (error) {
+    if (error instanceof AzureDevOpsAuthError) throw error;
+    throw new PreflightError(`Cannot reach Azure DevOps at ${ado.organization.url}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function requireBlueprints(expressions: string[], blueprints: BlueprintApi, willBeCreated: boolean): Promise<void> {
+  const literals = [...new Set(expressions.map(literalBlueprint).filter((b): b is string => !!b))];
+  const missing: string[] = [];
+  for (const blueprint of literals) if (!(await blueprints.exists(blueprint))) missing.push(blueprint);
+  if (missing.length > 0 && !willBeCreated) {
+    throw new PreflightError(
+      `The mapping writes to blueprint(s) that do not exist in Port: ${missing.join(', ')}. Create them, or run once with initializePortResources (OCEAN__INITIALIZE_PORT_RESOURCES=true) to create the defaults.`,
+    );
+  }
+}
+
+function nextResync(start: Date, intervalMinutes: number | null): string | null {
+  if (!intervalMinutes) return null;
+  return new Date(start.getTime() + intervalMinutes * 60_000).toISOString();
+}
+
+function reportResource(stats: ResourceStats, reporter: RunReporter): void {
+  const line = `${stats.label}: ${stats.listed} listed, ${stats.upserted} upserted, ${stats.unchanged} unchanged, ${stats.failed} failed in ${stats.seconds.toFixed(1)} s`;
+  if (stats.error) reporter.error(`${stats.label} failed: ${stats.error}`);
+  for (const failure of stats.failures.slice(0, 5)) reporter.warn(`${stats.label}: entity ${failure.identifier} was rejected by Port: ${failure.message}`);
+  reporter.info(line);
+}
