@@ -122,6 +122,7 @@ export function parseConfigFile(source: string, options: ConfigFileOptions & { d
   if (doc.errors.length > 0) {
     // yaml's pretty messages quote the offending source line, which may hold a secret: keep the first sentence.
     for (const error of doc.errors) builder.problem(at(error.pos[0]), `invalid YAML: ${error.message.split('\n')[0] ?? error.code}`);
+    builder.markIncomplete();
     return builder.build(fileHint(options.displayPath));
   }
   const walker = new FileWalker(doc, builder, at, options.env, { baseDir: options.baseDir });
@@ -153,7 +154,8 @@ function keysFor(setting: SettingPath, shape: FileSection, prefix: string[]): st
   });
 }
 
-type Interpolated = { ok: true; text: string; fromEnvironment: boolean } | { ok: false };
+type Interpolated = { ok: true; text: string; fromEnvironment: boolean } | { ok: false; message: string };
+type FieldFailure = { source: string; message: string };
 
 class FileWalker {
   constructor(
@@ -181,14 +183,17 @@ class FileWalker {
         continue;
       }
       const value = this.resolveAlias(pair.value as Node | null);
-      const valueOffset = value?.range?.[0] ?? keyOffset;
-      const source = this.at(valueOffset, keyPath.join('.'));
+      const source = this.at(value?.range?.[0] ?? keyOffset, keyPath.join('.'));
       if (value === null || (isScalar(value) && value.value === null)) continue; // `key:` with nothing: unset
       if ('section' in field) {
         if (!isMap(value)) this.builder.problem(source, `must be a map of settings (${Object.keys(field.section).join(', ')})`);
         else this.section(value.items, field.section, keyPath);
       } else if ('custom' in field) {
-        this.custom(field.custom, field.setting, value, source, keyPath);
+        const set = (candidate: TextParse<unknown>, raw?: unknown, failureSource?: string) =>
+          this.builder.set(field.setting, failureSource ?? source, candidate, raw);
+        if (field.custom === 'mapping') this.mapping(value, source, set);
+        else if (field.custom === 'credential') this.credential(value, source, keyPath, set);
+        else this.headers(value, keyPath, set);
       } else {
         this.leaf(field, value, source);
       }
@@ -204,8 +209,8 @@ class FileWalker {
       for (const item of node.items) {
         const resolved = this.resolveAlias(item as Node | null);
         if (!isScalar(resolved) || resolved.value === null) return set({ ok: false, message: 'every item of the list must be a single value' });
-        const text = this.scalarText(resolved, source);
-        if (!text.ok) return;
+        const text = this.scalarText(resolved);
+        if (!text.ok) return set(text);
         items.push(text.text);
       }
       return set({ ok: true, value: items });
@@ -213,53 +218,48 @@ class FileWalker {
     if (!isScalar(node)) return set({ ok: false, message: `must be a single value, not a ${isMap(node) ? 'map' : 'collection'}` });
     if (field.leaf === 'boolean' && typeof node.value === 'boolean') return set({ ok: true, value: node.value });
     if (field.leaf === 'integer' && typeof node.value === 'number') return set({ ok: true, value: node.value });
-    const text = this.scalarText(node, source);
-    if (!text.ok) return;
-    if (field.literalSecretWarning && !text.fromEnvironment) {
-      this.builder.warn(source, 'holds a secret in clear text; keep it out of the file with ${VARIABLE} and set that variable from your secret store');
-    }
+    const text = this.scalarText(node);
+    if (!text.ok) return set(text);
+    if (field.literalSecretWarning && !text.fromEnvironment) this.warnClearText(source);
     set(binding.parse(text.text, this.context), text.text);
   }
 
-  private custom(kind: CustomKind, setting: SettingPath, node: Node, source: string, keyPath: string[]): void {
-    if (kind === 'mapping') return this.mapping(node, source);
-    if (!isMap(node)) {
-      return this.builder.set(setting, source, { ok: false, message: kind === 'headers' ? 'must be a map of header names to values' : 'must be a map with type and token' });
-    }
-    if (kind === 'credential') {
-      const fields = this.plainMap(node, ['type', 'token'], keyPath);
-      if (!fields) return;
-      if (fields.token && !fields.token.fromEnvironment) {
-        this.builder.warn(source, 'holds a secret in clear text; keep it out of the file with ${VARIABLE} and set that variable from your secret store');
-      }
-      return this.builder.set(setting, source, { ok: true, value: { type: fields.type?.text, token: fields.token?.text } }, fields.token?.text);
-    }
-    // headers: Name: value, or Name: { value, secret }
+  private credential(node: Node, source: string, keyPath: string[], set: (candidate: TextParse<unknown>, raw?: unknown, failureSource?: string) => void): void {
+    if (!isMap(node)) return set({ ok: false, message: 'must be a map: { type: pat | bearer, token: ${VARIABLE} }' });
+    const read = this.plainMap(node, ['type', 'token'], keyPath);
+    if ('failure' in read) return set({ ok: false, message: read.failure.message }, undefined, read.failure.source);
+    const { fields } = read;
+    if (fields.token && !fields.token.fromEnvironment) this.warnClearText(source);
+    set({ ok: true, value: { type: fields.type?.text, token: fields.token?.text } }, fields.token?.text);
+  }
+
+  /** `Name: value`, or `Name: { value, secret }` to say explicitly whether it is a secret. */
+  private headers(node: Node, keyPath: string[], set: (candidate: TextParse<unknown>, raw?: unknown, failureSource?: string) => void): void {
+    if (!isMap(node)) return set({ ok: false, message: 'must be a map of header names to values' });
     const headers: Record<string, { value: string; secret: boolean }> = {};
-    const raws: string[] = [];
     for (const pair of node.items) {
       const name = isScalar(pair.key) ? String(pair.key.value) : '';
       const value = this.resolveAlias(pair.value as Node | null);
-      let entry: { value: string; secret: boolean } | undefined;
+      let entry: { value: string; secret: boolean };
       if (isMap(value)) {
-        const fields = this.plainMap(value, ['value', 'secret'], [...keyPath, name]);
-        if (!fields) return;
+        const read = this.plainMap(value, ['value', 'secret'], [...keyPath, name]);
+        if ('failure' in read) return set({ ok: false, message: read.failure.message }, undefined, read.failure.source);
+        const { fields } = read;
         const secret = fields.secret === undefined ? undefined : parseSecretFlag(fields.secret.text);
-        if (secret === undefined && fields.secret !== undefined) {
-          return this.builder.set(setting, source, { ok: false, message: `header ${name}: secret must be true or false` });
-        }
+        if (secret === undefined && fields.secret !== undefined) return set({ ok: false, message: `header ${name}: secret must be true or false` });
         entry = { value: fields.value?.text ?? '', secret: secret ?? (looksLikeSecretHeader(name) || fields.value?.fromEnvironment === true) };
       } else if (isScalar(value) && value.value !== null) {
-        const text = this.scalarText(value, source);
-        if (!text.ok) return;
+        const text = this.scalarText(value);
+        if (!text.ok) return set(text);
+        // A value kept out of the file with ${VAR} was kept out for a reason.
         entry = { value: text.text, secret: looksLikeSecretHeader(name) || text.fromEnvironment };
       } else {
-        return this.builder.set(setting, source, { ok: false, message: `header ${name}: the value must be text or { value, secret }` });
+        return set({ ok: false, message: `header ${name}: the value must be text or { value, secret }` });
       }
       headers[name] = entry;
-      if (entry.secret) raws.push(entry.value);
     }
-    this.builder.set(setting, source, { ok: true, value: headers }, raws);
+    const secrets = Object.values(headers).flatMap((header) => (header.secret ? [header.value] : []));
+    set({ ok: true, value: headers }, secrets);
   }
 
   /**
@@ -267,12 +267,10 @@ class FileWalker {
    * the model's own form `{ source: port | file | inline, path?, yaml? }`. The inline mapping is
    * not interpolated: it is jq and YAML for the mapping engine, not configuration.
    */
-  private mapping(node: Node, source: string): void {
-    const set = (candidate: TextParse<unknown>) => this.builder.set('mapping', source, candidate);
+  private mapping(node: Node, source: string, set: (candidate: TextParse<unknown>, raw?: unknown, failureSource?: string) => void): void {
     if (isScalar(node)) {
-      const text = this.scalarText(node, source);
-      if (text.ok) set(TEXT_KEYS['mapping.path'].parse(text.text, this.context));
-      return;
+      const text = this.scalarText(node);
+      return set(text.ok ? TEXT_KEYS['mapping.path'].parse(text.text, this.context) : text);
     }
     if (!isMap(node)) return set({ ok: false, message: 'must be a file path or a map (inline: …)' });
     const keys = node.items.map((pair) => (isScalar(pair.key) ? String(pair.key.value) : ''));
@@ -282,67 +280,54 @@ class FileWalker {
       if (isMap(inline) || isSeq(inline)) return set({ ok: true, value: { source: 'inline', yaml: stringify(inline.toJSON(this.doc)) } });
       return set({ ok: false, message: 'inline must hold the mapping (resources: …) or a YAML string' });
     }
-    for (const [index, key] of keys.entries()) {
-      if (!['source', 'path', 'yaml'].includes(key)) {
-        const pair = node.items[index];
-        const offset = (pair?.key as Node | null)?.range?.[0] ?? 0;
-        this.builder.problem(this.at(offset, `mapping.${key}`), `unknown key '${key}' in mapping.${didYouMean(key, ['inline', 'source', 'path', 'yaml'])}`);
-        return;
-      }
-    }
-    const value = (key: string) => {
-      const found = node.items.find((pair) => isScalar(pair.key) && pair.key.value === key)?.value;
-      return isScalar(found) ? found : undefined;
-    };
-    const sourceKind = value('source');
-    const path = value('path');
-    const yaml = value('yaml');
-    const pathText = path ? this.scalarText(path, source) : undefined;
-    if (pathText && !pathText.ok) return;
-    const sourceText = sourceKind === undefined ? (path ? 'file' : yaml ? 'inline' : undefined) : scalarSource(sourceKind);
+    const read = this.plainMap(node, ['source', 'path', 'yaml'], ['mapping'], ['inline']);
+    if ('failure' in read) return set({ ok: false, message: read.failure.message }, undefined, read.failure.source);
+    const { fields } = read;
+    const kind = fields.source?.text ?? (fields.path ? 'file' : fields.yaml ? 'inline' : undefined);
     set({
       ok: true,
       value: {
-        source: sourceText,
-        ...(pathText ? { path: absolutePath(pathText.text, this.context) } : {}),
-        ...(yaml ? { yaml: scalarSource(yaml) } : {}),
+        source: kind,
+        ...(fields.path ? { path: absolutePath(fields.path.text, this.context) } : {}),
+        ...(fields.yaml ? { yaml: fields.yaml.text } : {}),
       },
     });
   }
 
-  /** A map of scalar fields, interpolated; unknown fields are reported. */
-  private plainMap(node: Node, allowed: string[], keyPath: string[]): Record<string, { text: string; fromEnvironment: boolean }> | undefined {
-    if (!isMap(node)) return undefined;
-    const out: Record<string, { text: string; fromEnvironment: boolean }> = {};
+  /** A map of scalar fields, interpolated; the first unknown or malformed field is the failure. */
+  private plainMap(
+    node: Node,
+    allowed: string[],
+    keyPath: string[],
+    alsoSuggest: string[] = [],
+  ): { fields: Record<string, { text: string; fromEnvironment: boolean } | undefined> } | { failure: FieldFailure } {
+    const out: Record<string, { text: string; fromEnvironment: boolean } | undefined> = {};
+    if (!isMap(node)) return { failure: { source: this.at(node.range?.[0] ?? 0, keyPath.join('.')), message: 'must be a map' } };
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      const fieldPath = [...keyPath, key].join('.');
       const offset = (pair.key as Node | null)?.range?.[0] ?? 0;
       if (!allowed.includes(key)) {
-        this.builder.problem(this.at(offset, [...keyPath, key].join('.')), `unknown key '${key}' in ${keyPath.join('.')}.${didYouMean(key, allowed)}`);
-        return undefined;
+        return { failure: { source: this.at(offset, fieldPath), message: `unknown key '${key}' in ${keyPath.join('.')}.${didYouMean(key, [...allowed, ...alsoSuggest])}` } };
       }
       const value = this.resolveAlias(pair.value as Node | null);
-      if (!isScalar(value)) {
-        this.builder.problem(this.at(offset, [...keyPath, key].join('.')), 'must be a single value');
-        return undefined;
-      }
-      const text = this.scalarText(value, this.at(value.range?.[0] ?? offset, [...keyPath, key].join('.')));
-      if (!text.ok) return undefined;
+      if (!isScalar(value)) return { failure: { source: this.at(offset, fieldPath), message: 'must be a single value' } };
+      const text = this.scalarText(value);
+      if (!text.ok) return { failure: { source: this.at(value.range?.[0] ?? offset, fieldPath), message: text.message } };
       out[key] = { text: text.text, fromEnvironment: text.fromEnvironment };
     }
-    return out;
+    return { fields: out };
   }
 
   /** The scalar as text (numbers keep their written form, so `007` stays `007`), with `${VAR}` replaced. */
-  private scalarText(node: Scalar, label?: string): Interpolated {
-    const written = typeof node.value === 'string' ? node.value : (node.source ?? String(node.value));
-    if (typeof node.value !== 'string') return { ok: true, text: written, fromEnvironment: false };
-    const result = interpolate(written, this.env);
-    if (!result.ok) {
-      this.builder.problem(label ?? this.at(node.range?.[0] ?? 0), result.message);
-      return { ok: false };
-    }
-    return { ok: true, text: result.text, fromEnvironment: result.references > 0 };
+  private scalarText(node: Scalar): Interpolated {
+    if (typeof node.value !== 'string') return { ok: true, text: scalarSource(node), fromEnvironment: false };
+    const result = interpolate(node.value, this.env);
+    return result.ok ? { ok: true, text: result.text, fromEnvironment: result.references > 0 } : result;
+  }
+
+  private warnClearText(source: string): void {
+    this.builder.warn(source, 'holds a secret in clear text; keep it out of the file with ${VARIABLE} and set that variable from your secret store');
   }
 
   private resolveAlias(node: Node | null): Node | null {
@@ -351,7 +336,7 @@ class FileWalker {
 }
 
 function scalarSource(node: Scalar): string {
-  return typeof node.value === 'string' ? node.value : (node.source ?? '');
+  return typeof node.value === 'string' ? node.value : (node.source ?? String(node.value));
 }
 
 function parseSecretFlag(text: string): boolean | undefined {

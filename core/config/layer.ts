@@ -24,13 +24,24 @@ export interface LayerEntry {
   readonly source: string;
   /** The validated, normalized value, or why it was rejected. */
   readonly result: TextParse<unknown>;
+  /** Position among this layer's entries and problems, so they are reported in reading order. */
+  readonly order: number;
+}
+
+export interface LayerProblem extends ConfigProblem {
+  readonly order: number;
 }
 
 export interface ConfigLayer {
   readonly kind: LayerKind;
   readonly entries: readonly LayerEntry[];
   /** Problems not tied to one setting's value: syntax errors, unknown keys, refused flags. */
-  readonly problems: readonly ConfigProblem[];
+  readonly problems: readonly LayerProblem[];
+  /**
+   * The front door could not be read at all (a YAML syntax error): settings it may have set are
+   * unknown, so "missing" messages would be noise until it is fixed.
+   */
+  readonly incomplete: boolean;
   readonly warnings: readonly ConfigWarning[];
   /** Every secret text this layer saw, valid or not, so no message can repeat it. */
   readonly secretTexts: readonly string[];
@@ -40,9 +51,11 @@ export interface ConfigLayer {
 
 export class LayerBuilder {
   private readonly entries = new Map<SettingPath, LayerEntry>();
-  private readonly problems: ConfigProblem[] = [];
+  private readonly problems: LayerProblem[] = [];
   private readonly warnings: ConfigWarning[] = [];
   private readonly secretTexts: string[] = [];
+  private order = 0;
+  private incomplete = false;
 
   constructor(private readonly kind: LayerKind) {}
 
@@ -58,7 +71,7 @@ export class LayerBuilder {
       return;
     }
     const result = candidate.ok ? validateSettingValue(setting, candidate.value) : candidate;
-    this.entries.set(setting, { setting, source, result });
+    this.entries.set(setting, { setting, source, result, order: this.order++ });
   }
 
   has(setting: SettingPath): boolean {
@@ -66,7 +79,12 @@ export class LayerBuilder {
   }
 
   problem(source: string | undefined, message: string): void {
-    this.problems.push(source === undefined ? { message } : { source, message });
+    const order = this.order++;
+    this.problems.push(source === undefined ? { message, order } : { source, message, order });
+  }
+
+  markIncomplete(): void {
+    this.incomplete = true;
   }
 
   warn(source: string | undefined, message: string): void {
@@ -87,6 +105,7 @@ export class LayerBuilder {
       kind: this.kind,
       entries: [...this.entries.values()],
       problems: [...this.problems],
+      incomplete: this.incomplete,
       warnings: [...this.warnings],
       secretTexts: [...new Set(this.secretTexts)],
       howToSet,

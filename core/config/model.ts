@@ -191,7 +191,11 @@ export const webhookHeadersSchema = z.record(
       secret: z.boolean(),
     })
     .strict(),
-  { error: 'must be a map of header names to values' },
+  // Only the shape error is ours; key and value issues keep their own messages.
+  {
+    error: (issue) =>
+      issue.code === 'invalid_type' ? 'must be a map of header names to values' : issue.code === 'invalid_key' ? 'is not a valid HTTP header name' : undefined,
+  },
 );
 export type WebhookHeaders = z.output<typeof webhookHeadersSchema>;
 

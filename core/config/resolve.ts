@@ -40,17 +40,18 @@ export function resolveConfig(layers: readonly ConfigLayer[]): ResolvedConfig {
   const input: Record<string, unknown> = {};
   const sources: Partial<Record<SettingPath, string>> = {};
   for (const layer of ordered) {
-    problems.push(...layer.problems);
     warnings.push(...layer.warnings);
+    const found: { order: number; problem: ConfigProblem }[] = layer.problems.map(({ order, ...problem }) => ({ order, problem }));
     for (const entry of layer.entries) {
       if (winners.get(entry.setting) !== entry) continue;
       if (!entry.result.ok) {
-        problems.push({ source: entry.source, message: entry.result.message });
+        found.push({ order: entry.order, problem: { source: entry.source, message: entry.result.message } });
         continue;
       }
       setAtPath(input, entry.setting, entry.result.value);
       sources[entry.setting] = entry.source;
     }
+    problems.push(...found.sort((a, b) => a.order - b.order).map(({ problem }) => problem));
   }
 
   // A broken value that a more explicit source overrides cannot hurt this run, but it will bite
@@ -61,8 +62,9 @@ export function resolveConfig(layers: readonly ConfigLayer[]): ResolvedConfig {
     }
   }
 
+  const incomplete = layers.some((layer) => layer.incomplete);
   for (const setting of SETTING_PATHS) {
-    if (SETTINGS[setting].required && !winners.has(setting)) {
+    if (SETTINGS[setting].required && !winners.has(setting) && !incomplete) {
       problems.push({ message: `${capitalize(SETTINGS[setting].title)} is missing: set ${waysToSet(setting, ordered)}.` });
     }
   }
