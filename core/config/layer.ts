@@ -95,6 +95,11 @@ export class LayerBuilder {
   noteSecret(raw: unknown): void {
     if (typeof raw === 'string') {
       if (raw.trim().length > 0) this.secretTexts.push(raw, raw.trim());
+      // A secret rejected for containing whitespace is usually two pasted things (or "Bearer <token>"):
+      // each part may be the real secret and may show up elsewhere. Short parts are words, not secrets.
+      for (const part of raw.split(/\s+/)) {
+        if (part.length >= 8 && part !== raw.trim()) this.secretTexts.push(part);
+      }
     } else if (Array.isArray(raw)) {
       for (const item of raw) this.noteSecret(item);
     }
