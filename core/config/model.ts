@@ -129,19 +129,27 @@ export const organizationUrlSchema = z
     }
   });
 
-export const credentialSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('pat'), token: token('the personal access token') }).strict(),
-  z.object({ type: z.literal('bearer'), token: token('the bearer token', { bearer: true }) }).strict(),
-]);
+export const credentialSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.object({ type: z.literal('pat'), token: token('the personal access token') }).strict(),
+    z.object({ type: z.literal('bearer'), token: token('the bearer token', { bearer: true }) }).strict(),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? 'must be pat or bearer' : undefined) },
+);
 export type AzureDevOpsCredential = z.output<typeof credentialSchema>;
 
 export const excludedTagsSchema = z.array(nonEmptyText, { error: 'must be a list of tag names' });
 
-export const mappingSchema = z.discriminatedUnion('source', [
-  z.object({ source: z.literal('port') }).strict(),
-  z.object({ source: z.literal('file'), path: nonEmptyText }).strict(),
-  z.object({ source: z.literal('inline'), yaml: z.string().refine((text) => text.trim().length > 0, { error: 'the inline mapping is empty' }) }).strict(),
-]);
+export const mappingSchema = z.discriminatedUnion(
+  'source',
+  [
+    z.object({ source: z.literal('port') }).strict(),
+    z.object({ source: z.literal('file'), path: nonEmptyText }).strict(),
+    z.object({ source: z.literal('inline'), yaml: z.string().refine((text) => text.trim().length > 0, { error: 'the inline mapping is empty' }) }).strict(),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? 'must be port, file or inline' : undefined) },
+);
 export type MappingSource = z.output<typeof mappingSchema>;
 
 export const booleanSchema = z.boolean({ error: 'must be true or false' });

@@ -75,7 +75,10 @@ export function validateSettingValue(path: SettingPath, candidate: unknown): Tex
   if (parsed.success) return { ok: true, value: parsed.data };
   const messages = parsed.error.issues.map((issue) => {
     const where = issue.path.filter((p) => typeof p === 'string').join('.');
-    return where && path === 'webhooks.headers' ? `header ${where}: ${issue.message}` : issue.message;
+    if (!where) return issue.message;
+    if (path === 'webhooks.headers') return `header ${where}: ${issue.message}`;
+    if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) return `${where} is missing`;
+    return `${where}: ${issue.message}`;
   });
   return { ok: false, message: [...new Set(messages)].join('; ') };
 }

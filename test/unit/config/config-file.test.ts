@@ -316,3 +316,20 @@ describe('config file: webhook headers', () => {
     expect(problems).toEqual([{ source: 'port-ado-sync.yml:9:5 (webhooks.headers)', message: 'header Bad Header: is not a valid HTTP header name' }]);
   });
 });
+
+describe('config file: structured values', () => {
+  it.each([
+    ['mapping:\n  source: file', '(mapping)', 'path is missing'],
+    ['mapping:\n  source: git', '(mapping)', 'source: must be port, file or inline'],
+    ['mapping:\n  inline: 5', '(mapping)', 'inline must hold the mapping (resources: …) or a YAML string'],
+    ['azureDevOps:\n  credential:\n    type: pat', '(azureDevOps.credential)', 'token is missing'],
+    ['azureDevOps:\n  credential:\n    type: basic\n    token: ${ADO_PAT}', '(azureDevOps.credential)', 'type: must be pat or bearer'],
+    ['webhooks:\n  events: [git.pushh]', '(webhooks.events)', "'git.pushh' is not a known webhook event type. Did you mean 'git.push'?"],
+  ])('%j is explained', (yaml, where, message) => {
+    const text = yaml.startsWith('azureDevOps') ? minimal().replace('  personalAccessToken: ${ADO_PAT}', yaml.replace('azureDevOps:\n', '')) : minimal(yaml);
+    const problems = problemsOf(() => resolveFile(text));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.source).toContain(where);
+    expect(problems[0]?.message).toBe(message);
+  });
+});
