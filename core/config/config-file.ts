@@ -156,6 +156,7 @@ function keysFor(setting: SettingPath, shape: FileSection, prefix: string[]): st
 
 type Interpolated = { ok: true; text: string; fromEnvironment: boolean } | { ok: false; message: string };
 type FieldFailure = { source: string; message: string };
+type SetSetting = (candidate: TextParse<unknown>, raw?: unknown, failureSource?: string) => void;
 
 class FileWalker {
   constructor(
@@ -189,9 +190,8 @@ class FileWalker {
         if (!isMap(value)) this.builder.problem(source, `must be a map of settings (${Object.keys(field.section).join(', ')})`);
         else this.section(value.items, field.section, keyPath);
       } else if ('custom' in field) {
-        const set = (candidate: TextParse<unknown>, raw?: unknown, failureSource?: string) =>
-          this.builder.set(field.setting, failureSource ?? source, candidate, raw);
-        if (field.custom === 'mapping') this.mapping(value, source, set);
+        const set: SetSetting = (candidate, raw, failureSource) => this.builder.set(field.setting, failureSource ?? source, candidate, raw);
+        if (field.custom === 'mapping') this.mapping(value, set);
         else if (field.custom === 'credential') this.credential(value, source, keyPath, set);
         else this.headers(value, keyPath, set);
       } else {
@@ -224,7 +224,7 @@ class FileWalker {
     set(binding.parse(text.text, this.context), text.text);
   }
 
-  private credential(node: Node, source: string, keyPath: string[], set: (candidate: TextParse<unknown>, raw?: unknown, failureSource?: string) => void): void {
+  private credential(node: Node, source: string, keyPath: string[], set: SetSetting): void {
     if (!isMap(node)) return set({ ok: false, message: 'must be a map: { type: pat | bearer, token: ${VARIABLE} }' });
     const read = this.plainMap(node, ['type', 'token'], keyPath);
     if ('failure' in read) return set({ ok: false, message: read.failure.message }, undefined, read.failure.source);
@@ -234,7 +234,7 @@ class FileWalker {
   }
 
   /** `Name: value`, or `Name: { value, secret }` to say explicitly whether it is a secret. */
-  private headers(node: Node, keyPath: string[], set: (candidate: TextParse<unknown>, raw?: unknown, failureSource?: string) => void): void {
+  private headers(node: Node, keyPath: string[], set: SetSetting): void {
     if (!isMap(node)) return set({ ok: false, message: 'must be a map of header names to values' });
     const headers: Record<string, { value: string; secret: boolean }> = {};
     for (const pair of node.items) {
@@ -267,7 +267,7 @@ class FileWalker {
    * the model's own form `{ source: port | file | inline, path?, yaml? }`. The inline mapping is
    * not interpolated: it is jq and YAML for the mapping engine, not configuration.
    */
-  private mapping(node: Node, source: string, set: (candidate: TextParse<unknown>, raw?: unknown, failureSource?: string) => void): void {
+  private mapping(node: Node, set: SetSetting): void {
     if (isScalar(node)) {
       const text = this.scalarText(node);
       return set(text.ok ? TEXT_KEYS['mapping.path'].parse(text.text, this.context) : text);
