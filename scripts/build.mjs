@@ -7,7 +7,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 /** name → [entry, outfile, banner?] */
 const entries = {
-  cli: ['cli/main.ts', 'dist/cli.js', '#!/usr/bin/env node'],
+  cli: ['cli/bin.ts', 'dist/cli.js', '#!/usr/bin/env node'],
   sim: ['sim/main.ts', 'dist/sim.js', '#!/usr/bin/env node'],
   demo: ['scripts/demo.ts', 'dist/demo.js'],
   bench: ['bench/main.ts', 'dist/bench.js'],

@@ -15,5 +15,5 @@ export type EngineConfig = {
   scheduledResyncIntervalMinutes?: number | undefined;
   mode: 'sync' | 'plan';
   filters: { kinds?: readonly string[] | undefined; projects?: readonly string[] | undefined };
-  network: { timeoutSeconds: number; proxyUrl?: string | undefined; noProxy?: string | undefined; caFile?: string | undefined; rejectUnauthorized?: boolean | undefined };
+  network: { timeoutSeconds: number; proxyUrl?: string | undefined; noProxy?: readonly string[] | undefined; caFile?: string | undefined; rejectUnauthorized?: boolean | undefined };
 };

@@ -54,7 +54,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   const transport = createHttpTransport({
     timeoutSeconds: config.network.timeoutSeconds,
     proxyUrl: config.network.proxyUrl,
-    noProxy: config.network.noProxy,
+    noProxy: config.network.noProxy?.join(','),
     caCertificates,
     rejectUnauthorized: config.network.rejectUnauthorized,
     resolve: deps.resolve,

@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util';
+import { absentConfigFileLayer, FLAG_DEFINITIONS, layerFromConfigFile, layerFromEnvironment, layerFromFlags, suggestFlag, type ConfigLayer, type FlagValue } from '../core/config';
+import { exitCodeOf, runFromLayers } from '../core/run-from-layers';
+import { VERSION } from '../core/version';
+import { CliPlatform } from './cli-platform';
+
+const USAGE = `port-ado-sync ${VERSION}: sync an Azure DevOps organization into Port, once.
+
+Usage:
+  port-ado-sync sync [--config port-ado-sync.yml] [--plan] [--mapping port-app-config.yml] [options]
+  port-ado-sync --help | --version
+
+Configuration comes from flags, then the config file, then the environment (Ocean's OCEAN__…
+variables work unchanged). Secrets are never flags: use the environment or \${VAR} in the file.
+
+Options:
+  --config <file>                  YAML config file (see docs/configuration.md)
+${FLAG_DEFINITIONS.map((f) => `  --${f.name}${f.type === 'boolean' ? '' : ' <value>'}`.padEnd(35) + f.description).join('\n')}
+  --resolve <host=address>         answer DNS for host (or *.domain) with address, like curl --resolve
+  --no-progress                    no live progress line
+  --help, --version
+
+Exit codes: 0 everything synced, 1 something failed (the summary says what), 2 bad configuration or credentials.
+`;
+
+/** Runs the CLI and returns its exit code (the process entry below sets it). */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, streams = { out: process.stdout, err: process.stderr }): Promise<number> {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
+    config: { type: 'string' },
+    help: { type: 'boolean' },
+    version: { type: 'boolean' },
+    resolve: { type: 'string', multiple: true },
+    'no-progress': { type: 'boolean' },
+  };
+  for (const flag of FLAG_DEFINITIONS) options[flag.name] = flag.type === 'list' ? { type: 'string', multiple: true } : { type: flag.type === 'boolean' ? 'boolean' : 'string' };
+
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true, allowNegative: true });
+  } catch (error) {
+    const unknown = /Unknown option '--?([^']+)'/.exec((error as Error).message)?.[1];
+    streams.err.write(`${unknown ? `Unknown option --${unknown}.${suggestFlag(unknown)}` : (error as Error).message}\nRun port-ado-sync --help for the options.\n`);
+    return 2;
+  }
+  const values = parsed.values as Record<string, FlagValue>;
+  if (values.help) {
+    streams.out.write(USAGE);
+    return 0;
+  }
+  if (values.version) {
+    streams.out.write(`${VERSION}\n`);
+    return 0;
+  }
+  const [command = 'sync', ...rest] = parsed.positionals;
+  if (command !== 'sync' || rest.length > 0) {
+    streams.err.write(`Unknown command '${[command, ...rest].join(' ')}'.\n${USAGE}`);
+    return 2;
+  }
+
+  const resolve: Record<string, string> = {};
+  for (const entry of (values.resolve as string[] | undefined) ?? []) {
+    const [host, address] = entry.split('=');
+    if (!host || !address) {
+      streams.err.write(`--resolve expects host=address, got '${entry}'.\n`);
+      return 2;
+    }
+    resolve[host] = address;
+  }
+  const layers: ConfigLayer[] = [
+    layerFromFlags(values),
+    typeof values.config === 'string' ? layerFromConfigFile(values.config, { env }) : absentConfigFileLayer(),
+    layerFromEnvironment(env),
+  ];
+  const platform = new CliPlatform(streams, {
+    debug: values.debug === true || values['log-level'] === 'debug',
+    interactive: streams.err.isTTY === true && values['no-progress'] !== true && !env.CI,
+  });
+  const outcome = await runFromLayers(platform, layers, Object.keys(resolve).length ? { resolve } : {});
+  return exitCodeOf(outcome);
+}

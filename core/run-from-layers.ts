@@ -1,0 +1,124 @@
+import { writeFile } from 'node:fs/promises';
+import { AzureDevOpsAuthError } from './azure-devops/errors';
+import { OrganizationUrlError } from './azure-devops/organization';
+import { ConfigError, formatProblem, resolveConfig, secretValues, type ConfigLayer, type SyncConfig } from './config';
+import { MappingConfigError } from './mapping/app-config';
+import type { Outcome, Platform } from './platform';
+import { PortAuthError } from './port/errors';
+import { PreflightError, runSync, type RunDependencies } from './sync/run';
+import type { RunResult } from './sync/stats';
+import { renderMarkdown, renderText } from './sync/summary';
+
+export type FrontDoorOptions = Pick<RunDependencies, 'resolve' | 'concurrency' | 'signal'>;
+
+/** Exit code for an outcome: 0 all synced, 1 anything failed, 2 bad configuration or credentials. */
+export function exitCodeOf(outcome: Outcome): number {
+  return { success: 0, partial: 1, failed: 1, 'config-error': 2 }[outcome];
+}
+
+/**
+ * The whole life of a run behind any front door: resolve the configuration from the door's layers,
+ * register every secret with the platform, run, publish the summary and outputs, set the result.
+ * Problems the user must fix (configuration, mapping, credentials) end as `config-error` before
+ * any write; nothing here throws.
+ */
+export async function runFromLayers(platform: Platform, layers: readonly ConfigLayer[], options: FrontDoorOptions = {}): Promise<Outcome> {
+  let config: SyncConfig;
+  try {
+    const resolved = resolveConfig(layers);
+    config = resolved.config;
+    for (const warning of resolved.warnings) platform.warn(formatProblem(warning));
+  } catch (error) {
+    return fail(platform, error);
+  }
+  const secrets = secretValues(config);
+  for (const secret of secrets) platform.setSecret(secret);
+
+  let result: RunResult;
+  try {
+    result = await runSync(config, { reporter: platform, secrets, onSecret: (s) => platform.setSecret(s), ...options });
+  } catch (error) {
+    return fail(platform, error);
+  }
+
+  await platform.publishSummary(renderMarkdown(result), renderText(result));
+  let summaryPath: string | undefined;
+  if (config.summaryPath) {
+    await writeFile(config.summaryPath, JSON.stringify(summaryJson(result), null, 2));
+    summaryPath = config.summaryPath;
+  }
+  const outcome: Outcome = result.status;
+  const totals = result.resources.reduce(
+    (t, r) => ({ listed: t.listed + r.listed, upserted: t.upserted + r.upserted, unchanged: t.unchanged + r.unchanged, failed: t.failed + r.failed + r.mappingErrors + (r.error ? 1 : 0), deleted: t.deleted + r.deleted }),
+    { listed: 0, upserted: 0, unchanged: 0, failed: 0, deleted: 0 },
+  );
+  platform.setOutputs({ result: outcome, ...totals, ...(summaryPath ? { summaryPath } : {}) });
+  const failedLabels = result.resources.filter((r) => !r.ok).map((r) => r.label);
+  platform.complete(
+    outcome,
+    outcome === 'success'
+      ? `${result.mode === 'plan' ? 'Plan' : 'Sync'} complete: ${totals.upserted} upserted, ${totals.unchanged} unchanged, ${totals.deleted} deleted.`
+      : result.mode === 'plan' && result.deletions.guardTripped
+        ? `Plan: ${result.deletions.skipped ?? 'the deletion guard would trip'}.`
+        : `Some kinds failed: ${failedLabels.join(', ') || 'see the summary'}.`,
+  );
+  return outcome;
+}
+
+/** Turns a failure before or around the run into clear messages and the right outcome. */
+function fail(platform: Platform, error: unknown): Outcome {
+  if (error instanceof ConfigError) {
+    for (const warning of error.warnings) platform.warn(formatProblem(warning));
+    for (const problem of error.problems) platform.error(formatProblem(problem));
+    platform.complete('config-error', `Invalid configuration (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}).`);
+    return 'config-error';
+  }
+  if (error instanceof MappingConfigError) {
+    for (const problem of error.problems) {
+      platform.error(`${problem.path ? `${problem.path}: ` : ''}${problem.message}`, { file: problem.source.file, ...(problem.source.line ? { line: problem.source.line } : {}), ...(problem.source.column ? { column: problem.source.column } : {}) });
+    }
+    platform.complete('config-error', `Invalid mapping (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}).`);
+    return 'config-error';
+  }
+  if (error instanceof PortAuthError || error instanceof AzureDevOpsAuthError || error instanceof PreflightError || error instanceof OrganizationUrlError) {
+    platform.error(error.message);
+    platform.complete('config-error', error.message);
+    return 'config-error';
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  platform.error(`The run failed: ${message}`);
+  if (error instanceof Error && error.stack) platform.debug(error.stack);
+  platform.complete('failed', `The run failed: ${message}`);
+  return 'failed';
+}
+
+/** The JSON summary: per resource counts and timings, deletions, totals; no raw data. */
+export function summaryJson(result: RunResult): Record<string, unknown> {
+  return {
+    status: result.status,
+    mode: result.mode,
+    seconds: result.seconds,
+    adoRequests: result.adoRequests,
+    portRequests: result.portRequests,
+    throttledSeconds: result.throttledSeconds,
+    resources: result.resources.map((r) => ({
+      index: r.index,
+      kind: r.kind,
+      blueprints: [...r.blueprints],
+      listed: r.listed,
+      upserted: r.upserted,
+      unchanged: r.unchanged,
+      failed: r.failed,
+      mappingErrors: r.mappingErrors,
+      deleted: r.deleted,
+      seconds: r.seconds,
+      requests: r.ado.requests,
+      throttledSeconds: r.ado.throttled.milliseconds / 1000,
+      incomplete: r.incomplete,
+      error: r.error ?? null,
+    })),
+    deletions: result.deletions,
+    plan: result.plan,
+    problems: result.problems,
+  };
+}
