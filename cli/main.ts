@@ -24,7 +24,9 @@ Exit codes: 0 everything synced, 1 something failed (the summary says what), 2 b
 `;
 
 /** Runs the CLI and returns its exit code (the process entry below sets it). */
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, streams = { out: process.stdout, err: process.stderr }): Promise<number> {
+export type CliStreams = { out: NodeJS.WriteStream; err: NodeJS.WriteStream };
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, streams: CliStreams = { out: process.stdout, err: process.stderr }): Promise<number> {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
     config: { type: 'string' },
     help: { type: 'boolean' },
