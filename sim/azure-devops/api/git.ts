@@ -56,13 +56,29 @@ function getRepository(ctx: RequestContext) {
   return ok(json);
 }
 
-function refJson(ctx: RequestContext, repo: RepositoryRecord, branch: BranchRecord): JsonObject {
+function refJson(ctx: RequestContext, repo: RepositoryRecord, branch: BranchRecord, includeStatuses: boolean): JsonObject {
   return {
     name: branch.name,
     objectId: branch.objectId,
     creator: identityRef(ctx.org.user(branch.creatorId), ctx.urls),
     url: `${ctx.urls.core}/${repo.projectId}/_apis/git/repositories/${repo.id}/refs?filter=${encodeURIComponent(branch.name.replace(/^refs\//, ''))}`,
+    // Commit statuses are not simulated: the list is present and empty when asked for.
+    statuses: includeStatuses ? [] : undefined,
   };
+}
+
+/** A commit reference with author and committer, as branch stats and single pull requests carry it. */
+export function commitJson(ctx: View, repo: RepositoryRecord, commitId: string): JsonObject {
+  const commit = ctx.org.commit(repo.id, commitId);
+  const url = `${ctx.urls.core}/${repo.projectId}/_apis/git/repositories/${repo.id}/commits/${commitId}`;
+  if (!commit) return { commitId, url };
+  const author = ctx.org.user(commit.authorId);
+  const person = { name: author?.displayName, email: author?.mailAddress, date: ticks(commit.authorDate) };
+  return { commitId, author: person, committer: person, comment: commit.comment, parents: commit.parents, treeId: shaTree(commitId), url };
+}
+
+function shaTree(commitId: string): string {
+  return [...commitId].reverse().join('');
 }
 
 /**
@@ -83,8 +99,9 @@ function listRefs(ctx: RequestContext) {
   const top = pageSize(ctx.query, '$top', hasToken ? PAGE_LIMITS.refsWithToken : PAGE_LIMITS.refs);
   const start = hasToken ? startAt(refs, token, () => '', (b, t) => b.name >= base64Token.decode(t)) : 0;
   const { page, next } = continuationPage(refs, start, top, (b) => base64Token.encode(b.name));
+  const includeStatuses = ctx.query.bool('includeStatuses') ?? false;
   return list(
-    page.map((b) => refJson(ctx, repo, b)),
+    page.map((b) => refJson(ctx, repo, b, includeStatuses)),
     next,
   );
 }
@@ -94,9 +111,8 @@ function branchStats(ctx: RequestContext) {
   const name = ctx.query.get('name');
   const branches = ctx.org.branchesOf(repo.id).filter((b) => b.name.startsWith('refs/heads/'));
   const stat = (b: BranchRecord) => {
-    const commit = ctx.org.commit(repo.id, b.objectId);
     return {
-      commit: commit ? { commitId: commit.commitId, author: { name: ctx.org.user(commit.authorId)?.displayName, date: ticks(commit.authorDate) }, comment: commit.comment, url: `${ctx.urls.core}/${repo.projectId}/_apis/git/repositories/${repo.id}/commits/${commit.commitId}` } : { commitId: b.objectId },
+      commit: commitJson(ctx, repo, b.objectId),
       name: b.name.replace('refs/heads/', ''),
       aheadCount: b.name === repo.defaultBranch ? 0 : 1,
       behindCount: 0,
@@ -115,19 +131,23 @@ function branchStats(ctx: RequestContext) {
 
 const LIST_DESCRIPTION_LIMIT = 400;
 
-export function pullRequestJson(ctx: View, pr: PullRequestRecord, options: { truncateDescription?: boolean } = {}): JsonObject {
+export function pullRequestJson(ctx: View, pr: PullRequestRecord, options: { truncateDescription?: boolean; detailed?: boolean } = {}): JsonObject {
   const repo = ctx.org.repositories.get(pr.repositoryId);
   const project = ctx.org.projects.get(pr.projectId);
   const repoUrl = `${ctx.urls.core}/${pr.projectId}/_apis/git/repositories/${pr.repositoryId}`;
   const commit = (id: string | null) => (id === null ? undefined : { commitId: id, url: `${repoUrl}/commits/${id}` });
   const description = options.truncateDescription && pr.description.length > LIST_DESCRIPTION_LIMIT ? pr.description.slice(0, LIST_DESCRIPTION_LIMIT) : pr.description;
+  // A single pull request carries the full repository and commit details; lists carry references.
+  const detailed = options.detailed === true && repo !== undefined;
   return {
-    repository: {
-      id: pr.repositoryId,
-      name: repo?.name,
-      url: repoUrl,
-      project: project ? { id: project.id, name: project.name, state: project.state, visibility: project.visibility, lastUpdateTime: date(project.lastUpdateTime) } : undefined,
-    },
+    repository: detailed
+      ? repositoryJson(ctx, repo)
+      : {
+          id: pr.repositoryId,
+          name: repo?.name,
+          url: repoUrl,
+          project: project ? { id: project.id, name: project.name, state: project.state, visibility: project.visibility, lastUpdateTime: date(project.lastUpdateTime) } : undefined,
+        },
     pullRequestId: pr.id,
     codeReviewId: pr.id,
     status: pr.status,
@@ -144,7 +164,7 @@ export function pullRequestJson(ctx: View, pr: PullRequestRecord, options: { tru
     mergeId: pr.mergeId,
     lastMergeSourceCommit: commit(pr.sourceCommitId),
     lastMergeTargetCommit: commit(pr.targetCommitId),
-    lastMergeCommit: commit(pr.mergeCommitId),
+    lastMergeCommit: detailed && pr.mergeCommitId !== null ? { ...commitJson(ctx, repo, pr.mergeCommitId), ...mergeCommitDetails(ctx, pr) } : commit(pr.mergeCommitId),
     reviewers: pr.reviewers.map((r) => ({
       reviewerUrl: `${repoUrl}/pullRequests/${pr.id}/reviewers/${r.id}`,
       vote: r.vote,
@@ -152,11 +172,34 @@ export function pullRequestJson(ctx: View, pr: PullRequestRecord, options: { tru
       isRequired: r.isRequired ? true : undefined,
       isFlagged: false,
       ...identityRef(ctx.org.user(r.id), ctx.urls),
+      isContainer: false,
     })),
     url: `${repoUrl}/pullRequests/${pr.id}`,
+    _links: detailed
+      ? {
+          self: { href: `${repoUrl}/pullRequests/${pr.id}` },
+          repository: { href: repoUrl },
+          workItems: { href: `${repoUrl}/pullRequests/${pr.id}/workitems` },
+          sourceBranch: { href: `${repoUrl}/refs/${pr.sourceRefName.replace(/^refs\//, '')}` },
+          targetBranch: { href: `${repoUrl}/refs/${pr.targetRefName.replace(/^refs\//, '')}` },
+          statuses: { href: `${repoUrl}/pullRequests/${pr.id}/statuses` },
+          sourceCommit: { href: `${repoUrl}/commits/${pr.sourceCommitId}` },
+          targetCommit: { href: `${repoUrl}/commits/${pr.targetCommitId}` },
+          createdBy: { href: `${ctx.urls.graph}/_apis/Identities/${pr.creatorId}` },
+          iterations: { href: `${repoUrl}/pullRequests/${pr.id}/iterations` },
+        }
+      : undefined,
+    artifactId: detailed ? `vstfs:///Git/PullRequestId/${pr.projectId}%2f${pr.repositoryId}%2f${pr.id}` : undefined,
     supportsIterations: true,
     completionQueueTime: pr.status === 'completed' ? ticks(pr.closedDate) : undefined,
   };
+}
+
+/** The merge commit of a completed PR is authored by whoever completed it. */
+function mergeCommitDetails(ctx: View, pr: PullRequestRecord): JsonObject {
+  const who = ctx.org.user(pr.closedById ?? pr.creatorId);
+  const person = { name: who?.displayName, email: who?.mailAddress, date: ticks(pr.closedDate ?? pr.creationDate) };
+  return { author: person, committer: person, comment: `Merged PR ${pr.id}: ${pr.title}` };
 }
 
 /** `searchCriteria.*` filters (Pull Requests_Get Pull Requests): status defaults to active. */
@@ -228,11 +271,11 @@ function findPullRequest(ctx: RequestContext, repositoryId?: string): PullReques
 }
 
 function getPullRequest(ctx: RequestContext) {
-  return ok(pullRequestJson(ctx, findPullRequest(ctx, ctx.params.repositoryId)));
+  return ok(pullRequestJson(ctx, findPullRequest(ctx, ctx.params.repositoryId), { detailed: true }));
 }
 
 function getPullRequestById(ctx: RequestContext) {
-  return ok(pullRequestJson(ctx, findPullRequest(ctx)));
+  return ok(pullRequestJson(ctx, findPullRequest(ctx), { detailed: true }));
 }
 
 // ---- policies ------------------------------------------------------------------------------------
@@ -249,7 +292,7 @@ function policyJson(ctx: RequestContext, policy: PolicyRecord): JsonObject {
     isDeleted: policy.isDeleted,
     settings: { ...(policy.settings as JsonObject), scope: policy.scopes.map((s) => ({ refName: s.refName ?? undefined, matchKind: s.matchKind, repositoryId: s.repositoryId })) },
     isEnterpriseManaged: false,
-    _links: { self: { href: url }, policyType: { href: typeUrl } },
+    _links: { self: { href: url }, policyType: { href: typeUrl }, type: { href: typeUrl } },
     revision: policy.revision,
     id: policy.id,
     url,

@@ -26,7 +26,17 @@ function definitionRef(ctx: View, definition: ReleaseDefinitionRecord | undefine
   };
 }
 
+const ENVIRONMENT_OPTIONS = { emailNotificationType: 'OnlyOnFailure', emailRecipients: 'release.environment.owner;release.creator', skipArtifactsDownload: false, timeoutInMinutes: 0, enableAccessToken: false, publishDeploymentStatus: true, badgeEnabled: false, autoLinkWorkItems: false, pullRequestDeploymentEnabled: false };
+function approvals(ctx: View, approverId: string): JsonObject {
+  return {
+    approvals: [{ rank: 1, isAutomated: false, isNotificationOn: false, approver: identityRef(ctx.org.user(approverId), ctx.urls), id: 0 }],
+    approvalOptions: { requiredApproverCount: 1, releaseCreatorCanBeApprover: true, autoTriggeredAndPreviousEnvironmentApprovedCanBeSkipped: false, enforceIdentityRevalidation: false, timeoutInMinutes: 0, executionOrder: 'beforeGates' },
+  };
+}
+
 function releaseEnvironments(ctx: View, release: ReleaseRecord): JsonObject[] {
+  const definition = ctx.org.releaseDefinition(release.projectId, release.definitionId);
+  const owner = identityRef(ctx.org.user(definition?.createdById ?? release.createdById), ctx.urls);
   return release.environments.map((env) => ({
     id: env.id,
     releaseId: release.id,
@@ -36,11 +46,35 @@ function releaseEnvironments(ctx: View, release: ReleaseRecord): JsonObject[] {
     variableGroups: [],
     preDeployApprovals: [],
     postDeployApprovals: [],
+    preApprovalsSnapshot: approvals(ctx, definition?.createdById ?? release.createdById),
+    postApprovalsSnapshot: approvals(ctx, definition?.createdById ?? release.createdById),
+    deploySteps: [],
     rank: env.rank,
     definitionEnvironmentId: env.definitionEnvironmentId,
+    environmentOptions: ENVIRONMENT_OPTIONS,
+    demands: [],
     conditions: [],
+    workflowTasks: [],
+    deployPhasesSnapshot: [
+      {
+        deploymentInput: { parallelExecution: { parallelExecutionType: 'none' }, skipArtifactsDownload: false, timeoutInMinutes: 0, queueId: 9, demands: [], enableAccessToken: false },
+        rank: 1,
+        phaseType: 'agentBasedDeployment',
+        name: 'Agent job',
+        workflowTasks: [],
+      },
+    ],
+    owner,
+    schedules: [],
+    release: releaseRef(ctx, release),
+    releaseDefinition: {
+      id: release.definitionId,
+      name: definition?.name,
+      url: `${ctx.urls.release}/${release.projectId}/_apis/Release/definitions/${release.definitionId}`,
+      _links: { self: { href: `${ctx.urls.release}/${release.projectId}/_apis/Release/definitions/${release.definitionId}` }, web: { href: `${ctx.urls.core}/${release.projectId}/_release?definitionId=${release.definitionId}` } },
+    },
     releaseCreatedBy: identityRef(ctx.org.user(release.createdById), ctx.urls),
-    deploySteps: [],
+    triggerReason: release.reason === 'manual' ? 'Manual' : 'After release',
   }));
 }
 
@@ -157,8 +191,32 @@ function releaseDefinitionJson(ctx: RequestContext, definition: ReleaseDefinitio
     _links: { self: { href: url }, web: { href: `${ctx.urls.core}/${definition.projectId}/_release?definitionId=${definition.id}` } },
     tags: expand.includes('tags') ? definition.tags : undefined,
     environments: expand.includes('environments')
-      ? definition.environments.map((e) => ({ id: e.id, name: e.name, rank: e.rank, owner: identityRef(ctx.org.user(definition.createdById), ctx.urls), variables: {}, variableGroups: [], conditions: [], deployPhases: [] }))
+      ? definition.environments.map((e) => ({
+          id: e.id,
+          name: e.name,
+          rank: e.rank,
+          owner: identityRef(ctx.org.user(definition.createdById), ctx.urls),
+          variables: {},
+          variableGroups: [],
+          preDeployApprovals: approvals(ctx, definition.createdById),
+          deployStep: { id: e.id * 3 },
+          postDeployApprovals: approvals(ctx, definition.createdById),
+          deployPhases: [],
+          environmentOptions: ENVIRONMENT_OPTIONS,
+          demands: [],
+          conditions: [],
+          executionPolicy: { concurrencyCount: 1, queueDepthCount: 0 },
+          schedules: [],
+          currentRelease: currentReleaseOf(ctx, definition, e.id),
+          retentionPolicy: { daysToKeep: 30, releasesToKeep: 3, retainBuild: true },
+          preDeploymentGates: { id: 0, gatesOptions: null, gates: [] },
+          postDeploymentGates: { id: 0, gatesOptions: null, gates: [] },
+          environmentTriggers: [],
+          badgeUrl: `${ctx.urls.release}/_apis/public/Release/badge/${definition.projectId}/${definition.id}/${e.id}`,
+        }))
       : undefined,
+    retentionPolicy: expand.includes('environments') ? { daysToKeep: 30 } : undefined,
+    lastRelease: lastReleaseOf(ctx, definition),
     artifacts:
       expand.includes('artifacts') && definition.buildPipelineId !== null
         ? [{ sourceId: `${definition.projectId}:${definition.buildPipelineId}`, type: 'Build', alias: `_build-${definition.buildPipelineId}`, definitionReference: { definition: { id: String(definition.buildPipelineId), name: ctx.org.pipelines.get(definition.buildPipelineId)?.name ?? '' }, project: { id: definition.projectId, name: project?.name ?? '' } }, isPrimary: true, isRetained: false }]
@@ -166,6 +224,23 @@ function releaseDefinitionJson(ctx: RequestContext, definition: ReleaseDefinitio
     triggers: expand.includes('triggers') ? [] : undefined,
     variables: expand.includes('variables') ? {} : undefined,
   };
+}
+
+function releaseRef(ctx: View, release: ReleaseRecord): JsonObject {
+  const url = `${ctx.urls.release}/${release.projectId}/_apis/Release/releases/${release.id}`;
+  return { id: release.id, name: release.name, url, _links: { self: { href: url }, web: { href: `${ctx.urls.core}/${release.projectId}/_release?releaseId=${release.id}&_a=release-summary` } } };
+}
+
+function lastReleaseOf(ctx: View, definition: ReleaseDefinitionRecord): JsonObject | undefined {
+  const releases = ctx.org.releases.children(`${definition.projectId}|${definition.id}`);
+  const last = releases.reduce<ReleaseRecord | undefined>((best, r) => (best === undefined || r.id > best.id ? r : best), undefined);
+  return last ? { ...releaseRef(ctx, last), artifacts: [], reason: last.reason, createdOn: date(last.createdOn), createdBy: identityRef(ctx.org.user(last.createdById), ctx.urls), description: last.description, releaseDefinition: { id: definition.id, projectReference: null, url: `${ctx.urls.release}/${definition.projectId}/_apis/Release/definitions/${definition.id}`, _links: {} } } : undefined;
+}
+
+function currentReleaseOf(ctx: View, definition: ReleaseDefinitionRecord, environmentId: number): JsonObject {
+  const releases = ctx.org.releases.children(`${definition.projectId}|${definition.id}`).filter((r) => r.environments.some((e) => e.definitionEnvironmentId === environmentId && e.status === 'succeeded'));
+  const last = releases.reduce<ReleaseRecord | undefined>((best, r) => (best === undefined || r.id > best.id ? r : best), undefined);
+  return last ? releaseRef(ctx, last) : { id: 0, url: `${ctx.urls.release}/${definition.projectId}/_apis/Release/releases/0`, _links: {} };
 }
 
 /** Release definitions: `queryOrder` default idAscending; header token = next definition's key. */
@@ -222,7 +297,17 @@ export function deploymentJson(ctx: View, project: ProjectRecord, deployment: Re
   const requestedBy = identityRef(ctx.org.user(deployment.requestedById), ctx.urls);
   return {
     id: deployment.id,
-    release: { id: deployment.releaseId, name: release?.name, url: releaseUrl, _links: { self: { href: releaseUrl }, web: { href: `${ctx.urls.core}/${deployment.projectId}/_release?releaseId=${deployment.releaseId}&_a=release-summary` } } },
+    release: {
+      id: deployment.releaseId,
+      name: release?.name,
+      url: releaseUrl,
+      artifacts: [],
+      webAccessUri: `${ctx.urls.core}/${deployment.projectId}/_release?releaseId=${deployment.releaseId}&_a=release-summary`,
+      createdOn: date(release?.createdOn),
+      reason: release?.reason,
+      _links: { self: { href: releaseUrl }, web: { href: `${ctx.urls.core}/${deployment.projectId}/_release?releaseId=${deployment.releaseId}&_a=release-summary` } },
+    },
+    scheduledDeploymentTime: deployment.deploymentStatus === 'notDeployed' ? date(deployment.queuedOn + 3_600_000) : undefined,
     releaseDefinition: definitionRef(ctx, definition, deployment.definitionId, deployment.projectId),
     releaseEnvironment: { id: deployment.releaseEnvironmentId, name: env?.name, url: `${releaseUrl}/environments/${deployment.releaseEnvironmentId}`, _links: {} },
     projectReference: { id: project.id, name: project.name },

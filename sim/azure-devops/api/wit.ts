@@ -250,10 +250,32 @@ function listWorkItemTypes(ctx: RequestContext) {
   return list(PROCESSES[project.process].types.map((t) => typeJson(ctx, project, t.name)));
 }
 
+const TYPE_FIELDS: readonly [string, string, boolean][] = [
+  ['System.Title', 'Title', true],
+  ['System.State', 'State', true],
+  ['System.Reason', 'Reason', false],
+  ['System.AssignedTo', 'Assigned To', false],
+  ['System.AreaPath', 'Area Path', false],
+  ['System.IterationPath', 'Iteration Path', false],
+  ['System.Description', 'Description', false],
+  ['System.Tags', 'Tags', false],
+  ['Microsoft.VSTS.Common.Priority', 'Priority', false],
+];
+
 function typeJson(ctx: RequestContext, project: ProjectRecord, name: string): JsonObject {
   const type = workItemType(project.process, name);
   if (!type) throw errors.notFoundGeneric(`VS402323: Work item type ${name} does not exist in project ${project.name}.`);
+  const url = `${ctx.urls.core}/${project.id}/_apis/wit/workItemTypes/${encodeURIComponent(type.name)}`;
+  const fields = TYPE_FIELDS.map(([referenceName, fieldName, alwaysRequired]) => ({ helpText: `The ${fieldName.toLowerCase()} of the ${type.name.toLowerCase()}.`, alwaysRequired, referenceName, name: fieldName, url: `${ctx.urls.core}/_apis/wit/fields/${referenceName}` }));
+  // Every state can move to every other state, as in an inherited process without rules.
+  const transitions: JsonObject = { '': type.states.slice(0, 1).map(([s]) => ({ to: s, actions: null })) };
+  for (const [from] of type.states) transitions[from] = type.states.map(([to]) => ({ to, actions: null }));
   return {
+    xmlForm: `<FORM><Layout><Group><Column PercentWidth="100"><Control FieldName="System.Title" Type="FieldControl" /></Column></Group></Layout></FORM>`,
+    fields,
+    fieldInstances: fields,
+    transitions,
+    _links: { self: { href: url } },
     name: type.name,
     referenceName: type.referenceName,
     description: `Tracks a ${type.name.toLowerCase()}.`,
@@ -261,7 +283,7 @@ function typeJson(ctx: RequestContext, project: ProjectRecord, name: string): Js
     icon: { id: type.icon, url: `${ctx.urls.core}/_apis/wit/workItemIcons/${type.icon}?color=${type.color}&v=2` },
     isDisabled: false,
     states: type.states.map(([state, category], i) => ({ name: state, color: ['b2b2b2', '007acc', 'ff9d00', '339933', 'ffffff'][i % 5], category })),
-    url: `${ctx.urls.core}/${project.id}/_apis/wit/workItemTypes/${encodeURIComponent(type.name)}`,
+    url,
   };
 }
 
@@ -283,6 +305,9 @@ function nodeJson(ctx: RequestContext, node: ClassificationNodeRecord, depth: nu
   const children = ctx.org.classificationNodes.children(node.projectId).filter((n) => n.parentId === node.id);
   const group = node.structureType === 'area' ? 'Areas' : 'Iterations';
   const relative = node.path.split('\\').filter(Boolean).slice(2).map(encodeURIComponent).join('/');
+  const url = `${ctx.urls.core}/${node.projectId}/_apis/wit/classificationNodes/${group}${relative ? `/${relative}` : ''}`;
+  const parent = node.parentId === null ? undefined : ctx.org.classificationNodes.get(node.parentId);
+  const parentRelative = parent ? parent.path.split('\\').filter(Boolean).slice(2).map(encodeURIComponent).join('/') : '';
   return {
     id: node.id,
     identifier: node.identifier,
@@ -292,7 +317,8 @@ function nodeJson(ctx: RequestContext, node: ClassificationNodeRecord, depth: nu
     children: depth > 0 && children.length > 0 ? children.map((c) => nodeJson(ctx, c, depth - 1)) : undefined,
     path: node.path,
     attributes: node.startDate !== null ? { startDate: date(node.startDate), finishDate: date(node.finishDate) } : undefined,
-    url: `${ctx.urls.core}/${node.projectId}/_apis/wit/classificationNodes/${group}${relative ? `/${relative}` : ''}`,
+    _links: { self: { href: url }, parent: parent ? { href: `${ctx.urls.core}/${node.projectId}/_apis/wit/classificationNodes/${group}${parentRelative ? `/${parentRelative}` : ''}` } : undefined },
+    url,
   };
 }
 

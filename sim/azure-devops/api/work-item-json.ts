@@ -102,6 +102,8 @@ export function workItemJson(org: OrganizationModel, item: WorkItemRecord, urls:
       workItemUpdates: { href: `${url}/updates` },
       workItemRevisions: { href: `${url}/revisions` },
       workItemComments: { href: `${url}/comments` },
+      workItemHistory: { href: `${url}/history` },
+      parent: item.parentId === null ? undefined : { href: `${urls.core}/${item.projectId}/_apis/wit/workItems/${item.parentId}` },
       html: { href: `${urls.core}/${item.projectId}/_workitems/edit/${item.id}` },
       workItemType: { href: `${urls.core}/${item.projectId}/_apis/wit/workItemTypes/${encodeURIComponent(item.type)}` },
       fields: { href: `${urls.core}/${item.projectId}/_apis/wit/fields` },

@@ -110,7 +110,16 @@ function iterationJson(ctx: RequestContext, project: ProjectRecord, team: TeamRe
     path: [parts[0], ...parts.slice(2)].join('\\'),
     attributes: { startDate: date(node.startDate) ?? null, finishDate: date(node.finishDate) ?? null, timeFrame: timeframe(node, Date.now()) },
     url,
-    _links: { self: { href: url }, project: { href: `${ctx.urls.core}/_apis/projects/${project.id}` }, team: { href: `${ctx.urls.core}/_apis/projects/${project.id}/teams/${team.id}` }, classificationNode: { href: `${ctx.urls.core}/${project.id}/_apis/wit/classificationNodes/Iterations/${parts.slice(2).map(encodeURIComponent).join('/')}` } },
+    _links: {
+      self: { href: url },
+      project: { href: `${ctx.urls.core}/_apis/projects/${project.id}` },
+      team: { href: `${ctx.urls.core}/_apis/projects/${project.id}/teams/${team.id}` },
+      teamSettings: { href: `${teamBase(ctx, project, team)}/teamsettings` },
+      teamIterations: { href: `${teamBase(ctx, project, team)}/teamsettings/iterations` },
+      capacity: { href: `${url}/Capacities` },
+      teamDaysOff: { href: `${url}/TeamDaysOff` },
+      classificationNode: { href: `${ctx.urls.core}/${project.id}/_apis/wit/classificationNodes/Iterations/${parts.slice(2).map(encodeURIComponent).join('/')}` },
+    },
   };
 }
 
@@ -147,23 +156,43 @@ function teamFieldValues(ctx: RequestContext) {
     defaultValue: team.areaPath,
     values: [{ value: team.areaPath, includeChildren: !team.isDefault }],
     url,
-    _links: { self: { href: url }, project: { href: `${ctx.urls.core}/_apis/projects/${project.id}` }, team: { href: `${ctx.urls.core}/_apis/projects/${project.id}/teams/${team.id}` } },
+    _links: {
+      self: { href: url },
+      project: { href: `${ctx.urls.core}/_apis/projects/${project.id}` },
+      team: { href: `${ctx.urls.core}/_apis/projects/${project.id}/teams/${team.id}` },
+      teamSettings: { href: `${teamBase(ctx, project, team)}/teamsettings` },
+      areaPathClassificationNodes: { href: `${ctx.urls.core}/${project.id}/_apis/wit/classificationNodes/Areas` },
+    },
   });
 }
+
+/** Backlog levels by category reference name, as team settings report them. */
+const CATEGORY: Record<string, string> = { Epics: 'Microsoft.EpicCategory', Features: 'Microsoft.FeatureCategory' };
 
 function teamSettings(ctx: RequestContext) {
   const project = requireProject(ctx);
   const team = requireTeam(ctx, project);
   const root = ctx.org.nodesOf(project.id, 'iteration').find((n) => n.parentId === null);
   const url = `${teamBase(ctx, project, team)}/teamsettings`;
+  const now = Date.now();
+  const current = teamIterations(ctx, team).find((n) => timeframe(n, now) === 'current');
+  const nodeUrl = (node: ClassificationNodeRecord) => `${ctx.urls.core}/${project.id}/_apis/wit/classificationNodes/Iterations/${node.path.split('\\').filter(Boolean).slice(2).map(encodeURIComponent).join('/')}`;
   return ok({
-    backlogIteration: root ? { id: root.identifier, name: root.name, path: '', url: `${url}/iterations/${root.identifier}` } : undefined,
+    backlogIteration: root ? { id: root.identifier, name: root.name, path: '', url: nodeUrl(root) } : undefined,
     bugsBehavior: 'asRequirements',
     workingDays: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
-    backlogVisibilities: Object.fromEntries(PROCESSES[project.process].boards.map((b) => [b.name, true])),
-    defaultIteration: null,
+    backlogVisibilities: Object.fromEntries(PROCESSES[project.process].boards.map((b) => [CATEGORY[b.name] ?? 'Microsoft.RequirementCategory', true])),
+    defaultIteration: current ? { id: current.identifier, name: current.name, path: iterationJson(ctx, project, team, current).path, url: nodeUrl(current) } : null,
     defaultIterationMacro: '@currentIteration',
     url,
+    _links: {
+      self: { href: url },
+      project: { href: `${ctx.urls.core}/_apis/projects/${project.id}` },
+      team: { href: `${ctx.urls.core}/_apis/projects/${project.id}/teams/${team.id}` },
+      teamIterations: { href: `${url}/iterations` },
+      teamFieldValues: { href: `${url}/teamfieldvalues` },
+      classificationNode: [root, current].filter((n): n is ClassificationNodeRecord => n !== undefined).map((n) => ({ href: nodeUrl(n) })),
+    },
   });
 }
 

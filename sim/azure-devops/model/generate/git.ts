@@ -209,7 +209,7 @@ export function pullRequestSource(
         status,
         isDraft: status === 'active' && rng.chance(0.15),
         title: title(rng),
-        description: rng.chance(0.7) ? `This change ${title(rng).toLowerCase()}.\n\n- tests updated\n- docs updated` : '',
+        description: `This change ${title(rng).toLowerCase()}.${rng.chance(0.7) ? '\n\n- tests updated\n- docs updated' : ''}`,
         creatorId: creator.id,
         creationDate,
         closedDate,

@@ -151,7 +151,7 @@ export function deploymentsOfRelease(seed: number, release: ReleaseRecord): Rele
       definitionEnvironmentId: env.definitionEnvironmentId,
       attempt: 1,
       deploymentStatus: status,
-      operationStatus: status === 'succeeded' ? 'Approved' : status === 'failed' ? 'Rejected' : status === 'inProgress' ? 'Pending' : status === 'notDeployed' ? 'Scheduled' : 'PhaseSucceeded',
+      operationStatus: status === 'succeeded' ? 'approved' : status === 'failed' ? 'rejected' : status === 'inProgress' ? 'phaseInProgress' : status === 'notDeployed' ? 'scheduled' : 'phasePartiallySucceeded',
       reason: env.rank === 1 ? 'automated' : rng.chance(0.7) ? 'automated' : 'manual',
       queuedOn,
       startedOn,
