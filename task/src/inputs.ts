@@ -120,6 +120,8 @@ export function readTaskInputs(agent: Agent, options: ReadInputsOptions): TaskIn
   }
 
   const auth = choice('azureDevOpsAuth');
+  // Only shown when no credential came from anywhere, which in this mode means the agent had no token to give.
+  if (auth === 'jobAccessToken') labels.set('azureDevOps.bearerToken', "the job's access token (System.AccessToken), which this job did not provide");
   if (auth !== 'jobAccessToken' && auth !== 'personalAccessToken') {
     problems.push({ source: inputLabel('azureDevOpsAuth'), message: 'must be jobAccessToken or personalAccessToken' });
   }
