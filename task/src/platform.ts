@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as tl from 'azure-pipelines-task-lib/task';
 import type { Outcome, Platform, RunOutputs } from '../../core/platform';
 import type { Location } from '../../core/sync/reporter';
+import { neutralizeCommands } from './log-safety';
 
 export interface AzurePipelinesPlatformOptions {
   /** A directory of this run inside the agent's temporary directory, for the Markdown summary. */
@@ -96,13 +97,4 @@ export class AzurePipelinesPlatform implements Platform {
     if (!this.resultOutputSet) tl.setVariable('result', outcome, false, true);
     tl.setResult(RESULTS[outcome], message);
   }
-}
-
-/**
- * The agent acts on `##vso[` anywhere in a line of output. Text that comes from Azure DevOps or a
- * mapping (a project or repository name) must never become a logging command, so the marker is
- * broken with a zero-width space wherever it appears in plain output.
- */
-export function neutralizeCommands(text: string): string {
-  return text.replace(/##(vso)?\[/gi, '#\u200B#$1[');
 }
