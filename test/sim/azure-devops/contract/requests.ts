@@ -9,6 +9,8 @@ export interface ContractRequest {
   path: string;
   method?: string;
   body?: unknown;
+  /** The spec operation to validate against when a template has several (`x-ms-paths`). */
+  operationId?: string;
 }
 
 const enc = encodeURIComponent;
@@ -31,7 +33,15 @@ export function contractRequests(sim: AzureDevOpsSimulator): Record<string, Cont
   const alert = repo ? m.alertsOf(repo.id)[0] : undefined;
   const sprint = team ? m.classificationNodes.get(team.iterationIds[0] ?? -1) : undefined;
   const areaChild = m.nodesOf(p, 'area').find((n) => n.parentId !== null);
-  if (!team || !repo || !pr || !pipeline || !build || !board || !release || !definition) throw new Error('contract organization is missing entities');
+  const user = m.owner();
+  const group = [...m.groups.all()].find((g) => g.memberDescriptors.length > 0);
+  const environment = m.environmentsOf(p).find((e) => m.deploymentRecordsOf(e.id).length > 0) ?? m.environmentsOf(p)[0];
+  const testRun = m.testRunsOf(p).find((r) => r.buildId !== null && r.unanalyzedTests > 0) ?? m.testRunsOf(p).find((r) => r.buildId !== null) ?? m.testRunsOf(p)[0];
+  const result = testRun ? m.testResults(testRun.id)?.[0] : undefined;
+  const commit = m.commits(repo?.id ?? '')[0];
+  const wiki = m.wikisOf(p)[0];
+  const wikiPage = wiki ? m.wikiPagesOf(wiki.id)[0] : undefined;
+  if (!team || !repo || !pr || !pipeline || !build || !board || !release || !definition || !user || !group || !environment || !testRun || !commit || !wiki) throw new Error('contract organization is missing entities');
   const type = workItems[0]?.type ?? 'Task';
   return {
     'core.projects.list': [{ path: '/_apis/projects' }],
@@ -89,6 +99,37 @@ export function contractRequests(sim: AzureDevOpsSimulator): Record<string, Cont
     'release.definitions.get': [{ path: `/${p}/_apis/release/definitions/${definition.id}` }],
     'release.deployments.list': [{ path: `/${p}/_apis/release/deployments` }],
     'advsec.alerts.list': [{ path: `/${p}/_apis/alert/repositories/${repo.id}/alerts?api-version=7.2-preview.1` }],
+    'graph.users.list': [{ path: '/_apis/graph/users?api-version=7.1-preview.1' }],
+    'graph.users.get': [{ path: `/_apis/graph/users/${user.descriptor}?api-version=7.1-preview.1` }],
+    'graph.groups.list': [{ path: '/_apis/graph/groups?api-version=7.1-preview.1' }],
+    'graph.groups.get': [{ path: `/_apis/graph/groups/${group.descriptor}?api-version=7.1-preview.1` }],
+    'graph.memberships.list': [{ path: `/_apis/graph/memberships/${user.descriptor}?api-version=7.1-preview.1` }, { path: `/_apis/graph/memberships/${group.descriptor}?direction=down&api-version=7.1-preview.1` }],
+    'graph.subjectLookup': [{ path: '/_apis/graph/subjectlookup?api-version=7.1-preview.1', method: 'POST', body: { lookupKeys: [{ descriptor: user.descriptor }, { descriptor: group.descriptor }] } }],
+    'entitlements.users.list': [{ path: '/_apis/userentitlements' }],
+    'entitlements.users.get': [{ path: `/_apis/userentitlements/${user.id}` }],
+    'ims.identities': [{ path: `/_apis/identities?searchFilter=General&filterValue=${enc(user.mailAddress)}&queryMembership=direct` }],
+    'environments.list': [{ path: `/${p}/_apis/distributedtask/environments` }],
+    'environments.get': [{ path: `/${p}/_apis/distributedtask/environments/${environment.id}` }],
+    'environments.records': [{ path: `/${p}/_apis/distributedtask/environments/${environment.id}/environmentdeploymentrecords` }],
+    'pipelines.environments.list': [{ path: `/${p}/_apis/pipelines/environments?api-version=7.2-preview.1` }],
+    'pipelines.environments.get': [{ path: `/${p}/_apis/pipelines/environments/${environment.id}?api-version=7.2-preview.1` }],
+    'pipelines.environments.records': [{ path: `/${p}/_apis/pipelines/environments/${environment.id}/environmentdeploymentrecords?api-version=7.2-preview.1` }],
+    'test.runs.list': [{ path: `/${p}/_apis/test/runs?includeRunDetails=true` }],
+    'test.runs.get': [{ path: `/${p}/_apis/test/runs/${testRun.id}` }],
+    'test.results.list': [{ path: `/${p}/_apis/test/runs/${testRun.id}/results?outcomes=Failed,Passed` }],
+    'test.results.get': result ? [{ path: `/${p}/_apis/test/runs/${testRun.id}/results/${result.id}` }] : [],
+    'test.codeCoverage': [{ path: `/${p}/_apis/test/codecoverage?buildId=${testRun.buildId ?? build.id}&flags=7` }],
+    'test.runs.codeCoverage': [{ path: `/${p}/_apis/test/runs/${testRun.id}/codecoverage?flags=7` }],
+    'git.items': [{ path: `/${p}/_apis/git/repositories/${repo.id}/items?scopePath=/&recursionLevel=Full&includeContentMetadata=true` }, { path: `/${p}/_apis/git/repositories/${repo.id}/items?path=/README.md&$format=json&includeContent=true`, operationId: 'Items_Get' }],
+    'git.itemsBatch': [{ path: `/${p}/_apis/git/repositories/${repo.id}/itemsbatch?api-version=7.1`, method: 'POST', body: { itemDescriptors: [{ path: '/', recursionLevel: 'OneLevel', version: (repo.defaultBranch ?? '').replace('refs/heads/', ''), versionType: 'branch' }], includeContentMetadata: true } }],
+    'git.commits.list': [{ path: `/${p}/_apis/git/repositories/${repo.id}/commits` }],
+    'git.commits.get': [{ path: `/${p}/_apis/git/repositories/${repo.id}/commits/${commit.commitId}` }],
+    'git.commits.changes': [{ path: `/${p}/_apis/git/repositories/${repo.id}/commits/${commit.commitId}/changes` }],
+    'wiki.wikis.list': [{ path: `/${p}/_apis/wiki/wikis` }, { path: '/_apis/wiki/wikis' }],
+    'wiki.wikis.get': [{ path: `/${p}/_apis/wiki/wikis/${enc(wiki.name)}` }],
+    'wiki.pages.get': [{ path: `/${p}/_apis/wiki/wikis/${wiki.id}/pages?path=/&recursionLevel=full&includeContent=true` }],
+    'wiki.pages.byId': wikiPage ? [{ path: `/${p}/_apis/wiki/wikis/${wiki.id}/pages/${wikiPage.id}?includeContent=true` }] : [],
+    'wiki.pagesBatch': [{ path: `/${p}/_apis/wiki/wikis/${wiki.id}/pagesbatch?api-version=7.1`, method: 'POST', body: { top: 2 } }],
     'advsec.alerts.get': alert ? [{ path: `/${p}/_apis/alert/repositories/${repo.id}/alerts/${alert.alertId}?api-version=7.2-preview.1` }] : [],
   };
 }
