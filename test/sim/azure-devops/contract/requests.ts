@@ -41,6 +41,8 @@ export function contractRequests(sim: AzureDevOpsSimulator): Record<string, Cont
   const commit = m.commits(repo?.id ?? '')[0];
   const wiki = m.wikisOf(p)[0];
   const wikiPage = wiki ? m.wikiPagesOf(wiki.id)[0] : undefined;
+  const subscription = sim.hooks.all()[0];
+  if (!subscription) throw new Error('the contract tests create a subscription first (ensureSubscription)');
   if (!team || !repo || !pr || !pipeline || !build || !board || !release || !definition || !user || !group || !environment || !testRun || !commit || !wiki) throw new Error('contract organization is missing entities');
   const type = workItems[0]?.type ?? 'Task';
   return {
@@ -130,8 +132,38 @@ export function contractRequests(sim: AzureDevOpsSimulator): Record<string, Cont
     'wiki.pages.get': [{ path: `/${p}/_apis/wiki/wikis/${wiki.id}/pages?path=/&recursionLevel=full&includeContent=true` }],
     'wiki.pages.byId': wikiPage ? [{ path: `/${p}/_apis/wiki/wikis/${wiki.id}/pages/${wikiPage.id}?includeContent=true` }] : [],
     'wiki.pagesBatch': [{ path: `/${p}/_apis/wiki/wikis/${wiki.id}/pagesbatch?api-version=7.1`, method: 'POST', body: { top: 2 } }],
+    'hooks.subscriptions.list': [{ path: '/_apis/hooks/subscriptions' }],
+    'hooks.subscriptions.create': [{ path: '/_apis/hooks/subscriptions?api-version=7.1', method: 'POST', body: { publisherId: 'tfs', eventType: 'workitem.updated', consumerId: 'webHooks', consumerActionId: 'httpRequest', consumerInputs: { url: 'https://receiver.example.com/integration/webhook' } } }],
+    'hooks.subscriptions.get': [{ path: `/_apis/hooks/subscriptions/${subscription.id}` }],
+    'hooks.subscriptions.replace': [{ path: `/_apis/hooks/subscriptions/${subscription.id}?api-version=7.1`, method: 'PUT', body: { publisherId: 'tfs', eventType: 'git.push', consumerId: 'webHooks', consumerActionId: 'httpRequest', publisherInputs: { projectId: p }, consumerInputs: { url: 'https://receiver.example.com/integration/webhook', basicAuthUsername: 'port', basicAuthPassword: '********' } } }],
+    'hooks.subscriptions.delete': [],
+    'hooks.subscriptions.query': [{ path: '/_apis/hooks/subscriptionsquery?api-version=7.1', method: 'POST', body: { publisherId: 'tfs' } }],
+    'hooks.subscriptions.notifications': [{ path: `/_apis/hooks/subscriptions/${subscription.id}/notifications` }],
+    'hooks.publishers.list': [{ path: '/_apis/hooks/publishers' }],
+    'hooks.eventTypes.list': [{ path: '/_apis/hooks/publishers/tfs/eventtypes' }],
+    'hooks.consumers.list': [{ path: '/_apis/hooks/consumers' }],
     'advsec.alerts.get': alert ? [{ path: `/${p}/_apis/alert/repositories/${repo.id}/alerts/${alert.alertId}?api-version=7.2-preview.1` }] : [],
   };
+}
+
+/** A subscription for the hook routes to read (created once per simulator). */
+export function ensureSubscription(sim: AzureDevOpsSimulator): void {
+  if (sim.hooks.all().length > 0) return;
+  const owner = sim.model.owner();
+  sim.hooks.create({
+    host: 'core',
+    hostId: sim.model.id,
+    publisherId: 'tfs',
+    eventType: 'git.push',
+    resourceVersion: null,
+    consumerId: 'webHooks',
+    consumerActionId: 'httpRequest',
+    publisherInputs: {},
+    consumerInputs: { url: 'https://receiver.example.com/integration/webhook', basicAuthUsername: 'port', basicAuthPassword: 'secret' },
+    createdById: owner?.id ?? '',
+    modifiedById: owner?.id ?? '',
+    urls: { core: sim.cloudUrl, release: sim.cloudUrl, graph: sim.cloudUrl, entitlements: sim.cloudUrl, advsec: sim.cloudUrl },
+  });
 }
 
 /** Routes the specs do not describe (so the schema check cannot apply). */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../../../sim/azure-devops/api/routes';
 import { startAzureDevOpsSimulator, type AzureDevOpsSimulator } from '../../../../sim/azure-devops/index';
 import { send } from '../helpers';
-import { contractRequests, NOT_IN_SPECS, SPEC_ALIASES, type ContractRequest } from './requests';
+import { contractRequests, ensureSubscription, NOT_IN_SPECS, SPEC_ALIASES, type ContractRequest } from './requests';
 import { indexOperations, loadSpecs, normalizeSuffix, SpecValidator, withoutNulls, type SpecOperation } from './specs';
 
 /**
@@ -20,6 +20,7 @@ const HOST_PREFIX: Record<string, string> = { core: '', release: 'vsrm.', graph:
 
 beforeAll(async () => {
   sim = await startAzureDevOpsSimulator({ scale: { base: 'small', alerts: 40, releases: 30, testRuns: 30, deploymentRecords: 40 }, seed: 2 });
+  ensureSubscription(sim);
 });
 afterAll(async () => {
   await sim.close();

@@ -109,7 +109,10 @@ function loosen(schema: unknown): unknown {
     delete out.format;
   }
   // byte[] goes over the wire as a base64 string; the spec declares an array of byte strings.
-  if (out.type === 'array' && typeof out.items === 'object' && out.items !== null && (out.items as SchemaObject).format === 'byte') return { anyOf: [{ type: 'string' }, out] };
+  const originalItems = (schema as SchemaObject).items;
+  if (out.type === 'array' && typeof originalItems === 'object' && originalItems !== null && (originalItems as SchemaObject).format === 'byte') return { anyOf: [{ type: 'string' }, out] };
+  // A C# byte property (Subscription.probationRetries) is declared string/byte but sent as a number (examples).
+  if (out.type === 'string' && out.format === 'byte') return { anyOf: [{ type: 'integer' }, out] };
   if (out.type === 'object' && out.properties === undefined && out.allOf === undefined && out.$ref === undefined && out.items === undefined) delete out.type;
   return out;
 }
