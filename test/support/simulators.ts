@@ -54,3 +54,12 @@ export async function runCli(args: string[], env: Record<string, string>): Promi
 
 /** `--resolve` flags that send the cloud host names to the simulator on 127.0.0.1. */
 export const CLOUD_RESOLVE = ['--resolve', 'dev.azure.com=127.0.0.1', '--resolve', '*.dev.azure.com=127.0.0.1'];
+
+/**
+ * Syncs only these kinds (with the built-in default mapping), in the server URL form or the cloud
+ * form: the usual way a per-kind end-to-end test drives the engine.
+ */
+export async function syncKinds(sims: Simulators, kinds: string[], options: { cloud?: boolean; env?: Record<string, string>; args?: string[] } = {}): Promise<CliRun> {
+  const args = ['--kinds', kinds.join(','), ...(options.cloud ? CLOUD_RESOLVE : []), ...(options.args ?? [])];
+  return runCli(args, sims.env(options.env ?? {}, { cloud: options.cloud ?? false }));
+}
