@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import type { AzureDevOpsClient } from '../azure-devops/client';
 import { AzureDevOpsError } from '../azure-devops/errors';
+import { isJsonObject } from '../azure-devops/paging';
 import { fanOut } from './fan-out';
-import { defineKind, type KindContext, type Page } from './kind';
+import { defineKind, type KindContext, type Page, type RawItem } from './kind';
 import type { Project } from './parents';
 
 /** WIQL answers at most 20,000 ids (VS402337), and has no continuation (azure-devops-api.md §3.3). */
-const WIQL_PAGE = 19_999;
+const WIQL_PAGE = 20_000;
+/** WIQL text is limited to 32K characters; project lists longer than this are split across queries. */
+const PROJECT_CLAUSE_CHARS = 16_000;
 /** workitemsbatch takes at most 200 ids (VS403474). */
 const BATCH = 200;
 
@@ -25,22 +28,34 @@ export default defineKind({
       .optional(),
     expand: z.enum(['None', 'Fields', 'Relations', 'Links', 'All']).default('All').describe('Which parts of each work item to read.'),
   }),
-  endpoints: ['POST {org}/{project}/_apis/wit/wiql (7.1, $top 19999, id-ordered pages, id windows past VS402337)', 'POST {org}/{project}/_apis/wit/workitemsbatch (7.1, 200 ids per batch)'],
+  endpoints: [
+    'POST {org}/_apis/wit/wiql (7.1, $top 20000, id-ordered pages over the organization or the projects in scope, id windows past VS402337)',
+    'POST {org}/_apis/wit/workitemsbatch (7.1, 200 ids per batch)',
+  ],
   enrichment: { __projectId: 'the project id', __project: 'the project' },
   availability: 'cloud-and-server',
   permission: 'Work Items (Read)',
   async *list(ctx, selector) {
+    // Organization-wide id pages rather than one WIQL per project: a WIQL costs a whole TSTU
+    // (azure-devops-api.md §3.1) and batches fill to 200 across projects.
+    const projects = await ctx.parents.projects();
+    const locate = projectLocator(projects);
+    let unknown = 0;
+    const groups = ctx.parents.coversOrganization ? [undefined] : projectGroups(projects);
     yield* fanOut(
-      await ctx.parents.projects(),
-      ctx.concurrency.projects,
-      (project: Project) =>
-        fanOut(
-          workItemIdBatches(ctx, project, selector.wiql),
-          ctx.concurrency.workItemBatches,
-          (ids: number[]) => fetchBatch(ctx.client, project, ids, selector.expand),
-          (ids) => `work items ${ids[0]}…${ids.at(-1)} of project ${project.name}`,
-        ),
-      (project) => `work items of project ${project.name}`,
+      idBatches(ctx, groups, selector.wiql),
+      ctx.concurrency.workItemBatches,
+      async function* (ids: number[]) {
+        const items = await fetchBatch(ctx.client, ids, selector.expand);
+        const page: Page = [];
+        for (const item of items) {
+          const project = locate(item);
+          if (project) page.push({ ...item, __projectId: project.id, __project: project });
+          else if (unknown++ === 0) ctx.listing.incomplete(`work item ${String(item.id)} names no project in scope (System.TeamProject or its URL)`);
+        }
+        yield page;
+      },
+      (ids) => `work items ${ids[0]}…${ids.at(-1)}`,
     );
   },
   defaults: {
@@ -114,34 +129,80 @@ export default defineKind({
   },
 });
 
-function wiqlQuery(project: Project, filter: string | undefined, range: { after: number; upTo?: number }): string {
-  const conditions = [`[System.TeamProject] = '${project.name.replaceAll("'", "''")}'`, `[System.Id] > ${range.after}`];
+function wiqlQuery(projects: readonly Project[] | undefined, filter: string | undefined, range: { after: number; upTo?: number }): string {
+  const conditions = [`[System.Id] > ${range.after}`];
+  if (projects) conditions.push(`[System.TeamProject] IN (${projects.map((p) => `'${p.name.replaceAll("'", "''")}'`).join(', ')})`);
   if (range.upTo !== undefined) conditions.push(`[System.Id] <= ${range.upTo}`);
   if (filter?.trim()) conditions.push(`(${filter})`);
   return `SELECT [System.Id] FROM WorkItems WHERE ${conditions.join(' AND ')} ORDER BY [System.Id] ASC`;
+}
+
+/** Projects in groups whose `IN (…)` clause keeps a query well inside WIQL's length limit. */
+function projectGroups(projects: readonly Project[]): Project[][] {
+  const groups: Project[][] = [];
+  let current: Project[] = [];
+  let chars = 0;
+  for (const project of projects) {
+    const size = project.name.length + 4;
+    if (current.length > 0 && chars + size > PROJECT_CLAUSE_CHARS) {
+      groups.push(current);
+      current = [];
+      chars = 0;
+    }
+    current.push(project);
+    chars += size;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+/** A work item's project: `System.TeamProject` (a name), else the project id in its URL. */
+function projectLocator(projects: readonly Project[]): (item: RawItem) => Project | undefined {
+  const byName = new Map(projects.map((p) => [p.name.toLowerCase(), p]));
+  const byId = new Map(projects.map((p) => [p.id.toLowerCase(), p]));
+  return (item) => {
+    const fields = item.fields as Record<string, unknown> | undefined;
+    const name = fields?.['System.TeamProject'];
+    if (typeof name === 'string') return byName.get(name.toLowerCase());
+    const id = typeof item.url === 'string' ? /\/([0-9a-f-]{36})\/_apis\/wit\/workitems\//i.exec(item.url)?.[1] : undefined;
+    return id ? byId.get(id.toLowerCase()) : undefined;
+  };
 }
 
 function isOverCap(error: unknown): boolean {
   return error instanceof AzureDevOpsError && error.code === 'VS402337';
 }
 
+/** Ids in ascending batches of ≤200, group after group (one group, undefined, is the whole organization). */
+async function* idBatches(ctx: KindContext, groups: readonly (Project[] | undefined)[], filter: string | undefined): AsyncGenerator<number[]> {
+  for (const group of groups) {
+    let pending: number[] = [];
+    for await (const ids of workItemIds(ctx, group, filter)) {
+      pending.push(...ids);
+      while (pending.length >= BATCH) yield pending.splice(0, BATCH);
+    }
+    if (pending.length > 0) yield pending;
+    pending = [];
+  }
+}
+
 /**
- * Ids of the project's work items in ascending batches of ≤200. WIQL caps a result at 20,000, so
- * the ids are read in id-ordered pages (`[System.Id] > last`, `$top`); should the service refuse a
+ * Ids of the work items in scope, one WIQL page at a time. WIQL caps a result at 20,000, so the
+ * ids are read in id-ordered pages (`[System.Id] > last`, `$top`); should the service refuse a
  * query over the cap even with `$top`, the range is narrowed by id windows until each fits.
  */
-async function* workItemIdBatches(ctx: KindContext, project: Project, filter: string | undefined): AsyncGenerator<number[]> {
+async function* workItemIds(ctx: KindContext, projects: Project[] | undefined, filter: string | undefined): AsyncGenerator<number[]> {
   const run = async (range: { after: number; upTo?: number }) => {
     const response = await ctx.client.request({
       method: 'POST',
       readOnly: true,
-      path: `${project.id}/_apis/wit/wiql`,
+      path: '_apis/wit/wiql',
       query: { $top: WIQL_PAGE },
-      body: { query: wiqlQuery(project, filter, range) },
+      body: { query: wiqlQuery(projects, filter, range) },
       apiVersion: '7.1',
     });
     const parsed = wiqlResult.safeParse(response.body);
-    if (!parsed.success) throw new Error(`WIQL for project ${project.name} did not answer with workItems.`);
+    if (!parsed.success) throw new Error('WIQL did not answer with workItems.');
     return parsed.data.workItems.map((w) => w.id);
   };
   let after = 0;
@@ -164,7 +225,7 @@ async function* workItemIdBatches(ctx: KindContext, project: Project, filter: st
         }
       }
     }
-    for (let i = 0; i < ids.length; i += BATCH) yield ids.slice(i, i + BATCH);
+    yield ids;
     if (windowed) {
       after += window;
       if (ids.length < 5_000) window *= 2;
@@ -175,16 +236,19 @@ async function* workItemIdBatches(ctx: KindContext, project: Project, filter: st
   }
 }
 
-async function* fetchBatch(client: AzureDevOpsClient, project: Project, ids: number[], expand: string): AsyncGenerator<Page> {
+async function fetchBatch(client: AzureDevOpsClient, ids: number[], expand: string): Promise<RawItem[]> {
   const response = await client.request({
     method: 'POST',
     readOnly: true,
-    path: `${project.id}/_apis/wit/workitemsbatch`,
+    path: '_apis/wit/workitemsbatch',
     // errorPolicy omit: an item deleted since the WIQL comes back null instead of failing the batch.
     body: { ids, $expand: expand, errorPolicy: 'omit' },
     apiVersion: '7.1',
   });
-  const parsed = z.object({ value: z.array(z.record(z.string(), z.unknown()).nullable()) }).safeParse(response.body);
-  if (!parsed.success) throw new Error(`workitemsbatch for project ${project.name} did not answer with a list.`);
-  yield parsed.data.value.filter((item): item is Record<string, unknown> => item !== null).map((item) => ({ ...item, __projectId: project.id, __project: project }));
+  const value = response.body !== null && typeof response.body === 'object' ? (response.body as { value?: unknown }).value : undefined;
+  // errorPolicy omit answers null for an id it could not read.
+  if (!Array.isArray(value) || !(value as unknown[]).every((item) => item === null || isJsonObject(item))) {
+    throw new Error(`workitemsbatch for ids ${ids[0]}…${ids.at(-1)} did not answer with a list.`);
+  }
+  return (value as (RawItem | null)[]).filter((item): item is RawItem => item !== null);
 }

@@ -16,8 +16,10 @@ import { datasourceOf, datasourceUserAgent, VERSION } from '../version';
 import type { EngineConfig } from './engine-config';
 import { ensureIntegration } from './port-setup';
 import { prepareMapping } from './prepare-mapping';
+import { OwnedEntities } from './owned-entities';
 import { ProducedEntities } from './produced';
 import { reconcile } from './reconcile';
+import { HeldReporter, resourceLanes, runLanes } from './resource-lanes';
 import type { RunReporter } from './reporter';
 import { literalBlueprint, syncResource, type PlanCounts } from './resource-sync';
 import type { ResourceStats, RunResult } from './stats';
@@ -65,6 +67,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     credentials: { clientId: config.port.clientId, clientSecret: config.port.clientSecret },
     transport,
     userAgent,
+    maxConcurrent: concurrency.portRequests,
     ...(deps.onSecret ? { onToken: deps.onSecret } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
   });
@@ -114,37 +117,67 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
       .catch((error: unknown) => reporter.debug(`resync state not reported: ${String(error)}`));
   }
 
-  // 4. Resources, in mapping order.
+  // 4. Resources: in mapping order, several at once where that cannot change the outcome (resource-lanes.ts).
   const produced = new ProducedEntities();
   const planCounts = new Map<string, PlanCounts>();
   const parents = new ParentListings(ado, { include: config.filters.projects ?? [], excludedTags: config.azureDevOps.excludedTags }, concurrency);
-  const results: ResourceStats[] = [];
+  // Read while the first listings run; the first write waits for it. Unknown, everything is searched.
+  const owned = OwnedEntities.load(writer, datasourceOf(identifier), startedAt.toISOString()).catch((error: unknown) => {
+    reporter.debug(`the entities this integration owns could not be listed, every entity is compared before writing: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
   const total = mapping.resources.length;
-  for (const [position, prepared] of mapping.resources.entries()) {
-    const label = `${prepared.resource.kind} (resources[${prepared.resource.index}])`;
-    const stats = await reporter.section(label, () =>
+  const lanes = resourceLanes(
+    mapping.resources.map((r) => r.resource.port.entity.mappings.map((m) => literalBlueprint(m.blueprint))),
+    mapping.config.createMissingRelatedEntities,
+  );
+  const concurrent = lanes.length > 1 && concurrency.resources > 1;
+  const finished: { stats: ResourceStats; log: HeldReporter | undefined }[] = [];
+  let reported = 0;
+  let done = 0;
+  let reporting = Promise.resolve();
+  const labelOf = (position: number) => {
+    const prepared = mapping.resources[position] as (typeof mapping.resources)[number];
+    return `${prepared.resource.kind} (resources[${prepared.resource.index}])`;
+  };
+  await runLanes(concurrent ? lanes : [lanes.flat()], concurrency.resources, async (position) => {
+    const prepared = mapping.resources[position] as (typeof mapping.resources)[number];
+    const label = labelOf(position);
+    const log = concurrent ? new HeldReporter(reporter) : undefined;
+    const sync = () =>
       syncResource(prepared, {
         ado,
         parents,
         concurrency,
         entities: writer,
+        owned,
         integration: integrationApi,
         datasource: datasourceOf(identifier),
         mode: config.mode,
         merge: mapping.config.enableMergeEntity,
         sendRawDataExamples: config.sendRawDataExamples,
         secrets: deps.secrets ?? [],
-        reporter,
+        reporter: log ?? reporter,
         now: startedAt,
         produced,
         plan: planCounts,
-        onProgress: (s) => reporter.progress((position + 0.5) / (total + 1), `${label}: ${s.listed} listed`),
-      }),
-    );
-    results.push(stats);
-    reportResource(stats, reporter);
-    reporter.progress((position + 1) / (total + 1), `${label}: done`);
-  }
+        onProgress: (s) => reporter.progress((done + 0.5) / (total + 1), `${label}: ${s.listed} listed`),
+      });
+    const stats = log ? await sync() : await reporter.section(label, sync);
+    done++;
+    finished[position] = { stats, log };
+    // Sections are written in mapping order, each once its resource and those before it are done.
+    reporting = reporting.then(async () => {
+      for (let entry = finished[reported]; entry !== undefined; entry = finished[reported]) {
+        if (entry.log) await entry.log.replay(labelOf(reported));
+        reportResource(entry.stats, reporter);
+        reported++;
+      }
+    });
+    await reporting;
+    reporter.progress(done / (total + 1), `${label}: done`);
+  });
+  const results = finished.map((entry) => entry.stats);
 
   // 5. Reconciliation.
   const failedResources = results.filter((r) => !r.ok);
@@ -219,8 +252,8 @@ async function preflightAzureDevOps(ado: AzureDevOpsClient): Promise<void> {
 
 async function requireBlueprints(expressions: string[], blueprints: BlueprintApi, willBeCreated: boolean): Promise<void> {
   const literals = [...new Set(expressions.map(literalBlueprint).filter((b): b is string => !!b))];
-  const missing: string[] = [];
-  for (const blueprint of literals) if (!(await blueprints.exists(blueprint))) missing.push(blueprint);
+  const present = await Promise.all(literals.map((blueprint) => blueprints.exists(blueprint)));
+  const missing = literals.filter((_, i) => !present[i]);
   if (missing.length > 0 && !willBeCreated) {
     throw new PreflightError(
       `The mapping writes to blueprint(s) that do not exist in Port: ${missing.join(', ')}. Create them, or run once with initializePortResources (OCEAN__INITIALIZE_PORT_RESOURCES=true) to create the defaults.`,
