@@ -63,6 +63,12 @@ export const SUMMARY_FILE_NAME = 'port-ado-sync-summary.json';
 export interface ActionSettings {
   /** Configuration layers for `runFromLayers`: inputs, then the OCEAN__… environment, then the action's defaults. */
   readonly layers: readonly ConfigLayer[];
+  /**
+   * Secret texts to mask before the configuration is even resolved, so that no path (a rejected
+   * value, a crash) can print one. The headers input is left to the run, which masks exactly the
+   * secret header values: its raw text also holds header names and harmless values.
+   */
+  readonly secretsToMaskFirst: readonly string[];
   /** A partial failure passes the step with a warning instead of failing it. */
   readonly toleratePartialFailure: boolean;
   /** Problems with inputs only the action reads; reported like configuration errors. */
@@ -80,14 +86,18 @@ const label = (name: string) => `input '${name}'`;
 export function readActionSettings(getInput: GetInput, env: NodeJS.ProcessEnv): ActionSettings {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const values: InputValues = {};
+  const headerValues: InputValues = {};
   const labels = new Map<TextKey, string>();
   for (const [name, binding] of Object.entries(CONFIG_INPUTS)) {
     labels.set(binding.key, label(name));
     const text = getInput(name);
     if (text.trim() === '') continue;
-    values[binding.key] = binding.toSettingText ? binding.toSettingText(text) : text;
+    (binding.key === 'webhooks.headers' ? headerValues : values)[binding.key] = binding.toSettingText ? binding.toSettingText(text) : text;
   }
-  const layers: ConfigLayer[] = [layerFromInputs(values, (key) => labels.get(key), { cwd: workspace }), layerFromEnvironment(env)];
+  const labelFor = (key: TextKey) => labels.get(key);
+  const inputs = layerFromInputs(values, labelFor, { cwd: workspace });
+  const environment = layerFromEnvironment(env);
+  const layers: ConfigLayer[] = [inputs, layerFromInputs(headerValues, labelFor, { cwd: workspace }), environment];
   // The summary-path output is useful only if there always is a summary: default it to the
   // runner's temp directory, which the runner empties after the job.
   if (env.RUNNER_TEMP) {
@@ -103,5 +113,5 @@ export function readActionSettings(getInput: GetInput, env: NodeJS.ProcessEnv): 
     else problems.push(`${label('tolerate-partial-failure')}: ${parsed.message}`);
   }
 
-  return { layers, toleratePartialFailure, problems, workspace, debug: getInput('log-level').trim().toLowerCase() === 'debug' };
+  return { layers, secretsToMaskFirst: [...inputs.secretTexts, ...environment.secretTexts], toleratePartialFailure, problems, workspace, debug: getInput('log-level').trim().toLowerCase() === 'debug' };
 }

@@ -17,9 +17,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       debug: settings.debug,
       hasStepSummary: Boolean(env.GITHUB_STEP_SUMMARY),
     });
-    // Mask what the inputs and variables hold before anything can print it, valid or not; the
-    // run adds the forms it derives (encoded headers, Port tokens).
-    for (const secret of settings.layers.flatMap((layer) => layer.secretTexts)) platform.setSecret(secret);
+    // The run masks the secrets it resolves and derives (encoded forms, Port tokens); these are
+    // masked first, valid or not, in case the run stops before.
+    for (const secret of settings.secretsToMaskFirst) platform.setSecret(secret);
     if (settings.problems.length > 0) {
       for (const problem of settings.problems) platform.error(problem);
       platform.complete('config-error', `Invalid inputs (${settings.problems.length} problem${settings.problems.length === 1 ? '' : 's'}).`);

@@ -58,14 +58,22 @@ describe('input variables', () => {
   });
 
   it('turn into configuration the way each input is named in messages', () => {
-    const inputs: Record<string, string> = { 'organization-url': 'https://dev.azure.com/contoso', insecure: 'yes', 'tolerate-partial-failure': 'true', mapping: 'mapping/port-app-config.yml' };
-    const settings = readActionSettings((name) => inputs[name] ?? '', { GITHUB_WORKSPACE: '/repo', RUNNER_TEMP: '/tmp/runner' });
+    const inputs: Record<string, string> = {
+      'organization-url': 'https://dev.azure.com/contoso',
+      insecure: 'yes',
+      'tolerate-partial-failure': 'true',
+      mapping: 'mapping/port-app-config.yml',
+      'personal-access-token': 'pat-value-123456',
+      'webhook-headers': 'X-Api-Key: key-value-123456\nX-Team: platform',
+    };
+    const settings = readActionSettings((name) => inputs[name] ?? '', { GITHUB_WORKSPACE: '/repo', RUNNER_TEMP: '/tmp/runner', OCEAN__PORT__CLIENT_SECRET: 'client-secret-123456' });
     expect(settings.toleratePartialFailure).toBe(true);
     expect(settings.problems).toEqual([]);
-    const [inputsLayer, environmentLayer, fallback] = settings.layers;
-    expect(inputsLayer?.kind).toBe('inputs');
-    expect(environmentLayer?.kind).toBe('environment');
-    expect(fallback?.kind).toBe('fallback');
+    expect(settings.layers.map((layer) => layer.kind)).toEqual(['inputs', 'inputs', 'environment', 'fallback']);
+    const [inputsLayer, , , fallback] = settings.layers;
+    // The raw headers text is not masked as a whole: the run masks the secret header values only.
+    expect(settings.secretsToMaskFirst).toEqual(expect.arrayContaining(['pat-value-123456', 'client-secret-123456']));
+    expect(settings.secretsToMaskFirst.some((s) => s.includes('X-Team') || s === 'platform')).toBe(false);
     const entries = Object.fromEntries((inputsLayer?.entries ?? []).map((e) => [e.setting, e]));
     expect(entries['azureDevOps.organizationUrl']?.source).toBe("input 'organization-url'");
     // `insecure: yes` is the setting "do not verify certificates".

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
@@ -63,7 +63,10 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
   const runnerTemp = join(root, 'temp');
   const commandFiles = join(root, 'file_commands');
   for (const dir of [workspace, runnerTemp, commandFiles]) mkdirSync(dir, { recursive: true });
-  for (const [path, content] of Object.entries(options.files ?? {})) writeFileSync(join(workspace, path), content);
+  for (const [path, content] of Object.entries(options.files ?? {})) {
+    mkdirSync(dirname(join(workspace, path)), { recursive: true });
+    writeFileSync(join(workspace, path), content);
+  }
   const outputFile = join(commandFiles, 'set_output');
   const summaryFile = join(commandFiles, 'step_summary');
   writeFileSync(outputFile, '');
