@@ -1,0 +1,144 @@
+/**
+ * A collection of generated records with a mutation overlay.
+ *
+ * The base records are never stored: `generate(index)` derives one from its index on demand, and a
+ * `ParentIndex` knows which base records belong to which parent. Mutations (create, update,
+ * delete, move to another parent) live in small maps on top, so the `large` organization costs
+ * little more than its index arrays.
+ */
+
+export interface CollectionSource<K, R> {
+  readonly size: number;
+  keyAt: (index: number) => K;
+  indexOf: (key: K) => number | undefined;
+  generate: (index: number) => R;
+}
+
+export interface CollectionOptions<K, P, R> {
+  source: CollectionSource<K, R>;
+  keyOf: (record: R) => K;
+  parentOf?: (record: R) => P;
+  /** Base indices belonging to a parent, in base order. */
+  baseChildren?: (parent: P) => Iterable<number>;
+}
+
+export class Collection<K extends string | number, P extends string | number, R> {
+  private readonly overrides = new Map<K, R>();
+  private readonly deleted = new Map<K, R>();
+  private readonly added = new Map<K, R>();
+  private readonly moved = new Set<K>();
+
+  constructor(private readonly options: CollectionOptions<K, P, R>) {}
+
+  /** Number of base (generated) records, before mutations. */
+  get baseSize(): number {
+    return this.options.source.size;
+  }
+
+  get(key: K): R | undefined {
+    if (this.deleted.has(key)) return undefined;
+    const changed = this.overrides.get(key) ?? this.added.get(key);
+    if (changed !== undefined) return changed;
+    const index = this.options.source.indexOf(key);
+    return index === undefined ? undefined : this.options.source.generate(index);
+  }
+
+  /** A deleted record (for recycle-bin style restores). */
+  getDeleted(key: K): R | undefined {
+    return this.deleted.get(key);
+  }
+
+  has(key: K): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** Every live record: base records in base order, then created ones in creation order. */
+  *all(): IterableIterator<R> {
+    const { source } = this.options;
+    for (let i = 0; i < source.size; i++) {
+      const key = source.keyAt(i);
+      if (this.deleted.has(key)) continue;
+      yield this.overrides.get(key) ?? source.generate(i);
+    }
+    for (const [key, record] of this.added) if (!this.deleted.has(key)) yield record;
+  }
+
+  count(): number {
+    let n = 0;
+    for (const _ of this.all()) n++;
+    return n;
+  }
+
+  /** Live records of one parent: base children in base order, then moved-in and created ones. */
+  children(parent: P): R[] {
+    const { source, parentOf, baseChildren } = this.options;
+    if (!parentOf || !baseChildren) throw new Error('collection has no parent relation');
+    const out: R[] = [];
+    for (const index of baseChildren(parent)) {
+      const key = source.keyAt(index);
+      if (this.deleted.has(key)) continue;
+      const record = this.overrides.get(key) ?? source.generate(index);
+      if (this.moved.has(key) && parentOf(record) !== parent) continue;
+      out.push(record);
+    }
+    for (const key of this.moved) {
+      const record = this.overrides.get(key);
+      if (record === undefined || this.deleted.has(key)) continue;
+      const index = source.indexOf(key);
+      const baseParent = index === undefined ? undefined : parentOf(source.generate(index));
+      if (parentOf(record) === parent && baseParent !== parent) out.push(record);
+    }
+    for (const [key, record] of this.added) {
+      if (!this.deleted.has(key) && parentOf(record) === parent) out.push(record);
+    }
+    return out;
+  }
+
+  /** Creates or replaces a record. Returns whether it existed before. */
+  put(record: R): 'created' | 'updated' {
+    const key = this.options.keyOf(record);
+    const existed = this.get(key) !== undefined;
+    this.deleted.delete(key);
+    const index = this.options.source.indexOf(key);
+    if (index === undefined) {
+      this.added.set(key, record);
+    } else {
+      this.overrides.set(key, record);
+      const { parentOf } = this.options;
+      if (parentOf && parentOf(this.options.source.generate(index)) !== parentOf(record)) this.moved.add(key);
+    }
+    return existed ? 'updated' : 'created';
+  }
+
+  /** Removes a record; it can be brought back with `restore`. */
+  delete(key: K): R | undefined {
+    const record = this.get(key);
+    if (record === undefined) return undefined;
+    this.deleted.set(key, record);
+    return record;
+  }
+
+  restore(key: K): R | undefined {
+    const record = this.deleted.get(key);
+    if (record === undefined) return undefined;
+    this.deleted.delete(key);
+    return record;
+  }
+
+  /** Number of records touched by mutations (for memory sanity checks). */
+  get overlaySize(): number {
+    return this.overrides.size + this.deleted.size + this.added.size;
+  }
+}
+
+/** A source over a plain array (for the small collections generated up front). */
+export function arraySource<K, R>(records: readonly R[], keyOf: (record: R) => K): CollectionSource<K, R> {
+  const index = new Map<K, number>();
+  records.forEach((record, i) => index.set(keyOf(record), i));
+  return {
+    size: records.length,
+    keyAt: (i) => keyOf(records[i] as R),
+    indexOf: (key) => index.get(key),
+    generate: (i) => records[i] as R,
+  };
+}
