@@ -25,7 +25,7 @@ export interface ActionPlatformOptions {
 
 export class ActionPlatform implements Platform {
   private readonly secrets = new Set<string>();
-  private outputsSet = false;
+  private outputs: RunOutputs | undefined;
   private lastProgressAt = 0;
   private readonly errorsShown = new Set<string>();
   outcome: Outcome | undefined;
@@ -90,7 +90,7 @@ export class ActionPlatform implements Platform {
   }
 
   setOutputs(outputs: RunOutputs): void {
-    this.outputsSet = true;
+    this.outputs = outputs;
     this.core.setOutput('result', outputs.result);
     this.core.setOutput('exit-code', exitCodeOf(outputs.result));
     for (const name of ['listed', 'upserted', 'unchanged', 'failed', 'deleted'] as const) this.core.setOutput(name, outputs[name]);
@@ -99,18 +99,22 @@ export class ActionPlatform implements Platform {
 
   complete(outcome: Outcome, message: string): void {
     this.outcome = outcome;
-    if (!this.outputsSet) {
+    if (!this.outputs) {
       // Runs that stop before the sync (bad configuration, credentials) still say why.
       this.core.setOutput('result', outcome);
       this.core.setOutput('exit-code', exitCodeOf(outcome));
     }
     const text = this.mask(message);
+    // A partial run is one of two things: some kinds failed (what the user may choose to
+    // tolerate), or every kind synced and something else went wrong, such as a plan whose
+    // deletion guard would trip. Only kinds that failed count items or errors in `failed`.
+    const kindsFailed = (this.outputs?.failed ?? 0) > 0;
     if (outcome === 'success') this.core.info(text);
-    else if (outcome === 'partial' && this.options.toleratePartialFailure) this.core.warning(`${text} The step passes because tolerate-partial-failure is true.`);
+    else if (outcome === 'partial' && kindsFailed && this.options.toleratePartialFailure) this.core.warning(`${text} The step passes because tolerate-partial-failure is true.`);
     else if (this.errorsShown.has(text)) {
       // setFailed would add a second, identical error annotation; failing the step is enough.
       process.exitCode = 1;
-    } else this.core.setFailed(outcome === 'partial' ? `${text} Set tolerate-partial-failure: true to pass the step when only some kinds fail.` : text);
+    } else this.core.setFailed(outcome === 'partial' && kindsFailed ? `${text} Set tolerate-partial-failure: true to pass the step when only some kinds fail.` : text);
   }
 
   private annotation(location: Location | undefined): Core.AnnotationProperties {

@@ -110,6 +110,17 @@ describe('against both simulators', () => {
     expect(visibleOutput(run)).not.toContain(ENTRA_TOKEN);
   });
 
+  it('fails a plan whose deletion guard would trip, even when partial failures are tolerated', async () => {
+    // Five entities this integration wrote earlier, none of which the organization still has.
+    port.seed.entities('adoProject', [1, 2, 3, 4, 5].map((i) => ({ identifier: `gone-${i}`, title: 'Gone' })), { datasource: DATASOURCE, updatedAt: '2024-01-01T00:00:00.000Z' });
+    const run = await runAction({ with: syncInputs({ mode: 'plan', 'tolerate-partial-failure': 'true' }), files: mappingFile });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ result: 'partial', failed: '0' });
+    expect(run.stdout).toMatch(/^::error::Plan: deletion guard: 5 of 5 owned entities .* above entityDeletionThreshold 0\.9\.$/m);
+    expect(run.stdout).not.toContain('tolerate-partial-failure');
+    expect(port.entities('adoProject')).toHaveLength(5);
+  });
+
   it('fails the step with result partial when one kind fails (fault injected through the control API)', async () => {
     const origin = new URL(ado.serverUrl).origin;
     const response = await fetch(`${origin}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'status', route: 'git.repositories.list', status: 400 }) });

@@ -117,21 +117,41 @@ describe('ActionPlatform', () => {
     ]);
   });
 
-  it('fails the step on a partial failure, saying how to tolerate it', () => {
+  const partialOutputs = { result: 'partial' as const, listed: 10, upserted: 7, unchanged: 1, failed: 1, deleted: 0 };
+
+  it('fails the step when some kinds failed, saying how to tolerate it', () => {
     const { core, calls } = recordingCore();
-    new ActionPlatform(core, base).complete('partial', 'Some kinds failed: repository.');
-    expect(calls).toEqual([
-      ['setOutput', 'result', 'partial'],
-      ['setOutput', 'exit-code', '1'],
-      ['setFailed', 'Some kinds failed: repository. Set tolerate-partial-failure: true to pass the step when only some kinds fail.'],
-    ]);
+    const platform = new ActionPlatform(core, base);
+    platform.setOutputs(partialOutputs);
+    platform.complete('partial', 'Some kinds failed: repository.');
+    expect(calls.at(-1)).toEqual(['setFailed', 'Some kinds failed: repository. Set tolerate-partial-failure: true to pass the step when only some kinds fail.']);
   });
 
-  it('passes the step with a warning on a partial failure when told to tolerate it', () => {
+  it('passes the step with a warning when some kinds failed and the user tolerates it', () => {
     const { core, calls } = recordingCore();
-    new ActionPlatform(core, { ...base, toleratePartialFailure: true }).complete('partial', 'Some kinds failed: repository.');
+    const platform = new ActionPlatform(core, { ...base, toleratePartialFailure: true });
+    platform.setOutputs(partialOutputs);
+    platform.complete('partial', 'Some kinds failed: repository.');
     expect(calls.at(-1)).toEqual(['warning', 'Some kinds failed: repository. The step passes because tolerate-partial-failure is true.']);
     expect(calls.some((c) => c[0] === 'setFailed')).toBe(false);
+  });
+
+  it('does not tolerate a partial run in which no kind failed (a plan whose deletion guard would trip)', () => {
+    const { core, calls } = recordingCore();
+    const platform = new ActionPlatform(core, { ...base, toleratePartialFailure: true });
+    platform.setOutputs({ ...partialOutputs, failed: 0 });
+    platform.complete('partial', 'Plan: deletion guard: 5 of 5 owned entities would be deleted.');
+    expect(calls.at(-1)).toEqual(['setFailed', 'Plan: deletion guard: 5 of 5 owned entities would be deleted.']);
+  });
+
+  it('sets result and exit-code when the run stops before producing outputs', () => {
+    const { core, calls } = recordingCore();
+    new ActionPlatform(core, base).complete('config-error', 'Invalid configuration (1 problem).');
+    expect(calls).toEqual([
+      ['setOutput', 'result', 'config-error'],
+      ['setOutput', 'exit-code', '2'],
+      ['setFailed', 'Invalid configuration (1 problem).'],
+    ]);
   });
 
   it('does not tolerate a run that failed as a whole', () => {
