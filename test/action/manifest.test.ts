@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACTION_INPUTS, CONFIG_INPUTS, readActionSettings } from '../../action/src/inputs';
 import { DOC_PATH, renderDoc, renderInputsTable } from '../../scripts/generate-action-docs.mjs';
-import { TEXT_KEYS } from '../../core/config';
+import { layerFromEnvironment, TEXT_KEYS } from '../../core/config';
+import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT, readManifest, ACTION_YML, inputVariable, parseOutputFile } from './runner';
 
 const manifest = readManifest();
@@ -49,6 +50,40 @@ describe('docs/github-actions.md', () => {
   it('renders each input once, with its description on one line and pipes escaped', () => {
     const table = renderInputsTable('inputs:\n  a:\n    description: "x | y\\nz"\n  b:\n    description: B.\n    default: "false"\n');
     expect(table.split('\n')).toEqual(['| Input | Description |', '|---|---|', '| `a` | x \\| y z |', '| `b` | B. Default `false`. |']);
+  });
+});
+
+describe('the workflow examples in docs/github-actions.md', () => {
+  const doc = readFileSync(DOC_PATH, 'utf8');
+  const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+  type Step = { uses?: string; with?: Record<string, unknown>; env?: Record<string, unknown> };
+  const steps: Step[] = [];
+  const collect = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(collect);
+    else if (node && typeof node === 'object') {
+      const step = node as Step;
+      if (typeof step.uses === 'string' && step.uses.startsWith('OWNER/port-ado-sync')) steps.push(step);
+      Object.values(node).forEach(collect);
+    }
+  };
+  for (const block of blocks) for (const document of parseAllDocuments(block)) collect(document.toJS());
+
+  it('are valid YAML and use the action several times', () => {
+    expect(blocks.length).toBeGreaterThan(4);
+    expect(steps.length).toBeGreaterThan(4);
+  });
+
+  it('only pass inputs the action declares', () => {
+    for (const step of steps) for (const name of Object.keys(step.with ?? {})) if (name !== '…') expect(Object.keys(manifest.inputs), name).toContain(name);
+  });
+
+  it('only set OCEAN__ variables the action reads, without warnings', () => {
+    const withEnv = steps.filter((step) => step.env);
+    expect(withEnv.length).toBeGreaterThan(0);
+    for (const step of withEnv) {
+      const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([name, value]) => [name, String(value)]));
+      expect(layerFromEnvironment(env).warnings).toEqual([]);
+    }
   });
 });
 
