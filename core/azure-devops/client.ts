@@ -42,13 +42,18 @@ export class RequestMetrics {
 export type RetryPolicy = {
   /** Attempts for throttled requests (429 / delayed), which tell us how long to wait. */
   throttledAttempts: number;
-  /** Attempts for 5xx, timeouts, resets and truncated bodies. */
+  /** Attempts for 502/503/504/408, timeouts, resets and truncated bodies. */
   transientAttempts: number;
+  /**
+   * Attempts for 500. Azure DevOps answers 500 for some permanent conditions (a team's boards
+   * without iterations), so a 500 gets a short second chance, not the full transient treatment.
+   */
+  serverErrorAttempts: number;
   baseDelaySeconds: number;
   maxDelaySeconds: number;
 };
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { throttledAttempts: 10, transientAttempts: 5, baseDelaySeconds: 1, maxDelaySeconds: 60 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { throttledAttempts: 10, transientAttempts: 5, serverErrorAttempts: 2, baseDelaySeconds: 1, maxDelaySeconds: 60 };
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
@@ -70,10 +75,15 @@ type ClientDeps = {
 export class AzureDevOpsClient {
   private readonly authorization: string;
 
+  /** Counters this client adds to: its own, plus those of the client it was derived from. */
+  private readonly sinks: readonly RequestMetrics[];
+
   constructor(
     private readonly deps: ClientDeps,
     readonly metrics: RequestMetrics = new RequestMetrics(),
+    parentSinks: readonly RequestMetrics[] = [],
   ) {
+    this.sinks = [metrics, ...parentSinks];
     this.authorization =
       deps.credential.type === 'pat'
         ? `Basic ${Buffer.from(`:${deps.credential.token}`).toString('base64')}`
@@ -84,9 +94,12 @@ export class AzureDevOpsClient {
     return this.deps.organization;
   }
 
-  /** The same client, counting into other metrics (one per kind, so the summary can say who spent what). */
+  /**
+   * The same client, also counting into `metrics` (one per kind, so the summary can say who spent
+   * what, while this client's own counters keep the run's totals).
+   */
   withMetrics(metrics: RequestMetrics): AzureDevOpsClient {
-    return new AzureDevOpsClient(this.deps, metrics);
+    return new AzureDevOpsClient(this.deps, metrics, this.sinks);
   }
 
   /** The absolute URL of a request, for messages and links. */
@@ -121,15 +134,17 @@ export class AzureDevOpsClient {
         response = await this.deps.limiter.schedule(() => this.send(method, url, request.body), this.metrics.throttled);
       } catch (error) {
         if (this.deps.signal?.aborted) throw error;
-        this.metrics.requests++;
+        this.count((m) => m.requests++);
         if (retryable && isTransientNetworkError(error) && ++transientTries < policy.transientAttempts) {
           await this.pause(backoffSeconds(transientTries, policy.baseDelaySeconds, policy.maxDelaySeconds));
           continue;
         }
         throw new AzureDevOpsUnavailableError(`${method} ${display} failed: ${describeNetworkError(error)}${transientTries ? ` (after ${transientTries} attempts)` : ''}.`, display);
       }
-      this.metrics.requests++;
-      this.metrics.bytesIn += response.text.length;
+      this.count((m) => {
+        m.requests++;
+        m.bytesIn += response.text.length;
+      });
       this.deps.limiter.observe(response.status, response.headers);
       const { status, headers } = response;
 
@@ -154,7 +169,7 @@ export class AzureDevOpsClient {
       if (RETRYABLE_STATUS.has(status) && retryable) {
         const throttled = status === 429;
         const tries = throttled ? ++throttledTries : ++transientTries;
-        const limit = throttled ? policy.throttledAttempts : policy.transientAttempts;
+        const limit = throttled ? policy.throttledAttempts : status === 500 ? policy.serverErrorAttempts : policy.transientAttempts;
         if (tries < limit) {
           // The limiter already pauses everyone for Retry-After on a 429; back off only without one.
           const retryAfter = retryAfterSeconds(headers['retry-after']);
@@ -201,8 +216,12 @@ export class AzureDevOpsClient {
     return { status: response.status, headers: headerMap(response.headers), text: typeof response.data === 'string' ? response.data : '' };
   }
 
+  private count(update: (metrics: RequestMetrics) => void): void {
+    for (const sink of this.sinks) update(sink);
+  }
+
   private async pause(seconds: number): Promise<void> {
-    this.metrics.retries++;
+    this.count((m) => m.retries++);
     this.metrics.throttled.begin();
     try {
       await sleep(seconds * 1000, this.deps.signal);

@@ -16,13 +16,13 @@ export async function* listBoards(ctx: KindContext): AsyncGenerator<Page> {
       try {
         for await (const page of listPages(ctx.client, { path: base, apiVersion: '7.1' }, paging.single())) references.push(...page);
       } catch (error) {
-        // A team without iterations answers 500 here (ocean PR #2595). Its boards are unknown, not absent.
-        if (error instanceof AzureDevOpsError && error.status === 500) {
-          ctx.listing.incomplete(`the boards of team '${team.name}' could not be read (HTTP 500, typically a team without iterations)`);
-          references = [];
-        } else {
-          throw error;
+        // A team without iterations answers 500 here (ocean PR #2595). Ocean skips the team; we
+        // check: no iterations means no boards, anything else means the boards are unknown.
+        if (!(error instanceof AzureDevOpsError) || error.status !== 500) throw error;
+        if (!(await hasNoIterations(ctx, team))) {
+          ctx.listing.incomplete(`the boards of team '${team.name}' could not be read (HTTP 500)`);
         }
+        references = [];
       }
       for (const reference of references) {
         const response = await ctx.client.request({ path: `${base}/${String(reference.id)}`, apiVersion: '7.1' });
@@ -31,6 +31,12 @@ export async function* listBoards(ctx: KindContext): AsyncGenerator<Page> {
     },
     (team) => `boards of team ${team.name}`,
   );
+}
+
+async function hasNoIterations(ctx: KindContext, team: Team): Promise<boolean> {
+  const response = await ctx.client.request({ path: `${team.__project.id}/${team.id}/_apis/work/teamsettings/iterations`, apiVersion: '7.1' });
+  const parsed = z.object({ value: z.array(z.unknown()) }).safeParse(response.body);
+  return parsed.success && parsed.data.value.length === 0;
 }
 
 export default defineKind({

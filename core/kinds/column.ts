@@ -53,9 +53,9 @@ export default defineKind({
         port: {
           entity: {
             mappings: {
-              // One column per project, type and name: the work item's column relation is built the same way
-              // from System.BoardColumn, with the same character normalization (Ocean's two formats disagree).
-              identifier: '.__board.__project.id + "/" + .__stateType + "/" + .name | gsub("[^\\\\p{L}0-9@_.+:/=-]"; "_")',
+              // One entity per board, work item type and column. Team boards of one project share column
+              // names, so anything coarser would be written once per board and never settle.
+              identifier: '.__board.id + "/" + .__stateType + "/" + .name | gsub("[^\\\\p{L}0-9@_.+:/=-]"; "_")',
               title: '.name + " (" + .__stateType + ")"',
               blueprint: '"azureDevopsColumn"',
               properties: { workItemType: '.__stateType', state: '.__stateName', columnType: '.columnType', itemLimit: '.itemLimit' },

@@ -34,13 +34,17 @@ const UNHEALTHY_PROJECT_STATES = new Set(['deleted', 'deleting', 'new', 'createP
  * kind that needs it, which keeps their deletions off.
  */
 export class ParentListings {
-  private readonly cache = new Map<string, Promise<unknown>>();
-
   constructor(
     private readonly client: AzureDevOpsClient,
     private readonly scope: ProjectScope,
     private readonly concurrency: { projects: number },
+    private readonly cache = new Map<string, Promise<unknown>>(),
   ) {}
+
+  /** The same shared listings, loading through `client` (so the kind that loads first pays, and says so). */
+  withClient(client: AzureDevOpsClient): ParentListings {
+    return new ParentListings(client, this.scope, this.concurrency, this.cache);
+  }
 
   /** The projects in scope, in the order Azure DevOps lists them. */
   projects(): Promise<Project[]> {

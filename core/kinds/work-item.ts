@@ -64,13 +64,13 @@ export default defineKind({
             areaPath: { title: 'Area path', type: 'string' },
             iterationPath: { title: 'Iteration path', type: 'string' },
             tags: { title: 'Tags', type: 'array', items: { type: 'string' } },
+            boardColumn: { title: 'Board column', type: 'string' },
             link: { title: 'Link', type: 'string', format: 'url' },
           },
           required: [],
         },
         relations: {
           project: { title: 'Project', target: 'azureDevopsProject', required: false, many: false },
-          column: { title: 'Board column', target: 'azureDevopsColumn', required: false, many: false },
         },
       },
     ],
@@ -99,14 +99,12 @@ export default defineKind({
                 areaPath: '.fields."System.AreaPath"',
                 iterationPath: '.fields."System.IterationPath"',
                 tags: '(.fields."System.Tags" // "") | split("; ") | map(select(. != ""))',
+                // The column on the board of the team that owns the area path: which board that is
+                // cannot be told from the work item, so this is a property, not a relation.
+                boardColumn: '.fields."System.BoardColumn"',
                 link: '._links.html.href // (.__organizationUrl + "/" + (.__project.name | @uri) + "/_workitems/edit/" + (.id | tostring))',
               },
-              relations: {
-                project: '.__projectId',
-                // Same normalization as the column identifier (see the column kind).
-                column:
-                  'if .fields."System.BoardColumn" then (.__projectId + "/" + .fields."System.WorkItemType" + "/" + .fields."System.BoardColumn" | gsub("[^\\\\p{L}0-9@_.+:/=-]"; "_")) else null end',
-              },
+              relations: { project: '.__projectId' },
             },
           },
         },

@@ -18,6 +18,8 @@ export type ResourceSyncDeps = {
   integration: IntegrationApi;
   datasource: Datasource;
   mode: 'sync' | 'plan';
+  /** enableMergeEntity: how two writes of one entity combine. */
+  merge: boolean;
   sendRawDataExamples: boolean;
   secrets: readonly string[];
   reporter: RunReporter;
@@ -52,10 +54,11 @@ export async function syncResource(prepared: PreparedResource, deps: ResourceSyn
   const targets = resource.port.entity.mappings.map((m) => literalBlueprint(m.blueprint));
   for (const blueprint of targets) if (blueprint) stats.blueprints.add(blueprint);
 
+  const client = deps.ado.withMetrics(stats.ado);
   const ctx: KindContext = {
-    client: deps.ado.withMetrics(stats.ado),
+    client,
     organization: deps.ado.organization,
-    parents: deps.parents,
+    parents: deps.parents.withClient(client),
     concurrency: deps.concurrency,
     now: deps.now,
     listing: {
@@ -117,9 +120,43 @@ export async function syncResource(prepared: PreparedResource, deps: ResourceSyn
   return stats;
 }
 
+/**
+ * Several items of one batch can map to the same entity (two policies of one repository, say).
+ * Port would apply them in order; sending the combined result once gives Port the same final state,
+ * and lets the unchanged-check see it, instead of rewriting the entity on every run.
+ */
+export function coalesce(entities: readonly MappedEntity[], merge: boolean): MappedEntity[] {
+  const byKey = new Map<string, MappedEntity>();
+  const out: MappedEntity[] = [];
+  for (const entity of entities) {
+    if (typeof entity.identifier !== 'string') {
+      out.push(entity);
+      continue;
+    }
+    const key = `${entity.blueprint}\u0000${entity.identifier}`;
+    const previous = byKey.get(key);
+    if (!previous) {
+      byKey.set(key, entity);
+      continue;
+    }
+    byKey.set(
+      key,
+      merge
+        ? {
+            ...previous,
+            ...entity,
+            ...(previous.properties || entity.properties ? { properties: { ...previous.properties, ...entity.properties } } : {}),
+            ...(previous.relations || entity.relations ? { relations: { ...previous.relations, ...entity.relations } } : {}),
+          }
+        : entity,
+    );
+  }
+  return [...byKey.values(), ...out];
+}
+
 async function writeEntities(entities: readonly MappedEntity[], stats: ResourceStats, deps: ResourceSyncDeps): Promise<void> {
   const byBlueprint = new Map<string, PortEntity[]>();
-  for (const entity of entities) byBlueprint.set(entity.blueprint, [...(byBlueprint.get(entity.blueprint) ?? []), entity]);
+  for (const entity of coalesce(entities, deps.merge)) byBlueprint.set(entity.blueprint, [...(byBlueprint.get(entity.blueprint) ?? []), entity]);
   await Promise.all(
     [...byBlueprint].map(async ([blueprint, group]) => {
       const literal = group.filter((e): e is PortEntity & { identifier: string } => typeof e.identifier === 'string');

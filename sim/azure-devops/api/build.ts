@@ -366,17 +366,23 @@ function listDefinitions(ctx: RequestContext) {
   const token = ctx.query.get('continuationToken');
   const start = token ? startAt(defs, token, tokenOf) : 0;
   const { page, next } = continuationPage(defs, start, pageSize(ctx.query, '$top', PAGE_LIMITS.buildDefinitions), tokenOf);
+  // `includeAllProperties=true` returns full definitions (repository, process…) instead of references.
+  const full = (ctx.query.get('includeAllProperties') ?? '').toLowerCase() === 'true';
   return list(
-    page.map((p) => definitionReferenceJson(ctx, p)),
+    page.map((p) => (full ? fullDefinitionJson(ctx, p) : definitionReferenceJson(ctx, p))),
     next,
   );
 }
 
 function getDefinition(ctx: RequestContext) {
   const project = requireProject(ctx);
-  const pipeline = findPipeline(ctx, project, ctx.params.definitionId);
+  return ok(fullDefinitionJson(ctx, findPipeline(ctx, project, ctx.params.definitionId)));
+}
+
+/** The whole definition, as GET definitions/{id} and the list with `includeAllProperties=true` return it. */
+function fullDefinitionJson(ctx: RequestContext, pipeline: PipelineRecord): JsonObject {
   const repo = pipeline.repositoryId ? ctx.org.repositories.get(pipeline.repositoryId) : undefined;
-  return ok({
+  return {
     ...definitionReferenceJson(ctx, pipeline),
     options: [],
     triggers: pipeline.configurationType === 'yaml' ? [{ branchFilters: [], pathFilters: [], settingsSourceType: 2, batchChanges: false, maxConcurrentBuildsPerBranch: 1, triggerType: 'continuousIntegration' }] : [],
@@ -396,7 +402,7 @@ function getDefinition(ctx: RequestContext) {
           checkoutSubmodules: false,
         }
       : undefined,
-  });
+  };
 }
 
 export const buildRoutes: Route[] = [

@@ -1,0 +1,56 @@
+import { PassThrough } from 'node:stream';
+import { main } from '../../cli/main';
+import { startAzureDevOpsSimulator, type AzureDevOpsSimulator, type AzureDevOpsSimulatorOptions } from '../../sim/azure-devops';
+import { startPortSimulator, type PortSimulator, type PortSimulatorOptions } from '../../sim/port';
+
+export const PAT = 'e2e-personal-access-token-0001';
+export const PORT_CLIENT_ID = 'e2e-client';
+export const PORT_CLIENT_SECRET = 'e2e-client-secret-0001';
+
+export type Simulators = {
+  ado: AzureDevOpsSimulator;
+  port: PortSimulator;
+  /** Port's documented variable group, pointing at the simulators (server URL form unless `cloud`). */
+  env(extra?: Record<string, string>, options?: { cloud?: boolean }): Record<string, string>;
+  close(): Promise<void>;
+};
+
+export async function startSimulators(options: { ado?: AzureDevOpsSimulatorOptions; port?: PortSimulatorOptions } = {}): Promise<Simulators> {
+  const ado = await startAzureDevOpsSimulator({ scale: 'small', pat: PAT, ...options.ado });
+  const port = await startPortSimulator({ clientId: PORT_CLIENT_ID, clientSecret: PORT_CLIENT_SECRET, ...options.port });
+  return {
+    ado,
+    port,
+    env: (extra = {}, { cloud = false } = {}) => ({
+      OCEAN__PORT__CLIENT_ID: PORT_CLIENT_ID,
+      OCEAN__PORT__CLIENT_SECRET: PORT_CLIENT_SECRET,
+      OCEAN__PORT__BASE_URL: port.baseUrl,
+      OCEAN__EVENT_LISTENER: '{"type":"ONCE"}',
+      OCEAN__INITIALIZE_PORT_RESOURCES: 'true',
+      OCEAN__SEND_RAW_DATA_EXAMPLES: 'true',
+      OCEAN__INTEGRATION__CONFIG__ORGANIZATION_URL: cloud ? ado.cloudUrl : ado.serverUrl,
+      OCEAN__INTEGRATION__CONFIG__PERSONAL_ACCESS_TOKEN: PAT,
+      ...extra,
+    }),
+    close: async () => {
+      await Promise.all([ado.close(), port.close()]);
+    },
+  };
+}
+
+export type CliRun = { code: number; stdout: string; stderr: string };
+
+/** Runs the CLI in-process with real sockets, as `port-ado-sync sync …` would. */
+export async function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (c: Buffer) => (stdout += c.toString()));
+  err.on('data', (c: Buffer) => (stderr += c.toString()));
+  const code = await main(['sync', '--no-progress', ...args], env, { out: out as unknown as NodeJS.WriteStream, err: err as unknown as NodeJS.WriteStream });
+  return { code, stdout, stderr };
+}
+
+/** `--resolve` flags that send the cloud host names to the simulator on 127.0.0.1. */
+export const CLOUD_RESOLVE = ['--resolve', 'dev.azure.com=127.0.0.1', '--resolve', '*.dev.azure.com=127.0.0.1'];
