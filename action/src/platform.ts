@@ -8,6 +8,7 @@ import type * as Core from '@actions/core';
 import type { Outcome, Platform, RunOutputs } from '../../core/platform';
 import { exitCodeOf } from '../../core/run-from-layers';
 import type { Location } from '../../core/sync/reporter';
+import { neutralizeCommands } from './log-safety';
 
 export type ActionsCore = Pick<typeof Core, 'info' | 'warning' | 'error' | 'debug' | 'isDebug' | 'setSecret' | 'group' | 'setOutput' | 'setFailed' | 'summary'>;
 
@@ -52,7 +53,7 @@ export class ActionPlatform implements Platform {
   }
 
   info(message: string): void {
-    this.core.info(this.mask(message));
+    this.core.info(neutralizeCommands(this.mask(message)));
   }
   warn(message: string, location?: Location): void {
     this.core.warning(this.mask(message), this.annotation(location));
@@ -63,21 +64,21 @@ export class ActionPlatform implements Platform {
     this.core.error(text, this.annotation(location));
   }
   debug(message: string): void {
-    if (this.options.debug && !this.core.isDebug()) this.core.info(`debug: ${this.mask(message)}`);
+    if (this.options.debug && !this.core.isDebug()) this.core.info(neutralizeCommands(`debug: ${this.mask(message)}`));
     else this.core.debug(this.mask(message));
   }
   progress(fraction: number, text: string): void {
     const now = Date.now();
     if (fraction < 1 && now - this.lastProgressAt < (this.options.progressEveryMs ?? 10_000)) return;
     this.lastProgressAt = now;
-    this.core.info(this.mask(`[${String(Math.round(fraction * 100)).padStart(3)}%] ${text}`));
+    this.core.info(neutralizeCommands(this.mask(`[${String(Math.round(fraction * 100)).padStart(3)}%] ${text}`)));
   }
   section<T>(title: string, body: () => Promise<T>): Promise<T> {
     return this.core.group(this.mask(title), body);
   }
 
   async publishSummary(markdown: string, text: string): Promise<void> {
-    this.core.info(this.mask(text));
+    this.core.info(neutralizeCommands(this.mask(text)));
     if (!this.options.hasStepSummary) {
       this.core.debug('GITHUB_STEP_SUMMARY is not set: no job summary written.');
       return;
@@ -109,7 +110,7 @@ export class ActionPlatform implements Platform {
     // tolerate), or every kind synced and something else went wrong, such as a plan whose
     // deletion guard would trip. Only kinds that failed count items or errors in `failed`.
     const kindsFailed = (this.outputs?.failed ?? 0) > 0;
-    if (outcome === 'success') this.core.info(text);
+    if (outcome === 'success') this.core.info(neutralizeCommands(text));
     else if (outcome === 'partial' && kindsFailed && this.options.toleratePartialFailure) this.core.warning(`${text} The step passes because tolerate-partial-failure is true.`);
     else if (this.errorsShown.has(text)) {
       // setFailed would add a second, identical error annotation; failing the step is enough.

@@ -58,6 +58,17 @@ describe('ActionPlatform', () => {
     expect(calls.at(-1)).toEqual(['info', 'token *** and ***']);
   });
 
+  it('never lets plain log text become a workflow command', () => {
+    const { core, calls } = recordingCore();
+    const platform = new ActionPlatform(core, base);
+    platform.info('Mapping: 2 resource(s)\n::add-mask::everything\n  ::stop-commands::x\nrepo ##[set-output name=result]success');
+    const [, printed] = calls[0] as [string, string];
+    for (const line of printed.split('\n')) expect(line.trimStart().startsWith('::'), line).toBe(false);
+    expect(printed).not.toContain('##[');
+    // A reader sees the same text: only zero-width spaces were added.
+    expect(printed.replace(/\u200B/g, '')).toBe('Mapping: 2 resource(s)\n::add-mask::everything\n  ::stop-commands::x\nrepo ##[set-output name=result]success');
+  });
+
   it('annotates problems with the file relative to the workspace, its line and column', () => {
     const { core, calls } = recordingCore();
     const platform = new ActionPlatform(core, base);
