@@ -10,6 +10,7 @@ const entries = {
   cli: ['cli/bin.ts', 'dist/cli.js', '#!/usr/bin/env node'],
   sim: ['sim/main.ts', 'dist/sim.js', '#!/usr/bin/env node'],
   demo: ['scripts/demo.ts', 'dist/demo.js'],
+  docs: ['scripts/docs.ts', 'dist/docs.js'],
   bench: ['bench/main.ts', 'dist/bench.js'],
   'bench-engine': ['bench/engine-process.ts', 'dist/bench-engine.js'],
   receiver: ['cli/receiver.ts', 'dist/receiver.js'],

@@ -43,6 +43,8 @@ export default defineKind({
   kind: 'board',
   description: 'Boards of every team in every project in scope.',
   selector: z.object({}),
+  endpoints: ['GET {org}/{project}/{team}/_apis/work/boards (7.1)', 'GET …/work/boards/{id} (7.1)', 'GET …/work/teamsettings/iterations (when boards answer 500: no iterations means no boards)'],
+  enrichment: { __project: 'the project', __team: 'the team' },
   availability: 'cloud-and-server',
   permission: 'Work Items (Read)',
   list: (ctx) => listBoards(ctx),

@@ -6,6 +6,8 @@ export default defineKind({
   kind: 'branch',
   description: 'Branches (refs/heads/*) of every enabled repository.',
   selector: z.object({}),
+  endpoints: ['GET {org}/{project}/_apis/git/repositories/{repo}/refs?filter=heads/ (7.1, x-ms-continuationtoken, $top 1000)'],
+  enrichment: { name: 'branch name without refs/heads/', refName: 'the full ref name', __repository: 'the repository' },
   availability: 'cloud-and-server',
   permission: 'Code (Read)',
   list: listUnder({

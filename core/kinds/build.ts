@@ -10,9 +10,10 @@ export default defineKind({
   kind: 'build',
   description: 'Builds of every project in scope, newest first.',
   selector: z.object({
-    /** Adds `__firstCommit` (the oldest commit of the build's changes), one or two requests per build. */
-    enrichWithFirstCommit: flag(false),
+    enrichWithFirstCommit: flag(false).describe("Adds `__firstCommit` (the oldest commit of the build's changes): one or two more requests per build."),
   }),
+  endpoints: ['GET {org}/{project}/_apis/build/builds?queryOrder=queueTimeDescending (7.1, x-ms-continuationtoken, $top 1000)', 'GET …/build/builds/{id}/changes, GET …/git/repositories/{repo}/commits/{sha} (with enrichWithFirstCommit)'],
+  enrichment: { __projectId: 'the project id', __project: 'the project', __firstCommit: 'with enrichWithFirstCommit: the oldest commit, with __sha, __timestamp, __commitCount' },
   availability: 'cloud-and-server',
   permission: 'Build (Read)',
   async *list(ctx, selector) {

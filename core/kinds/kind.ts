@@ -76,8 +76,12 @@ export type KindDefaults = { blueprints: BlueprintDefinition[]; resources: Defau
 export type KindDefinition<S extends z.ZodType = z.ZodType> = {
   readonly kind: string;
   readonly description: string;
-  /** Kind-specific selector keys (everything but `query`), with their defaults. */
+  /** Kind-specific selector keys (everything but `query`), with their defaults and `.describe()`d for the docs. */
   readonly selector: S;
+  /** The Azure DevOps calls the listing makes, for docs/kinds.md. */
+  readonly endpoints: readonly string[];
+  /** Fields added to each raw item beyond the API's own (Ocean-compatible names), with what they hold. */
+  readonly enrichment: Readonly<Record<string, string>>;
   /** Graph, entitlements and Advanced Security exist only in the cloud. */
   readonly availability: 'cloud-and-server' | 'cloud-only';
   /** The Azure DevOps permission the identity needs, for docs and error messages. */

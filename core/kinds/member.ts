@@ -6,6 +6,8 @@ export default defineKind({
   kind: 'member',
   description: 'Members of every team in scope, one item per (team, member).',
   selector: z.object({}),
+  endpoints: ['GET {org}/_apis/projects/{project}/teams/{team}/members (7.1, $top/$skip 100)'],
+  enrichment: { __teamId: 'the team id (as Ocean)', __team: 'the team', __project: 'the project' },
   availability: 'cloud-and-server',
   permission: 'Project and Team (Read)',
   list: listUnder({

@@ -11,6 +11,8 @@ export default defineKind({
   kind: 'pipeline-run',
   description: 'Runs of every pipeline (the newest 10,000 per pipeline, the API maximum).',
   selector: z.object({}),
+  endpoints: ['GET {org}/{project}/_apis/pipelines/{pipeline}/runs (7.1; the newest 10,000, no paging: a pipeline at the cap makes the listing incomplete)'],
+  enrichment: { __project: 'the project', __pipeline: 'the pipeline' },
   availability: 'cloud-and-server',
   permission: 'Build (Read)',
   async *list(ctx) {

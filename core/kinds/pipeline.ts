@@ -9,9 +9,10 @@ export default defineKind({
   kind: 'pipeline',
   description: 'YAML and classic pipelines of every project in scope.',
   selector: z.object({
-    /** Adds `__repository` (the pipeline's source repository, from its build definition). */
-    includeRepo: flag(false),
+    includeRepo: flag(false).describe("Adds `__repository` (the pipeline's source repository, from its build definition): one more request per project."),
   }),
+  endpoints: ['GET {org}/{project}/_apis/pipelines (7.1, x-ms-continuationtoken)', 'GET {org}/{project}/_apis/build/definitions?includeAllProperties=true (with includeRepo)'],
+  enrichment: { __projectId: 'the project id', __project: 'the project', __repository: 'with includeRepo: the source repository (with its project)' },
   availability: 'cloud-and-server',
   permission: 'Build (Read)',
   async *list(ctx, selector) {

@@ -7,9 +7,10 @@ export default defineKind({
   kind: 'project',
   description: 'Projects of the organization (or those named in the projects filter).',
   selector: z.object({
-    /** Read each project in full, which adds `defaultTeam` (one extra request per project). */
-    defaultTeam: flag(false),
+    defaultTeam: flag(false).describe('Reads each project in full, which adds `defaultTeam`: one more request per project.'),
   }),
+  endpoints: ['GET {org}/_apis/projects (7.1, x-ms-continuationtoken, $top 500)', 'GET {org}/_apis/projects/{id} (with defaultTeam)', 'GET {org}/_apis/projects/{id}/properties (with excludedTags, 7.1-preview.1)'],
+  enrichment: {},
   availability: 'cloud-and-server',
   permission: 'Project and Team (Read)',
   async *list(ctx, selector) {

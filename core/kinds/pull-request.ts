@@ -11,9 +11,11 @@ export default defineKind({
   kind: 'pull-request',
   description: 'Every active pull request, plus those completed or abandoned in the last `minTimeInDays` days (at most `maxResults` per repository and status).',
   selector: z.object({
-    minTimeInDays: positiveInt(7),
-    maxResults: positiveInt(100),
+    minTimeInDays: positiveInt(7).describe('Completed and abandoned pull requests closed in the last this many days.'),
+    maxResults: positiveInt(100).describe('At most this many completed (and as many abandoned) pull requests per repository.'),
   }),
+  endpoints: ['GET {org}/{project}/_apis/git/pullrequests?searchCriteria.status= (7.1, $top/$skip 1000): per project for active, completed and abandoned (closed time window)'],
+  enrichment: {},
   availability: 'cloud-and-server',
   permission: 'Code (Read)',
   async *list(ctx, selector) {

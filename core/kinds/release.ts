@@ -4,19 +4,20 @@ import { defineKind, listUnder } from './kind';
 import { stringList } from './selector-types';
 
 const selector = z.object({
-  /** `$expand`: environments, artifacts, approvals, manualInterventions, variables, tags. */
-  expand: z.string().optional(),
-  statusFilter: z.enum(['undefined', 'draft', 'active', 'abandoned']).optional(),
-  tagFilter: stringList().optional(),
-  sourceBranchFilter: z.string().optional(),
-  minCreatedTime: z.string().optional(),
-  maxCreatedTime: z.string().optional(),
+  expand: z.string().optional().describe('`$expand`: environments, artifacts, approvals, manualInterventions, variables, tags (comma-separated).'),
+  statusFilter: z.enum(['undefined', 'draft', 'active', 'abandoned']).optional().describe('Only releases in this status.'),
+  tagFilter: stringList().optional().describe('Only releases carrying these tags.'),
+  sourceBranchFilter: z.string().optional().describe('Only releases built from this branch.'),
+  minCreatedTime: z.string().optional().describe('Only releases created at or after this ISO time.'),
+  maxCreatedTime: z.string().optional().describe('Only releases created before this ISO time.'),
 });
 
 export default defineKind({
   kind: 'release',
   description: 'Classic releases of every project in scope (release management host).',
   selector,
+  endpoints: ['GET https://vsrm.dev.azure.com/{org}/{project}/_apis/release/releases (7.1, x-ms-continuationtoken, $top 100)'],
+  enrichment: { __project: 'the project' },
   availability: 'cloud-and-server',
   permission: 'Release (Read)',
   list: listUnder({

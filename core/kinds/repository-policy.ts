@@ -35,6 +35,8 @@ export default defineKind({
   kind: 'repository-policy',
   description: "Branch policies that apply to each enabled repository's default branch, one item per (policy, repository).",
   selector: z.object({}),
+  endpoints: ['GET {org}/{project}/_apis/policy/configurations (7.1, x-ms-continuationtoken): one listing per project, matched to repositories by policy scope'],
+  enrichment: { __repository: 'the repository whose default branch the policy applies to' },
   availability: 'cloud-and-server',
   permission: 'Code (Read) and Project and Team (Read)',
   async *list(ctx) {

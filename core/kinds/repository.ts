@@ -9,9 +9,10 @@ export default defineKind({
   kind: 'repository',
   description: 'Git repositories of every project in scope, disabled ones included.',
   selector: z.object({
-    /** Paths read from each repository's default branch into `__includedFiles` (null when absent). */
-    includedFiles: z.array(z.string()).default([]),
+    includedFiles: z.array(z.string()).default([]).describe("Paths read from each repository's default branch into `__includedFiles` (path → text, null when absent): one request per file and repository."),
   }),
+  endpoints: ['GET {org}/{project}/_apis/git/repositories (7.1)', 'GET …/git/repositories/{id}/items?path= (with includedFiles)'],
+  enrichment: { __includedFiles: 'with includedFiles: path → file text on the default branch, null when absent' },
   availability: 'cloud-and-server',
   permission: 'Code (Read)',
   async *list(ctx, selector) {

@@ -9,11 +9,11 @@ export default defineKind({
   kind: 'team',
   description: 'Teams of every project in scope, all pages.',
   selector: z.object({
-    /** Adds `__members` (the team's members) to each team. */
-    includeMembers: flag(false),
-    /** Adds `__areaPaths` (the team's area path settings) to each team. */
-    includeAreaPaths: flag(false),
+    includeMembers: flag(false).describe("Adds `__members` (the team's members) to each team."),
+    includeAreaPaths: flag(false).describe("Adds `__areaPaths` (the team's area path settings) to each team."),
   }),
+  endpoints: ['GET {org}/_apis/projects/{project}/teams (7.1, $top/$skip 100)', 'GET …/teams/{team}/members (with includeMembers)', 'GET {org}/{project}/{team}/_apis/work/teamsettings/teamfieldvalues (with includeAreaPaths)'],
+  enrichment: { __project: 'the project', __members: 'with includeMembers: the team members', __areaPaths: 'with includeAreaPaths: the team field values' },
   availability: 'cloud-and-server',
   permission: 'Project and Team (Read)',
   async *list(ctx, selector) {

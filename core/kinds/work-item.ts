@@ -16,16 +16,17 @@ export default defineKind({
   kind: 'work-item',
   description: 'Work items of every project in scope, optionally filtered by a WIQL condition.',
   selector: z.object({
-    /** A WIQL condition ANDed to the project filter, e.g. `[System.State] <> 'Closed'`. */
     wiql: z
       .string()
+      .describe("A WIQL condition ANDed to the project filter, e.g. `[System.State] <> 'Closed'`.")
       .refine((w) => !/\border\s+by\b/i.test(w), {
         message: 'must be a WIQL condition without ORDER BY: the sync orders by id to page past the 20,000-item WIQL limit',
       })
       .optional(),
-    /** Which parts to read: None, Fields, Relations, Links or All. */
-    expand: z.enum(['None', 'Fields', 'Relations', 'Links', 'All']).default('All'),
+    expand: z.enum(['None', 'Fields', 'Relations', 'Links', 'All']).default('All').describe('Which parts of each work item to read.'),
   }),
+  endpoints: ['POST {org}/{project}/_apis/wit/wiql (7.1, $top 19999, id-ordered pages, id windows past VS402337)', 'POST {org}/{project}/_apis/wit/workitemsbatch (7.1, 200 ids per batch)'],
+  enrichment: { __projectId: 'the project id', __project: 'the project' },
   availability: 'cloud-and-server',
   permission: 'Work Items (Read)',
   async *list(ctx, selector) {

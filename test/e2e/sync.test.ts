@@ -1,38 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasourceOf } from '../../core/version';
-import { expectedCatalog, type ExpectedCatalog } from '../support/default-catalog-oracle';
+import { expectedCatalog } from '../support/default-catalog-oracle';
+import { expectPortMatches } from '../support/port-assertions';
 import { CLOUD_RESOLVE, runCli, startSimulators, type Simulators } from '../support/simulators';
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-
-/** Port's state, per blueprint, for the blueprints the oracle knows. */
-function portCatalog(sims: Simulators, blueprints: Iterable<string>) {
-  return new Map([...blueprints].map((bp) => [bp, new Map(sims.port.entities(bp).map((e) => [e.identifier, e]))]));
-}
-
-function expectPortMatches(sims: Simulators, expected: ExpectedCatalog): void {
-  const actual = portCatalog(sims, expected.keys());
-  for (const [blueprint, entities] of expected) {
-    const stored = actual.get(blueprint)!;
-    expect([...stored.keys()].sort(), `identifiers of ${blueprint}`).toEqual([...entities.keys()].sort());
-    for (const [identifier, want] of entities) {
-      const got = stored.get(identifier)!;
-      if (want.title !== undefined) expect(got.title, `${blueprint} ${identifier} title`).toBe(want.title);
-      for (const [key, value] of Object.entries(want.properties ?? {})) {
-        const stored = got.properties[key] ?? null;
-        // Azure DevOps writes some dates with 7 fractional digits; the instant is what must match.
-        if (typeof value === 'string' && ISO_DATE.test(value) && typeof stored === 'string') {
-          expect(Math.floor(Date.parse(stored)), `${blueprint} ${identifier} properties.${key}`).toBe(Date.parse(value));
-        } else {
-          expect(stored, `${blueprint} ${identifier} properties.${key}`).toEqual(value);
-        }
-      }
-      for (const [key, value] of Object.entries(want.relations ?? {})) {
-        expect(got.relations[key] ?? null, `${blueprint} ${identifier} relations.${key}`).toEqual(value);
-      }
-    }
-  }
-}
 
 describe('a full ONCE sync of a simulated organization (server URL form, Ocean variables only)', () => {
   let sims: Simulators;

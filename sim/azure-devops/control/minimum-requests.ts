@@ -48,8 +48,11 @@ export function minimumRequests(org: OrganizationModel): MinimumRequests {
   const users = org.users.count();
   const sum = <T>(items: readonly T[], f: (item: T) => number) => items.reduce((total, item) => total + f(item), 0);
   const members = new Set(groups.flatMap((g) => g.memberDescriptors));
-  const builds = sum(projects, (p) => org.buildsOfProject(p.id).length);
-  const workItems = sum(projects, (p) => org.workItemsOf(p.id).length);
+  // Counted from the collections' indexes: no record is generated for a count.
+  const buildsOf = (projectId: string) => sum(org.pipelinesOf(projectId), (pl) => org.builds.countChildren(pl.id));
+  const releasesOf = (projectId: string) => sum(org.releaseDefinitionsOf(projectId), (d) => org.releases.countChildren(`${projectId}|${d.id}`));
+  const builds = sum(projects, (p) => buildsOf(p.id));
+  const workItems = sum(projects, (p) => org.workItems.countChildren(p.id));
   const wikis = projects.flatMap((p) => org.wikisOf(p.id));
   const boards = sum(teams, (t) => org.boardsOf(t.id).length);
 
@@ -61,16 +64,16 @@ export function minimumRequests(org: OrganizationModel): MinimumRequests {
     group: { own: C(groups.length, PAGE_LIMITS.graph.maxTop), dependsOn: [], formula: 'C(groups, 500)' },
     'group-member': { own: groups.length + Math.ceil(members.size / PAGE_LIMITS.subjectLookup.maxTop), dependsOn: ['group'], formula: 'groups + ceil(distinct members / 500) subject lookups' },
     repository: { own: 1, dependsOn: [], formula: '1 (organization-wide git/repositories)' },
-    branch: { own: sum(active, (r) => C(org.branchesOf(r.id).length, PAGE_LIMITS.refs.maxTop)), dependsOn: ['repository'], formula: 'Σ enabled non-empty repositories C(refs, 1000)' },
+    branch: { own: sum(active, (r) => C(org.branches.countChildren(r.id), PAGE_LIMITS.refs.maxTop)), dependsOn: ['repository'], formula: 'Σ enabled non-empty repositories C(refs, 1000)' },
     'repository-policy': { own: projects.length, dependsOn: ['project'], formula: '1 per project (git/policy/configurations without $top)' },
-    'pull-request': { own: sum(projects, (p) => T(org.repositoriesOf(p.id).filter((r) => !r.isDisabled).reduce((n, r) => n + org.pullRequestsOf(r.id).length, 0), PAGE_LIMITS.pullRequests.maxTop)), dependsOn: ['project'], formula: 'Σ projects T(PRs of every status, 1000) over project-level git/pullrequests' },
+    'pull-request': { own: sum(projects, (p) => T(org.repositoriesOf(p.id).filter((r) => !r.isDisabled).reduce((n, r) => n + org.pullRequests.countChildren(r.id), 0), PAGE_LIMITS.pullRequests.maxTop)), dependsOn: ['project'], formula: 'Σ projects T(PRs of every status, 1000) over project-level git/pullrequests' },
     pipeline: { own: sum(projects, (p) => C(org.pipelinesOf(p.id).length, PAGE_LIMITS.pipelines.maxTop)), dependsOn: ['project'], formula: 'Σ projects C(pipelines, 1000)' },
     'pipeline-run': { own: pipelines.length, dependsOn: ['pipeline'], formula: '1 per pipeline (runs are not paged, top 10,000)' },
     'pipeline-stage': { own: builds, dependsOn: ['build'], formula: '1 timeline per build' },
-    build: { own: sum(projects, (p) => C(org.buildsOfProject(p.id).length, PAGE_LIMITS.builds.maxTop)), dependsOn: ['project'], formula: 'Σ projects C(builds, 5000)' },
+    build: { own: sum(projects, (p) => C(buildsOf(p.id), PAGE_LIMITS.builds.maxTop)), dependsOn: ['project'], formula: 'Σ projects C(builds, 5000)' },
     environment: { own: sum(projects, (p) => C(org.environmentsOf(p.id).length, PAGE_LIMITS.environments.maxTop)), dependsOn: ['project'], formula: 'Σ projects C(environments, 1000)' },
-    'pipeline-deployment': { own: sum(environments, (e) => C(org.deploymentRecordsOf(e.id).length, PAGE_LIMITS.deploymentRecords.maxTop)), dependsOn: ['environment'], formula: 'Σ environments C(records, 1000)' },
-    release: { own: sum(projects, (p) => C(org.releasesOfProject(p.id).length, PAGE_LIMITS.releases.maxTop)), dependsOn: ['project'], formula: 'Σ projects C(releases, 100)' },
+    'pipeline-deployment': { own: sum(environments, (e) => C(org.deploymentRecords.countChildren(e.id), PAGE_LIMITS.deploymentRecords.maxTop)), dependsOn: ['environment'], formula: 'Σ environments C(records, 1000)' },
+    release: { own: sum(projects, (p) => C(releasesOf(p.id), PAGE_LIMITS.releases.maxTop)), dependsOn: ['project'], formula: 'Σ projects C(releases, 100)' },
     'release-definition': { own: sum(projects, (p) => C(org.releaseDefinitionsOf(p.id).length, PAGE_LIMITS.releaseDefinitions.maxTop)), dependsOn: ['project'], formula: 'Σ projects C(definitions, 100)' },
     'release-deployment': { own: sum(projects, (p) => C(org.releaseDeploymentsOfProject(p.id).length, PAGE_LIMITS.releaseDeployments.maxTop)), dependsOn: ['project'], formula: 'Σ projects C(deployments, 100)' },
     'work-item': { own: C(workItems, PAGE_LIMITS.wiql.maxTop) + Math.ceil(workItems / PAGE_LIMITS.workItemsBatch.maxTop), dependsOn: [], formula: 'C(work items, 20000) organization-wide WIQL id ranges + ceil(work items / 200) batches' },
@@ -78,8 +81,8 @@ export function minimumRequests(org: OrganizationModel): MinimumRequests {
     column: { own: 0, dependsOn: ['board'], formula: '0 (columns come with the board)' },
     iteration: { own: projects.length, dependsOn: ['project'], formula: '1 per project (classificationnodes/Iterations?$depth=N)' },
     'area-path': { own: projects.length, dependsOn: ['project'], formula: '1 per project (classificationnodes/Areas?$depth=N)' },
-    'test-run': { own: sum(projects, (p) => T(org.testRunsOf(p.id).length, PAGE_LIMITS.testRuns.maxTop)), dependsOn: ['project'], formula: 'Σ projects T(test runs, 1000)' },
-    'advanced-security-alert': { own: sum(active, (r) => (r.advancedSecurityEnabled ? C(org.alertsOf(r.id).length, PAGE_LIMITS.alerts.maxTop) : 1)), dependsOn: ['repository'], formula: 'Σ enabled non-empty repositories: C(alerts, 1000), or 1 (the 400) where Advanced Security is off' },
+    'test-run': { own: sum(projects, (p) => T(org.testRuns.countChildren(p.id), PAGE_LIMITS.testRuns.maxTop)), dependsOn: ['project'], formula: 'Σ projects T(test runs, 1000)' },
+    'advanced-security-alert': { own: sum(active, (r) => (r.advancedSecurityEnabled ? C(org.alerts.countChildren(r.id), PAGE_LIMITS.alerts.maxTop) : 1)), dependsOn: ['repository'], formula: 'Σ enabled non-empty repositories: C(alerts, 1000), or 1 (the 400) where Advanced Security is off' },
     file: { own: active.length, dependsOn: ['repository'], formula: '1 itemsbatch (recursionLevel full) per enabled non-empty repository' },
     folder: { own: active.length, dependsOn: ['repository'], formula: '1 items list (recursionLevel full) per enabled non-empty repository' },
     wiki: { own: projects.length + sum(wikis, (w) => C(org.wikiPagesOf(w.id).length, PAGE_LIMITS.wikiPagesBatch.maxTop)), dependsOn: ['project'], formula: '1 wiki list per project + Σ wikis C(pages, 100) pagesbatch' },

@@ -12,8 +12,13 @@ export type HookHost = Extract<ServiceHost, 'core' | 'release' | 'advsec'>;
 export interface PublisherModel {
   id: string;
   name: string;
+  description: string;
   host: HookHost;
   onServer: boolean;
+  /** Resource version sent when a subscription does not name one. */
+  resourceVersion: string;
+  /** Publisher input ids subscriptions may filter on. */
+  inputs: readonly string[];
   eventTypes: readonly { id: string; name: string }[];
 }
 
@@ -21,8 +26,11 @@ export const PUBLISHERS: readonly PublisherModel[] = [
   {
     id: 'tfs',
     name: 'Azure DevOps',
+    description: 'Events from Azure Repos, Azure Boards and classic builds.',
     host: 'core',
     onServer: true,
+    resourceVersion: '1.0',
+    inputs: ['projectId', 'repository', 'branch', 'pushedBy', 'pullrequestCreatedBy', 'pullrequestReviewersContains', 'notificationType', 'mergeResult', 'areaPath', 'workItemType', 'changedFields', 'tag', 'definitionName', 'buildStatus'],
     eventTypes: [
       { id: 'build.complete', name: 'Build completed' },
       { id: 'git.push', name: 'Code pushed' },
@@ -46,8 +54,11 @@ export const PUBLISHERS: readonly PublisherModel[] = [
   {
     id: 'pipelines',
     name: 'Pipelines',
+    description: 'Events from YAML pipeline runs, stages, jobs and checks.',
     host: 'core',
     onServer: true,
+    resourceVersion: '5.1-preview.1',
+    inputs: ['projectId', 'PipelineId', 'runStateId', 'runResultId', 'stageNameId', 'stageStateId', 'jobNameId', 'jobStateId', 'jobResultId'],
     eventTypes: [
       { id: 'ms.vss-pipelines.run-state-changed-event', name: 'Run state changed' },
       { id: 'ms.vss-pipelines.stage-state-changed-event', name: 'Run stage state changed' },
@@ -60,8 +71,11 @@ export const PUBLISHERS: readonly PublisherModel[] = [
   {
     id: 'rm',
     name: 'Release Management',
+    description: 'Events from classic release pipelines.',
     host: 'release',
     onServer: true,
+    resourceVersion: '3.0-preview.1',
+    inputs: ['projectId', 'releaseDefinitionId', 'releaseEnvironmentId', 'releaseEnvironmentStatus'],
     eventTypes: [
       { id: 'ms.vss-release.release-created-event', name: 'Release created' },
       { id: 'ms.vss-release.release-abandoned-event', name: 'Release abandoned' },
@@ -76,8 +90,11 @@ export const PUBLISHERS: readonly PublisherModel[] = [
     // these are the ids Ocean subscribes to, accepted here so such a client can be exercised.
     id: 'advsec',
     name: 'Advanced Security',
+    description: 'Events from GitHub Advanced Security for Azure DevOps.',
     host: 'advsec',
     onServer: false,
+    resourceVersion: '7.2-preview.1',
+    inputs: ['projectId', 'repository', 'alertType', 'severity', 'state'],
     eventTypes: [
       { id: 'ms.vss-alerts.alert-created-event', name: 'Alert created' },
       { id: 'ms.vss-alerts.alert-state-changed-event', name: 'Alert state changed' },
@@ -96,3 +113,14 @@ export function publishersOn(host: ServiceHost | 'server'): PublisherModel[] {
 }
 
 export const WEBHOOK_CONSUMER = { id: 'webHooks', name: 'Web Hooks', action: 'httpRequest' };
+
+/** The webHooks consumer's input descriptors (hooks/7.1 consumers example; azure-devops-api.md §4.2). */
+export const WEBHOOK_INPUTS = [
+  { id: 'url', name: 'URL', description: 'The URL to which an HTTP POST will be sent.', inputMode: 'textBox', isConfidential: false, useInDefaultDescription: true, validation: { dataType: 'uri', isRequired: true, maxLength: 2000 } },
+  { id: 'httpHeaders', name: 'HTTP headers', description: 'HTTP header keys and values in the form "Key:value", one per line.', inputMode: 'textArea', isConfidential: false, useInDefaultDescription: false, validation: { dataType: 'string', isRequired: false, maxLength: 2000 } },
+  { id: 'basicAuthUsername', name: 'Basic authentication username', description: 'Enter a user name for standard HTTP authentication.', inputMode: 'textBox', isConfidential: false, useInDefaultDescription: false, validation: { dataType: 'string', isRequired: false, pattern: '^[\\S]+$', minLength: 1, maxLength: 256 } },
+  { id: 'basicAuthPassword', name: 'Basic authentication password', description: 'Enter a password for standard HTTP authentication.', inputMode: 'passwordBox', isConfidential: true, useInDefaultDescription: false, validation: { dataType: 'string', isRequired: false, pattern: '^[\\S]+$', minLength: 1, maxLength: 256 } },
+  { id: 'resourceDetailsToSend', name: 'Resource details to send', description: 'Control the resource fields to send.', inputMode: 'combo', isConfidential: false, useInDefaultDescription: false, validation: { dataType: 'string', isRequired: false }, values: { defaultValue: '', possibleValues: [{ value: '', displayValue: 'All' }, { value: 'minimal', displayValue: 'Minimal' }, { value: 'none', displayValue: 'None' }], isLimitedToPossibleValues: true } },
+  { id: 'messagesToSend', name: 'Messages to send', description: 'Control the messages to send.', inputMode: 'combo', isConfidential: false, useInDefaultDescription: false, validation: { dataType: 'string', isRequired: false }, values: { defaultValue: '', possibleValues: ['', 'text', 'html', 'markdown', 'none'].map((value) => ({ value, displayValue: value || 'All' })), isLimitedToPossibleValues: true } },
+  { id: 'detailedMessagesToSend', name: 'Detailed messages to send', description: 'Control the detailed messages to send.', inputMode: 'combo', isConfidential: false, useInDefaultDescription: false, validation: { dataType: 'string', isRequired: false }, values: { defaultValue: '', possibleValues: ['', 'text', 'html', 'markdown', 'none'].map((value) => ({ value, displayValue: value || 'All' })), isLimitedToPossibleValues: true } },
+] as const;

@@ -133,6 +133,8 @@ export class ServiceHookStore {
     const id = randomUUID();
     const record: SubscriptionRecord = {
       ...fields,
+      // The service fills in the publisher's current resource version when none is asked for.
+      resourceVersion: fields.resourceVersion ?? publisher(fields.publisherId)?.resourceVersion ?? null,
       id,
       publisherInputs: { ...fields.publisherInputs, hostId: fields.hostId, tfsSubscriptionId: randomUUID() },
       status: fields.status ?? 'enabled',

@@ -94,6 +94,28 @@ export class Collection<K extends string | number, P extends string | number, R>
     return out;
   }
 
+  /** How many live records a parent has, without generating the unchanged ones. */
+  countChildren(parent: P): number {
+    const { source, parentOf, baseChildren } = this.options;
+    if (!parentOf || !baseChildren) throw new Error('collection has no parent relation');
+    let n = 0;
+    for (const index of baseChildren(parent)) {
+      const key = source.keyAt(index);
+      if (this.deleted.has(key)) continue;
+      const override = this.moved.has(key) ? this.overrides.get(key) : undefined;
+      if (override !== undefined && parentOf(override) !== parent) continue;
+      n++;
+    }
+    for (const key of this.moved) {
+      const record = this.overrides.get(key);
+      const index = source.indexOf(key);
+      if (record === undefined || this.deleted.has(key) || index === undefined) continue;
+      if (parentOf(record) === parent && parentOf(source.generate(index)) !== parent) n++;
+    }
+    for (const [key, record] of this.added) if (!this.deleted.has(key) && parentOf(record) === parent) n++;
+    return n;
+  }
+
   /** Creates or replaces a record. Returns whether it existed before. */
   put(record: R): 'created' | 'updated' {
     const key = this.options.keyOf(record);

@@ -46,7 +46,7 @@ export const PAGE_LIMITS = {
   /** sim choice. */
   testRuns: { defaultTop: 100, maxTop: 1000 },
   /** sim choice. */
-  testResults: { defaultTop: 1000, maxTop: 10_000 },
+  testResults: { defaultTop: 1000, maxTop: 1000 },
   /** sim choice. */
   alerts: { defaultTop: 100, maxTop: 1000 },
   /** sim choice: pages batch `top` default 20 (docs: "not more than 100"), cap 100. */

@@ -18,8 +18,9 @@ afterEach(() => {
 
 describe('throttling (TSTU model, scaled down)', () => {
   it('sends rate-limit headers, then delays, then blocks with 429 TF400733', async () => {
-    // Budget 10 TSTU per 2 s window, 1 TSTU per request: headers from 5, delays above 10, blocked above 15.
-    sim.throttle.configure({ windowMs: 2_000, budget: 10, defaultCost: 1, headerThreshold: 0.5, blockThreshold: 1.5, delayPerTstuMs: 20, maxDelayMs: 200 });
+    // Budget 10 TSTU, 1 TSTU per request: headers from 5, delays above 10, blocked above 15. The
+    // window is long enough that nothing slides out during the test, however slow the machine.
+    sim.throttle.configure({ windowMs: 60_000, budget: 10, defaultCost: 1, headerThreshold: 0.5, blockThreshold: 1.5, delayPerTstuMs: 20, maxDelayMs: 200 });
     const stages: string[] = [];
     let sawDelayHeader: string | undefined;
     let blocked: Awaited<ReturnType<typeof get>> | undefined;
@@ -61,13 +62,17 @@ describe('throttling (TSTU model, scaled down)', () => {
     expect(res.header('x-ratelimit-delay')).toBeUndefined();
   });
 
-  it('recovers once the window slides', async () => {
-    sim.throttle.configure({ windowMs: 300, budget: 2, defaultCost: 1, blockThreshold: 1.5 });
-    await get(sim, '/_apis/projects');
-    await get(sim, '/_apis/projects');
-    await get(sim, '/_apis/projects');
-    expect((await get(sim, '/_apis/projects')).status).toBe(429);
-    await new Promise((r) => setTimeout(r, 350));
+  it('recovers after the Retry-After it announced', async () => {
+    sim.throttle.configure({ windowMs: 1_000, budget: 2, defaultCost: 1, blockThreshold: 1.5 });
+    let blocked: Awaited<ReturnType<typeof get>> | undefined;
+    for (let i = 0; i < 20 && !blocked; i++) {
+      const res = await get(sim, '/_apis/projects');
+      if (res.status === 429) blocked = res;
+    }
+    expect(blocked?.status).toBe(429);
+    const retryAfter = Number(blocked?.header('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    await new Promise((r) => setTimeout(r, retryAfter * 1000));
     expect((await get(sim, '/_apis/projects')).status).toBe(200);
   });
 
@@ -179,7 +184,7 @@ describe('faults', () => {
 describe('concurrency limit per identity', () => {
   it('makes requests beyond the limit wait', async () => {
     sim.setMaxConcurrentRequests(2);
-    sim.setLatency(60);
+    sim.setLatency(150);
     sim.resetCounters();
     try {
       await Promise.all(Array.from({ length: 6 }, () => get(sim, '/_apis/projects')));

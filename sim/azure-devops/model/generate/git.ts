@@ -159,7 +159,7 @@ export function generateCommit(ctx: GenerationContext, repo: RepositoryRecord, u
     parents: index === 0 ? [] : [commitId(ctx.seed, repo.id, index - 1)],
     authorId: rng.pick(users).id,
     authorDate: Math.floor(repo.createdDate + step * (index + 1) + rng.int(0, HOUR)),
-    comment: index === 0 ? 'Initial commit' : title(rng),
+    comment: index === 0 ? 'Initial commit' : rng.chance(0.4) ? `${title(rng)}\n\nRelated work items: #${rng.int(1, 5000)}` : title(rng),
     changes,
   };
 }

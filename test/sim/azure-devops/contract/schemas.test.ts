@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../../../sim/azure-devops/api/routes';
 import { startAzureDevOpsSimulator, type AzureDevOpsSimulator } from '../../../../sim/azure-devops/index';
 import { send } from '../helpers';
-import { contractRequests, NOT_IN_SPECS, SPEC_ALIASES, type ContractRequest } from './requests';
+import { contractRequests, ensureSubscription, NOT_IN_SPECS, SPEC_ALIASES, type ContractRequest } from './requests';
 import { indexOperations, loadSpecs, normalizeSuffix, SpecValidator, withoutNulls, type SpecOperation } from './specs';
 
 /**
@@ -19,15 +19,17 @@ const routes = allRoutes();
 const HOST_PREFIX: Record<string, string> = { core: '', release: 'vsrm.', graph: 'vssps.', entitlements: 'vsaex.', advsec: 'advsec.' };
 
 beforeAll(async () => {
-  sim = await startAzureDevOpsSimulator({ scale: { base: 'small', alerts: 40, releases: 30 }, seed: 2 });
+  sim = await startAzureDevOpsSimulator({ scale: { base: 'small', alerts: 40, releases: 30, testRuns: 30, deploymentRecords: 40 }, seed: 2 });
+  ensureSubscription(sim);
 });
 afterAll(async () => {
   await sim.close();
 });
 
-function specFor(routeId: string, method: string, path: string): SpecOperation | undefined {
+function specFor(routeId: string, method: string, path: string, operationId?: string): SpecOperation | undefined {
   const key = SPEC_ALIASES[routeId] ?? `${method} ${normalizeSuffix(path.replace('{*', '{'))}`;
   const candidates = operations.get(key) ?? [];
+  if (operationId) return candidates.find((c) => c.operation.operationId === operationId);
   // x-ms-paths give several operations for one template; prefer one that declares an object or array.
   return candidates.find((c) => c.operation.responses?.['200']?.schema?.format !== 'Stream') ?? candidates[0];
 }
@@ -63,11 +65,11 @@ describe('responses match the declared schemas', () => {
   const cases = routes.filter((r) => !NOT_IN_SPECS.has(r.id));
   it.each(cases.map((r) => [r.id, r] as const))('%s', async (_id, route) => {
     const requests: ContractRequest[] = contractRequests(sim)[route.id] ?? [];
-    const op = specFor(route.id, route.method, route.path);
-    if (!op) throw new Error(`no spec operation for ${route.id}`);
-    const check = validator.forResponse(op);
-    if (!check) throw new Error(`${route.id}: the spec declares no response schema`);
     for (const request of requests) {
+      const op = specFor(route.id, route.method, route.path, request.operationId);
+      if (!op) throw new Error(`no spec operation for ${route.id}`);
+      const check = validator.forResponse(op);
+      if (!check) throw new Error(`${route.id}: the spec declares no response schema`);
       const host = `${HOST_PREFIX[route.hosts[0] ?? 'core'] ?? ''}dev.azure.com:${sim.port}`;
       const res = await send(sim, `/${sim.org}${request.path}`, { method: request.method ?? route.method, body: request.body, host });
       expect(res.status, `${route.id} ${request.path}: ${res.text.slice(0, 300)}`).toBe(200);

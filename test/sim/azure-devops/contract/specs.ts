@@ -104,10 +104,15 @@ function loosen(schema: unknown): unknown {
   }
   // `format: JObject/JToken` and a bare `type: object` stand for "any JSON value" (Newtonsoft
   // JObject, System.Object): the property-value example shows strings where `object` is declared.
-  if (typeof out.format === 'string' && /^J(Object|Token|Array)$/.test(out.format)) {
+  if (typeof out.format === 'string' && /^(J(Object|Token|Array)|T)$/.test(out.format)) {
     delete out.type;
     delete out.format;
   }
+  // byte[] goes over the wire as a base64 string; the spec declares an array of byte strings.
+  const originalItems = (schema as SchemaObject).items;
+  if (out.type === 'array' && typeof originalItems === 'object' && originalItems !== null && (originalItems as SchemaObject).format === 'byte') return { anyOf: [{ type: 'string' }, out] };
+  // A C# byte property (Subscription.probationRetries) is declared string/byte but sent as a number (examples).
+  if (out.type === 'string' && out.format === 'byte') return { anyOf: [{ type: 'integer' }, out] };
   if (out.type === 'object' && out.properties === undefined && out.allOf === undefined && out.$ref === undefined && out.items === undefined) delete out.type;
   return out;
 }
@@ -124,9 +129,13 @@ export function withoutNulls(value: unknown): unknown {
 export class SpecValidator {
   private readonly ajv: Ajv;
   private readonly added = new Set<string>();
+  private readonly identityDescriptorAsString: boolean;
 
   constructor() {
     this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
+    // IdentityDescriptor has a JSON converter: the wire carries "type;identifier" strings (every
+    // identities example shows it so), while the spec declares an object.
+    this.identityDescriptorAsString = true;
     addFormats(this.ajv);
     for (const format of ['int32', 'int64', 'double', 'float', 'byte', 'Stream', 'stream', 'binary', 'decimal']) this.ajv.addFormat(format, true);
   }
@@ -139,7 +148,9 @@ export class SpecValidator {
     const target = (isList ? (schema.items as SchemaObject | undefined) : schema) ?? {};
     const id = `spec:${op.file.file}`;
     if (!this.added.has(id)) {
-      this.ajv.addSchema({ $id: id, definitions: loosen(op.file.doc.definitions ?? {}) as SchemaObject });
+      const definitions = loosen(op.file.doc.definitions ?? {}) as Record<string, SchemaObject>;
+      if (this.identityDescriptorAsString && definitions.IdentityDescriptor) definitions.IdentityDescriptor = { anyOf: [{ type: 'string' }, definitions.IdentityDescriptor] };
+      this.ajv.addSchema({ $id: id, definitions });
       this.added.add(id);
     }
     const ref = typeof target.$ref === 'string' ? `${id}${target.$ref}` : undefined;

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { Collection, type CollectionSource } from '../../../sim/azure-devops/model/collection';
+import { OrganizationModel } from '../../../sim/azure-devops/index';
+
+interface Item {
+  id: number;
+  parent: string;
+  label: string;
+}
+
+/** Ten generated items: ids 1..10, even ones under "a", odd ones under "b". */
+function collection(): Collection<number, string, Item> {
+  const generate = (i: number): Item => ({ id: i + 1, parent: (i + 1) % 2 === 0 ? 'a' : 'b', label: `item ${i + 1}` });
+  const source: CollectionSource<number, Item> = { size: 10, keyAt: (i) => i + 1, indexOf: (k) => (k >= 1 && k <= 10 ? k - 1 : undefined), generate };
+  const byParent = { a: [1, 3, 5, 7, 9], b: [0, 2, 4, 6, 8] } as Record<string, number[]>;
+  return new Collection({ source, keyOf: (r) => r.id, parentOf: (r) => r.parent, baseChildren: (p) => byParent[p] ?? [] });
+}
+
+describe('lazy collection with overlay', () => {
+  it('applies updates, moves, deletes, restores and additions consistently', () => {
+    const c = collection();
+    c.put({ id: 2, parent: 'a', label: 'renamed' });
+    c.put({ id: 4, parent: 'b', label: 'moved to b' });
+    c.delete(6);
+    c.put({ id: 11, parent: 'a', label: 'created' });
+    const a = c.children('a');
+    const b = c.children('b');
+    expect(a.map((i) => i.id)).toEqual([2, 8, 10, 11]);
+    expect(b.map((i) => i.id)).toEqual([1, 3, 5, 7, 9, 4]);
+    expect(c.countChildren('a')).toBe(a.length);
+    expect(c.countChildren('b')).toBe(b.length);
+    expect(c.get(2)?.label).toBe('renamed');
+    expect(c.get(6)).toBeUndefined();
+    expect(c.count()).toBe(10);
+    c.restore(6);
+    expect(c.countChildren('a')).toBe(5);
+    expect(c.overlaySize).toBeGreaterThan(0);
+  });
+
+  it('counts children of the generated organization without generating them', () => {
+    const m = new OrganizationModel({ org: 'o', seed: 3, scale: 'medium' });
+    for (const p of m.projectList()) {
+      expect(m.workItems.countChildren(p.id)).toBe(m.workItemsOf(p.id).length);
+      for (const r of m.repositoriesOf(p.id)) expect(m.pullRequests.countChildren(r.id)).toBe(m.pullRequestsOf(r.id).length);
+    }
+  });
+});
