@@ -12,8 +12,9 @@ export type BasicAuthPolicy = {
   /** The webhook secret; undefined turns authentication off (the receiver warns at start). */
   secret: string | undefined;
   /**
-   * The user name to require. Undefined accepts any user name, as Ocean does, so subscriptions
-   * registered with another user name keep working; the password is what proves the sender.
+   * The user name to require: `webhooks.username`, which the registration sets on every
+   * subscription (Ocean ignores it; its registration and ours use the same setting). Undefined
+   * accepts any user name.
    */
   username: string | undefined;
 };

@@ -77,7 +77,10 @@ function workItemSubject(event: ServiceHookEvent): SubjectResult {
   // `workitem.updated` carries an update, whose `id` is the revision; the item is `workItemId`
   // (the aspnet sample; azure-devops-api.md §4.4 warns the events.md sample is wrong here).
   const updated = event.eventType === 'workitem.updated';
-  const workItemId = updated ? (resource.workItemId ?? resource.revision?.id) : resource.id;
+  const positive = (n: number | undefined) => (n !== undefined && n > 0 ? n : undefined);
+  // The aspnet sample sends workItemId 0; its revision and URL (…/workItems/5/updates/2) still name the item.
+  const fromUrl = typeof event.resource.url === 'string' ? /\/workItems\/(\d+)\/updates\//i.exec(event.resource.url)?.[1] : undefined;
+  const workItemId = updated ? (positive(resource.workItemId) ?? positive(resource.revision?.id) ?? positive(fromUrl ? Number(fromUrl) : undefined)) : resource.id;
   if (workItemId === undefined) return { ok: false, reason: 'a workitem.updated event needs resource.workItemId, which is missing' };
   const fields = updated ? resource.revision?.fields : resource.fields;
   const projectId = projectOf(event, typeof fields?.['System.TeamProject'] === 'string' ? fields['System.TeamProject'] : undefined);

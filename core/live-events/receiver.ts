@@ -160,7 +160,7 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
   }
 
   const intake = new EventIntake({
-    auth: { secret: config.webhooks.secret, username: undefined },
+    auth: { secret: config.webhooks.secret, username: config.webhooks.username },
     mapping: () => (shuttingDown ? undefined : loaded?.mapping),
     queue: eventQueue,
     recent,

@@ -44,7 +44,7 @@ export type Stack = {
   logs: string[];
   webhookUrl: string;
   /** Subscribes the receiver to these event types (per publisher) with Basic auth. */
-  subscribe(events?: readonly { publisherId: string; eventType: string }[], auth?: { user: string; password: string } | null): Promise<string[]>;
+  subscribe(events?: readonly { publisherId: string; eventType: string }[], auth?: { user: string; password: string } | null, url?: string): Promise<string[]>;
   /** Waits until every delivery is answered and every accepted event is applied. */
   settle(): Promise<void>;
   post(body: unknown, options?: { authorization?: string | null; contentType?: string; raw?: Buffer | string }): Promise<PostResult>;
@@ -58,10 +58,15 @@ export function fullSync(sims: Simulators, extraEnv: Record<string, string> = {}
   return runCli([], sims.env(extraEnv));
 }
 
-export async function startStack(options: { ado?: AzureDevOpsSimulatorOptions; receiver?: ReceiverOptionsInput; env?: Record<string, string>; sync?: boolean } = {}): Promise<Stack> {
+/** Kinds the events touch; an initial sync of only these is enough where boards and teams do not matter. */
+export const EVENT_KINDS = ['project', 'repository', 'branch', 'pull-request', 'pipeline', 'pipeline-run', 'build', 'release', 'work-item'];
+
+export async function startStack(
+  options: { ado?: AzureDevOpsSimulatorOptions; receiver?: ReceiverOptionsInput; env?: Record<string, string>; sync?: boolean; syncKinds?: readonly string[] } = {},
+): Promise<Stack> {
   const sims = await startSimulators({ ado: { scale: 'tiny', seed: 21, ...options.ado } });
   if (options.sync !== false) {
-    const first = await fullSync(sims);
+    const first = options.syncKinds ? await runCli(['--kinds', options.syncKinds.join(',')], sims.env()) : await fullSync(sims);
     if (first.code !== 0) throw new Error(`the initial sync failed:\n${first.stderr}`);
   }
   const { config } = resolveConfig([layerFromEnvironment(sims.env({ OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: WEBHOOK_SECRET, ...options.env }))]);
@@ -103,10 +108,10 @@ export async function startStack(options: { ado?: AzureDevOpsSimulatorOptions; r
     receiver,
     logs,
     webhookUrl,
-    async subscribe(events = ALL_REGISTERED_EVENTS, auth = { user: WEBHOOK_USER, password: WEBHOOK_SECRET }) {
+    async subscribe(events = ALL_REGISTERED_EVENTS, auth = { user: WEBHOOK_USER, password: WEBHOOK_SECRET }, url = webhookUrl) {
       const ids: string[] = [];
       for (const { publisherId, eventType } of events) {
-        const consumerInputs: Record<string, string> = { url: webhookUrl };
+        const consumerInputs: Record<string, string> = { url };
         if (auth) Object.assign(consumerInputs, { basicAuthUsername: auth.user, basicAuthPassword: auth.password });
         const res = await get(sims.ado, '/_apis/hooks/subscriptions?api-version=7.1', {
           method: 'POST',
@@ -153,3 +158,20 @@ export function entityWrites(sims: Simulators): string[] {
 
 export type LogLine = { level: string; msg: string } & Record<string, unknown>;
 export const parsedLogs = (stack: Stack): LogLine[] => stack.logs.map((line) => JSON.parse(line) as LogLine);
+
+/** A stand-in webhook endpoint that records deliveries, so a test can replay them in any order. */
+export async function startCapture(): Promise<{ url: string; bodies: Record<string, unknown>[]; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const bodies: Record<string, unknown>[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/integration/webhook`, bodies, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
