@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { absentConfigFileLayer, FLAG_DEFINITIONS, layerFromConfigFile, layerFromEnvironment, layerFromFlags, suggestFlag, type ConfigLayer, type FlagValue } from '../core/config';
-import { receiveFromLayers } from '../core/live-events/receive-from-layers';
+import { receiveFromLayers, type SignalSource } from '../core/live-events/receive-from-layers';
 import { readReceiverOptions, RECEIVER_OPTIONS, ReceiverOptionsError } from '../core/live-events/receiver-options';
 import { VERSION } from '../core/version';
 
@@ -53,8 +53,13 @@ Exit codes: 0 stopped cleanly, 1 could not listen, 2 bad configuration or creden
 
 export type ReceiveStreams = { out: NodeJS.WritableStream; err: NodeJS.WritableStream };
 
-/** Runs the receiver until it stops and returns the exit code. */
-export async function receiveMain(argv: readonly string[], env: NodeJS.ProcessEnv, streams: ReceiveStreams = { out: process.stdout, err: process.stderr }): Promise<number> {
+/** Runs the receiver until it stops and returns the exit code. `signals` defaults to the process (tests pass their own). */
+export async function receiveMain(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  streams: ReceiveStreams = { out: process.stdout, err: process.stderr },
+  signals?: SignalSource,
+): Promise<number> {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
     config: { type: 'string' },
     help: { type: 'boolean' },
@@ -104,7 +109,7 @@ export async function receiveMain(argv: readonly string[], env: NodeJS.ProcessEn
     typeof values.config === 'string' ? layerFromConfigFile(values.config, { env }) : absentConfigFileLayer(),
     layerFromEnvironment(environment),
   ];
-  return receiveFromLayers(layers, receiverOptions, { out: streams.out, ...(Object.keys(resolve).length ? { resolve } : {}) });
+  return receiveFromLayers(layers, receiverOptions, { out: streams.out, ...(signals ? { signals } : {}), ...(Object.keys(resolve).length ? { resolve } : {}) });
 }
 
 // `node dist/receiver.js`: this module is the bundle's entry. Imported by the CLI (dist/cli.js),

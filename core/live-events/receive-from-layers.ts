@@ -3,11 +3,17 @@ import { JsonLogger } from './json-logger';
 import { startReceiver, type Receiver } from './receiver';
 import type { ReceiverOptions } from './receiver-options';
 
+/** Where stop signals come from: the process, or a test's emitter. */
+export type SignalSource = {
+  once(event: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+  off(event: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+};
+
 export type ReceiveIo = {
   /** Where the JSON log lines go (stdout for a service). */
   out: { write(text: string): unknown };
   /** Signals that stop the receiver gracefully; `process` by default. */
-  signals?: Pick<NodeJS.Process, 'once' | 'off'>;
+  signals?: SignalSource;
   resolve?: Readonly<Record<string, string>>;
   /** Called once the receiver listens (tests use it to learn the port). */
   onStarted?: (receiver: Receiver) => void;

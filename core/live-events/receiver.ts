@@ -62,7 +62,7 @@ export type Receiver = {
   readonly done: Promise<number>;
 };
 
-type Loaded = { mapping: LiveMapping; writer: EntityApi };
+type Loaded = { mapping: LiveMapping; writer: EntityApi; fingerprint: string | undefined };
 
 export async function startReceiver(config: SyncConfig, options: ReceiverOptions, deps: ReceiverDependencies): Promise<Receiver> {
   const { log } = deps;
@@ -190,18 +190,31 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
   }
 
   let resolveDone!: (code: number) => void;
+  let exitCode = 0;
   const done = new Promise<number>((resolve) => (resolveDone = resolve));
   let refreshTimer: NodeJS.Timeout | undefined;
   let engine: JqEngine | undefined;
 
-  const loadMapping = async (): Promise<Loaded> => {
+  /**
+   * Reads the mapping; when its text is what was loaded before, the loaded one is kept: checking
+   * and compiling every expression again costs the event loop a noticeable pause.
+   */
+  const loadMapping = async (previous: Loaded | undefined): Promise<Loaded> => {
     engine ??= await createJqEngine();
     const existing = config.mapping.source === 'port' ? await integration.get() : undefined;
+    const fingerprint =
+      config.mapping.source === 'port'
+        ? JSON.stringify(existing?.config ?? null)
+        : config.mapping.source === 'file'
+          ? await readFile(config.mapping.path, 'utf8').catch(() => undefined)
+          : config.mapping.yaml;
+    if (previous && fingerprint !== undefined && fingerprint === previous.fingerprint) return previous;
     const mapping = await loadLiveMapping(config, existing, engine);
     const writer = new EntityApi(port, { merge: mapping.prepared.config.enableMergeEntity, createMissingRelatedEntities: mapping.prepared.config.createMissingRelatedEntities });
-    return { mapping, writer };
+    return { mapping, writer, fingerprint };
   };
 
+  let startup: Promise<boolean> = Promise.resolve(false);
   let stopping: Promise<{ drained: boolean }> | undefined;
   const stop = (): Promise<{ drained: boolean }> => {
     stopping ??= (async () => {
@@ -224,21 +237,23 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 1000).unref();
       });
+      // A stop during startup waits for the step in flight, so nothing runs on after stop() resolves.
+      await Promise.race([startup, sleep(options.drainSeconds * 1000)]);
       log.info('receiver stopped', { drained, left: eventQueue.depth + eventQueue.inProgress });
-      resolveDone(0);
+      resolveDone(exitCode);
       return { drained };
     })();
     return stopping;
   };
 
-  const ready = (async (): Promise<boolean> => {
+  startup = (async (): Promise<boolean> => {
     try {
       startupProblem = 'authenticating with Port';
       await untilUp('Port authentication', () => port.authenticate(), log, lifetime.signal);
       startupProblem = 'checking Azure DevOps';
       await untilUp('the Azure DevOps pre-flight', () => ado.request({ path: '_apis/connectionData', apiVersion: '7.1-preview.1' }), log, lifetime.signal);
       startupProblem = 'loading the mapping';
-      const first = await untilUp('loading the mapping', loadMapping, log, lifetime.signal);
+      const first = await untilUp('loading the mapping', () => loadMapping(undefined), log, lifetime.signal);
       if (shuttingDown) return false;
       loaded = first;
       startupProblem = undefined;
@@ -250,13 +265,21 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
         liveKinds: [...new Set(kinds.filter((k) => Object.hasOwn(LIVE_KINDS, k)))].join(','),
       });
       if (options.mappingRefreshSeconds > 0) {
+        let refreshing = false;
         refreshTimer = setInterval(() => {
-          loadMapping().then(
-            (next) => {
-              if (!shuttingDown) loaded = next;
-            },
-            (error: unknown) => log.warn(`the mapping could not be re-read; the previous one stays in use: ${describe(error)}`),
-          );
+          if (refreshing || shuttingDown) return;
+          refreshing = true;
+          loadMapping(loaded)
+            .then(
+              (next) => {
+                if (next !== loaded && !shuttingDown) {
+                  loaded = next;
+                  log.info('mapping reloaded', { mapping: next.mapping.prepared.origin, resources: next.mapping.resources.length });
+                }
+              },
+              (error: unknown) => log.warn(`the mapping could not be re-read; the previous one stays in use: ${describe(error)}`),
+            )
+            .finally(() => (refreshing = false));
         }, options.mappingRefreshSeconds * 1000);
         refreshTimer.unref();
       }
@@ -268,7 +291,8 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
         for (const problem of error.problems) log.error(`mapping: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`, { file: problem.source.file, line: problem.source.line });
       }
       log.error(`the receiver cannot start: ${describe(error)}`);
-      void stop().then(() => resolveDone(2));
+      exitCode = 2;
+      void stop();
       return false;
     }
   })();
@@ -277,7 +301,7 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
     url,
     port: address.port,
     metrics,
-    ready,
+    ready: startup,
     isReady: () => loaded !== undefined && !shuttingDown,
     idle: () => eventQueue.idle(),
     stop,
