@@ -224,21 +224,14 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
       if (refreshTimer) clearInterval(refreshTimer);
       const waiting = eventQueue.depth + eventQueue.inProgress;
       if (waiting > 0) log.info('draining the queue before stopping', { events: waiting, timeoutSeconds: options.drainSeconds });
-      let timer: NodeJS.Timeout | undefined;
-      const drained = await Promise.race([
-        eventQueue.idle().then(() => true),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(false), options.drainSeconds * 1000);
-        }),
-      ]);
-      clearTimeout(timer);
+      const drained = await within(eventQueue.idle().then(() => true), options.drainSeconds * 1000, false);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 1000).unref();
       });
       // A stop during startup waits for the step in flight, so nothing runs on after stop() resolves.
-      await Promise.race([startup, sleep(options.drainSeconds * 1000)]);
+      await within(startup, options.drainSeconds * 1000, false);
       log.info('receiver stopped', { drained, left: eventQueue.depth + eventQueue.inProgress });
       resolveDone(exitCode);
       return { drained };
@@ -307,6 +300,16 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
     stop,
     done,
   };
+}
+
+/** The promise's value, or `fallback` after `ms`; the timer never outlives the race (it would keep the process up). */
+async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function describe(error: unknown): string {
