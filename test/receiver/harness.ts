@@ -66,7 +66,7 @@ export async function startStack(
 ): Promise<Stack> {
   const sims = await startSimulators({ ado: { scale: 'tiny', seed: 21, ...options.ado } });
   if (options.sync !== false) {
-    const first = options.syncKinds ? await runCli(['--kinds', options.syncKinds.join(',')], sims.env()) : await fullSync(sims);
+    const first = options.syncKinds ? await runCli(['--kinds', options.syncKinds.join(',')], sims.env(options.env)) : await fullSync(sims, options.env);
     if (first.code !== 0) throw new Error(`the initial sync failed:\n${first.stderr}`);
   }
   const { config } = resolveConfig([layerFromEnvironment(sims.env({ OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: WEBHOOK_SECRET, ...options.env }))]);
