@@ -6,6 +6,7 @@ import { defineKind, type KindContext } from './kind';
 import type { Project } from './parents';
 
 const DAY_MS = 86_400_000;
+const STAGES_PER_PAGE = 100;
 
 const selector = z.object({
   buildsQueuedWithinDays: z.coerce
@@ -57,7 +58,22 @@ export default defineKind({
             seen.set(pipeline, count);
             return perPipeline === undefined || count <= perPipeline;
           });
-          yield* fanOut(builds, ctx.concurrency.builds, (build: RawItem) => stagesOf(ctx, project, build), (build) => `timeline of build ${String(build.id)}`);
+          // A build has a handful of stages: gather them into pages worth one Port write each.
+          let stages: RawItem[] = [];
+          try {
+            for await (const found of fanOut(builds, ctx.concurrency.builds, (build: RawItem) => stagesOf(ctx, project, build), (build) => `timeline of build ${String(build.id)}`)) {
+              stages.push(...found);
+              if (stages.length >= STAGES_PER_PAGE) {
+                yield stages;
+                stages = [];
+              }
+            }
+          } catch (error) {
+            // The healthy builds' stages still go to Port when some timeline failed.
+            if (stages.length > 0) yield stages;
+            throw error;
+          }
+          if (stages.length > 0) yield stages;
         }
       },
       (project) => `builds of project ${project.name}`,
