@@ -48,9 +48,17 @@ export async function runFromLayers(platform: Platform, layers: readonly ConfigL
     summaryPath = config.summaryPath;
   }
   const outcome: Outcome = result.status;
+  const plan = result.mode === 'plan';
+  // In plan mode the counts say what a sync would do, so a pipeline can gate on them.
   const totals = result.resources.reduce(
-    (t, r) => ({ listed: t.listed + r.listed, upserted: t.upserted + r.upserted, unchanged: t.unchanged + r.unchanged, failed: t.failed + r.failed + r.mappingErrors + (r.error ? 1 : 0), deleted: t.deleted + r.deleted }),
-    { listed: 0, upserted: 0, unchanged: 0, failed: 0, deleted: 0 },
+    (t, r) => ({
+      listed: t.listed + r.listed,
+      upserted: t.upserted + (plan ? r.wouldCreate + r.wouldUpdate : r.upserted),
+      unchanged: t.unchanged + r.unchanged,
+      failed: t.failed + r.failed + r.mappingErrors + (r.error ? 1 : 0),
+      deleted: t.deleted + (plan ? 0 : r.deleted),
+    }),
+    { listed: 0, upserted: 0, unchanged: 0, failed: 0, deleted: plan ? result.plan.reduce((n, p) => n + p.delete, 0) : 0 },
   );
   platform.setOutputs({ result: outcome, ...totals, ...(summaryPath ? { summaryPath } : {}) });
   const failedLabels = result.resources.filter((r) => !r.ok).map((r) => r.label);
