@@ -25,7 +25,7 @@ const selector = z.object({
     .optional()
     .describe('Source entitlements: the api-version (default `7.1`). Below 7.0 the legacy list is read with `top`/`skip`.'),
   includeGroupMemberships: flag(false).describe(
-    "Adds `__groups` (the groups the user is a direct member of) and `__projects` (their projects' names): one memberships request per user and a subject lookup per 500 new groups.",
+    "Adds `__groups` (the groups the user is a direct member of) and `__projects` (their projects' names): one memberships request per user, plus one subject lookup per page of users for the groups not seen yet (500 a request). Works with either source.",
   ),
 });
 type Selector = z.output<typeof selector>;
