@@ -1,7 +1,12 @@
+import advancedSecurityAlert from './advanced-security-alert';
+import areaPath from './area-path';
 import board from './board';
 import branch from './branch';
 import build from './build';
 import column from './column';
+import file from './file';
+import folder from './folder';
+import iteration from './iteration';
 import type { KindDefinition } from './kind';
 import member from './member';
 import pipeline from './pipeline';
@@ -12,6 +17,8 @@ import release from './release';
 import repository from './repository';
 import repositoryPolicy from './repository-policy';
 import team from './team';
+import testRun from './test-run';
+import wiki from './wiki';
 import workItem from './work-item';
 
 /**
@@ -33,6 +40,13 @@ export const KINDS: readonly KindDefinition[] = [
   board,
   column,
   workItem,
+  iteration,
+  areaPath,
+  testRun,
+  wiki,
+  file,
+  folder,
+  advancedSecurityAlert,
 ];
 
 const byName = new Map(KINDS.map((k) => [k.kind, k]));
