@@ -13,7 +13,7 @@ const lowerEnum = <T extends string>(values: readonly [T, ...T[]]) =>
     return found ?? v;
   });
 
-const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
+const oneOrMany = <T extends z.ZodType>(item: T) => z.preprocess((v: unknown): unknown[] => (Array.isArray(v) ? (v as unknown[]) : [v]), z.array(item));
 
 const STATES = ['active', 'dismissed', 'fixed', 'autoDismissed'] as const;
 const SEVERITIES = ['low', 'medium', 'high', 'critical', 'note', 'warning', 'error'] as const;
