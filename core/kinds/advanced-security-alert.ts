@@ -178,6 +178,7 @@ async function* alertsOf(ctx: KindContext, repository: Repository, query: Record
   } catch (error) {
     // Only the first page can say "not enabled"; a 400 later is a failed listing.
     if (pages > 0 || !isNotEnabled(error)) throw error;
-    notEnabled.push({ repository, message: error.message });
+    // Keep the service's own words, without the request line the client puts before them.
+    notEnabled.push({ repository, message: error.message.replace(/^.*? failed with HTTP 400: /, '') });
   }
 }

@@ -51,8 +51,11 @@ export function parseContent(path: string, text: string): { parsed: unknown; err
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** What was left out or left unparsed, told once at the end rather than file by file. */
+type Notes = { tooLarge: string[]; unparsable: string[] };
+
 /** The file's bytes from the branch, raw; null when it is larger than the limit or gone since the listing. */
-async function readBlob(ctx: KindContext, repository: Repository, branch: string, item: TreeItem, maxBytes: number): Promise<Buffer | null> {
+async function readBlob(ctx: KindContext, repository: Repository, branch: string, item: TreeItem, maxBytes: number, notes: Notes): Promise<Buffer | null> {
   try {
     const response = await ctx.client.request({
       path: `${repository.project.id}/_apis/git/repositories/${repository.id}/items`,
@@ -64,7 +67,7 @@ async function readBlob(ctx: KindContext, repository: Repository, branch: string
     return Buffer.isBuffer(response.body) ? response.body : Buffer.alloc(0);
   } catch (error) {
     if (error instanceof AzureDevOpsContentTooLargeError) {
-      ctx.listing.warn(`${repository.name}:${item.path} is larger than files.maxSizeBytes (${maxBytes} bytes) and was skipped`);
+      notes.tooLarge.push(`${repository.name}:${item.path}`);
       return null;
     }
     // Deleted between the listing and the read: it is not there any more.
@@ -73,8 +76,8 @@ async function readBlob(ctx: KindContext, repository: Repository, branch: string
   }
 }
 
-async function fileItem(ctx: KindContext, repository: Repository, branch: string, item: TreeItem, maxBytes: number): Promise<RawItem | null> {
-  const bytes = await readBlob(ctx, repository, branch, item, maxBytes);
+async function fileItem(ctx: KindContext, repository: Repository, branch: string, item: TreeItem, maxBytes: number, notes: Notes): Promise<RawItem | null> {
+  const bytes = await readBlob(ctx, repository, branch, item, maxBytes, notes);
   if (bytes === null) return null;
   const path = relativePath(item.path);
   let raw: string | null;
@@ -85,7 +88,7 @@ async function fileItem(ctx: KindContext, repository: Repository, branch: string
     raw = null;
   }
   const { parsed, error } = raw === null ? { parsed: null } : parseContent(path, raw);
-  if (error) ctx.listing.warn(`${repository.name}:${item.path} could not be parsed (${error}); content.parsed is null`);
+  if (error) notes.unparsable.push(`${repository.name}:${item.path} (${error})`);
   const metadata = contentMetadata.parse(item.contentMetadata) ?? {};
   return {
     file: { path, objectId: item.objectId, size: bytes.length, isFolder: false, commitId: item.commitId, ...metadata, content: { raw, parsed } },
@@ -93,7 +96,7 @@ async function fileItem(ctx: KindContext, repository: Repository, branch: string
   };
 }
 
-async function* filesOf(ctx: KindContext, repository: Repository, patterns: readonly PathPattern[], s: Selector): AsyncGenerator<Page> {
+async function* filesOf(ctx: KindContext, repository: Repository, patterns: readonly PathPattern[], s: Selector, notes: Notes): AsyncGenerator<Page> {
   if (!repository.defaultBranch) return;
   const branch = branchName(repository.defaultBranch);
   const tree = await listTree(ctx, repository, branch, scopesOf(patterns), { contentMetadata: true });
@@ -104,7 +107,7 @@ async function* filesOf(ctx: KindContext, repository: Repository, patterns: read
       blobs.slice(i, i + FILES_PER_PAGE),
       ctx.concurrency.enrichment,
       async function* (item: TreeItem) {
-        const file = await fileItem(ctx, repository, branch, item, s.files.maxSizeBytes);
+        const file = await fileItem(ctx, repository, branch, item, s.files.maxSizeBytes, notes);
         if (file) yield file;
       },
       (item) => `${repository.name}:${item.path}`,
@@ -131,7 +134,11 @@ export default defineKind({
   async *list(ctx, s) {
     const patterns = s.files.path.map(compilePattern);
     const repositories = (await ctx.parents.healthyRepositories()).filter((r) => r.defaultBranch && (!s.files.repos || repositoryNamed(r, s.files.repos)));
-    yield* fanOut(repositories, ctx.concurrency.repositories, (repository: Repository) => filesOf(ctx, repository, patterns, s), (repository) => `files of repository ${repository.name}`);
+    const notes: Notes = { tooLarge: [], unparsable: [] };
+    const sample = (list: string[]) => `${list.slice(0, 5).join(', ')}${list.length > 5 ? ', …' : ''}`;
+    yield* fanOut(repositories, ctx.concurrency.repositories, (repository: Repository) => filesOf(ctx, repository, patterns, s, notes), (repository) => `files of repository ${repository.name}`);
+    if (notes.tooLarge.length > 0) ctx.listing.warn(`${notes.tooLarge.length} file(s) larger than files.maxSizeBytes (${s.files.maxSizeBytes} bytes) skipped: ${sample(notes.tooLarge)}`);
+    if (notes.unparsable.length > 0) ctx.listing.warn(`${notes.unparsable.length} JSON or YAML file(s) could not be parsed; their content.parsed is null: ${sample(notes.unparsable)}`);
   },
   defaults: {
     blueprints: [

@@ -136,3 +136,19 @@ describe('kind advanced-security-alert on Azure DevOps Server', () => {
     expect(sims.port.entities('azureDevopsSecurityAlert')).toEqual([]);
   });
 });
+
+describe('kind advanced-security-alert at medium scale', () => {
+  let sims: Simulators;
+  beforeAll(async () => {
+    sims = await startSimulators({ ado: { seed: 73, scale: 'medium' } });
+  });
+  afterAll(async () => sims.close());
+
+  it('syncs the alerts of every repository with Advanced Security', async () => {
+    const run = await syncKinds(sims, ['repository', 'advanced-security-alert'], { cloud: true, args: ['--mapping', mappingFile([REPOSITORY_RESOURCE, alertResource()])] });
+    expect(run.code, run.stderr).toBe(0);
+    const expected = expectedAlerts(sims.ado, () => true);
+    expect(expected.size).toBeGreaterThan(100);
+    expectBlueprint(sims, 'azureDevopsSecurityAlert', expected);
+  });
+});

@@ -127,8 +127,8 @@ describe('kind file: content edge cases', () => {
     const files = { path: 'deploy/*', repos: [repository.name], maxSizeBytes: 4096 };
     const run = await syncKinds(sims, ['repository', 'file'], { args: ['--mapping', mappingFile([fileResource(files)])] });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain(`${repository.name}:/deploy/big.yaml is larger than files.maxSizeBytes (4096 bytes) and was skipped`);
-    expect(run.stderr).toMatch(/deploy\/broken\.json could not be parsed/);
+    expect(run.stderr).toContain(`1 file(s) larger than files.maxSizeBytes (4096 bytes) skipped: ${repository.name}:/deploy/big.yaml`);
+    expect(run.stderr).toContain(`1 JSON or YAML file(s) could not be parsed; their content.parsed is null: ${repository.name}:/deploy/broken.json (`);
     const stored = new Map(sims.port.entities('azureDevopsFile').map((e) => [e.properties.path, e.properties]));
     expect([...stored.keys()].sort()).toEqual(['deploy/broken.json', 'deploy/empty.yaml', 'deploy/notes.txt', 'deploy/stack.yaml']);
     expect(JSON.parse(stored.get('deploy/stack.yaml')!.content as string)).toEqual([
@@ -168,5 +168,21 @@ describe('kind file: content edge cases', () => {
     } finally {
       sims.ado.faults.clear(fault);
     }
+  });
+});
+
+describe('kind file at medium scale', () => {
+  let sims: Simulators;
+  beforeAll(async () => {
+    sims = await startSimulators({ ado: { seed: 83, scale: 'medium' } });
+  });
+  afterAll(async () => sims.close());
+
+  it('reads the matching files of every repository', async () => {
+    const run = await syncKinds(sims, ['repository', 'file'], { cloud: true, args: ['--mapping', mappingFile([fileResource({ path: ['**/*.{json,yaml}', 'CODEOWNERS'] })])] });
+    expect(run.code, run.stderr).toBe(0);
+    const expected = expectedFiles(sims.ado, (path) => /\.(json|yaml)$/.test(path) || path === '/CODEOWNERS');
+    expect(expected.size).toBeGreaterThan(50);
+    expectBlueprint(sims, 'azureDevopsFile', expected);
   });
 });

@@ -76,3 +76,19 @@ describe('kind iteration: a project with more teams than one page', () => {
     expectBlueprint(sims, 'azureDevopsIteration', expected);
   });
 });
+
+describe('kind iteration at medium scale', () => {
+  let sims: Simulators;
+  beforeAll(async () => {
+    sims = await startSimulators({ ado: { seed: 33, scale: 'medium' } });
+  });
+  afterAll(async () => sims.close());
+
+  it('syncs the iterations of every team', async () => {
+    const run = await syncKinds(sims, ['iteration'], { cloud: true });
+    expect(run.code, run.stderr).toBe(0);
+    const expected = expectedIterations(sims.ado);
+    expect(expected.size).toBeGreaterThan(100);
+    expectBlueprint(sims, 'azureDevopsIteration', expected);
+  });
+});

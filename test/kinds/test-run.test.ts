@@ -103,3 +103,20 @@ describe('kind test-run: more runs than one page', () => {
     expectBlueprint(sims, 'azureDevopsTestRun', expected);
   });
 });
+
+describe('kind test-run at medium scale', () => {
+  let sims: Simulators;
+  beforeAll(async () => {
+    sims = await startSimulators({ ado: { seed: 54, scale: 'medium' } });
+  });
+  afterAll(async () => sims.close());
+
+  it('syncs every test run of every project', async () => {
+    const run = await syncKinds(sims, ['test-run'], { cloud: true });
+    expect(run.code, run.stderr).toBe(0);
+    const expected = new Map<string, ExpectedEntity>();
+    for (const p of wellFormed(sims.ado)) for (const testRun of sims.ado.model.testRunsOf(p.id)) expected.set(`${p.id}/${testRun.id}`, { title: testRun.name, properties: { state: testRun.state } });
+    expect(expected.size).toBeGreaterThan(100);
+    expectBlueprint(sims, 'azureDevopsTestRun', expected);
+  });
+});
