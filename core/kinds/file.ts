@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AzureDevOpsContentTooLargeError, AzureDevOpsNotFoundError } from '../azure-devops/errors';
 import type { RawItem } from '../azure-devops/paging';
 import { fanOut } from './fan-out';
-import { branchName, compilePattern, listTree, relativePath, repositoryNamed, scopesOf, type PathPattern, type TreeItem } from './git-tree';
+import { branchName, compilePattern, listTree, relativePath, repositoryNamed, scopesOf, unmatchedNames, type PathPattern, type TreeItem } from './git-tree';
 import { defineKind, type KindContext, type Page } from './kind';
 import type { Repository } from './parents';
 import { positiveInt, stringList } from './selector-types';
@@ -133,7 +133,10 @@ export default defineKind({
   permission: 'Code (Read)',
   async *list(ctx, s) {
     const patterns = s.files.path.map(compilePattern);
-    const repositories = (await ctx.parents.healthyRepositories()).filter((r) => r.defaultBranch && (!s.files.repos || repositoryNamed(r, s.files.repos)));
+    const healthy = await ctx.parents.healthyRepositories();
+    const unknown = unmatchedNames(s.files.repos ?? [], healthy);
+    if (unknown.length > 0) ctx.listing.warn(`files.repos names no enabled repository in scope: ${unknown.join(', ')}`);
+    const repositories = healthy.filter((r) => r.defaultBranch && (!s.files.repos || repositoryNamed(r, s.files.repos)));
     const notes: Notes = { tooLarge: [], unparsable: [] };
     const sample = (list: string[]) => `${list.slice(0, 5).join(', ')}${list.length > 5 ? ', …' : ''}`;
     yield* fanOut(repositories, ctx.concurrency.repositories, (repository: Repository) => filesOf(ctx, repository, patterns, s, notes), (repository) => `files of repository ${repository.name}`);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fanOut } from './fan-out';
-import { branchName, compilePattern, isMissingBranch, listTree, relativePath, scopesOf, type PathPattern } from './git-tree';
+import { branchName, compilePattern, isMissingBranch, listTree, relativePath, repositoryNamed, scopesOf, unmatchedNames, type PathPattern } from './git-tree';
 import { defineKind, type KindContext, type Page } from './kind';
 import type { Repository } from './parents';
 
@@ -28,7 +28,7 @@ function targetsOf(repositories: readonly Repository[], s: z.output<typeof selec
       const branches =
         repos.length === 0
           ? [branchName(repository.defaultBranch)]
-          : repos.filter((r) => r.name.toLowerCase() === repository.name.toLowerCase()).map((r) => branchName(r.branch ?? repository.defaultBranch ?? ''));
+          : repos.filter((r) => repositoryNamed(repository, [r.name])).map((r) => branchName(r.branch ?? repository.defaultBranch ?? ''));
       for (const branch of branches) {
         const key = `${repository.id}|${branch}`;
         const target = targets.get(key) ?? { repository, branch, patterns: [] };
@@ -75,6 +75,8 @@ export default defineKind({
   async *list(ctx, s) {
     const project = s.project_name?.toLowerCase();
     const repositories = (await ctx.parents.healthyRepositories()).filter((r) => !project || r.project.name.toLowerCase() === project || r.project.id.toLowerCase() === project);
+    const unknown = unmatchedNames(s.folders.flatMap((f) => f.repos.map((r) => r.name)), repositories);
+    if (unknown.length > 0) ctx.listing.warn(`folders[].repos names no enabled repository in scope: ${unknown.join(', ')}`);
     yield* fanOut(targetsOf(repositories, s), ctx.concurrency.repositories, (target: Target) => foldersOf(ctx, target), (t) => `folders of repository ${t.repository.name} on ${t.branch}`);
   },
   defaults: {

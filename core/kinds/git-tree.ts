@@ -138,3 +138,8 @@ export async function listTree(
 export function repositoryNamed(repository: Repository, names: readonly string[]): boolean {
   return names.some((n) => n.toLowerCase() === repository.name.toLowerCase() || n.toLowerCase() === repository.id.toLowerCase());
 }
+
+/** Names in a selector that match none of the repositories: a typo would otherwise list nothing, silently. */
+export function unmatchedNames(names: readonly string[], repositories: readonly Repository[]): string[] {
+  return [...new Set(names)].filter((name) => !repositories.some((r) => repositoryNamed(r, [name])));
+}

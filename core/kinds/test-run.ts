@@ -53,7 +53,9 @@ async function* enrichedRuns(ctx: KindContext, project: Project, s: Selector): A
       runs,
       ctx.concurrency.enrichment,
       async function* (run: RawItem) {
-        const shape = runShape.parse(run);
+        const parsed = runShape.safeParse(run);
+        if (!parsed.success) throw new Error(`Azure DevOps returned a test run of project '${project.name}' without a numeric id.`);
+        const shape = parsed.data;
         if (s.includeResults) run.__testResults = await resultsOf(ctx, project, shape.id);
         if (s.codeCoverage && shape.build) run.__codeCoverage = await coverageOf(String(shape.build.id));
         yield run;

@@ -22,7 +22,9 @@ async function wikisOf(ctx: KindContext, project: Project, s: Selector): Promise
   const wikis: Wiki[] = [];
   for await (const page of listPages(ctx.client, { path: `${project.id}/_apis/wiki/wikis`, apiVersion: '7.1' }, paging.single())) {
     for (const item of page) {
-      const wiki = wikiShape.parse(item);
+      const parsed = wikiShape.safeParse(item);
+      if (!parsed.success) throw new Error(`Azure DevOps returned a wiki of project '${project.name}' without an id or name.`);
+      const wiki = parsed.data;
       if (!s.wikiType || wiki.type === s.wikiType) wikis.push(wiki);
     }
   }

@@ -95,9 +95,10 @@ describe.each([{ cloud: false }, { cloud: true }])('kind file (cloud form: $clou
 
   it('globs with ** and braces, a repository filter, and JSON and YAML parsed', async () => {
     const [first, second] = listedRepositories(sims.ado);
-    const files = { path: ['**/*.{yml,yaml}', '**/package.json', 'CODEOWNERS'], repos: [first!.name, second!.name.toUpperCase()] };
+    const files = { path: ['**/*.{yml,yaml}', '**/package.json', 'CODEOWNERS'], repos: [first!.name, second!.name.toUpperCase(), 'retired-service'] };
     const run = await syncKinds(sims, ['repository', 'file'], { cloud, args: ['--mapping', mappingFile([fileResource(files)])] });
     expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('files.repos names no enabled repository in scope: retired-service');
     const expected = expectedFiles(sims.ado, (path, repository) => [first!.id, second!.id].includes(repository.id) && (/\.(yml|yaml)$/.test(path) || /(^|\/)package\.json$/.test(path) || path === '/CODEOWNERS'));
     expect([...expected.values()].some((e) => e.properties?.content !== 'null')).toBe(true);
     expectBlueprint(sims, 'azureDevopsFile', expected);
