@@ -1,3 +1,5 @@
+import advancedSecurityAlert from './advanced-security-alert';
+import areaPath from './area-path';
 import board from './board';
 import branch from './branch';
 import build from './build';
@@ -5,6 +7,9 @@ import column from './column';
 import environment from './environment';
 import group from './group';
 import groupMember from './group-member';
+import file from './file';
+import folder from './folder';
+import iteration from './iteration';
 import type { KindDefinition } from './kind';
 import member from './member';
 import pipeline from './pipeline';
@@ -20,6 +25,8 @@ import repository from './repository';
 import repositoryPolicy from './repository-policy';
 import team from './team';
 import user from './user';
+import testRun from './test-run';
+import wiki from './wiki';
 import workItem from './work-item';
 
 /**
@@ -49,6 +56,13 @@ export const KINDS: readonly KindDefinition[] = [
   board,
   column,
   workItem,
+  iteration,
+  areaPath,
+  testRun,
+  wiki,
+  file,
+  folder,
+  advancedSecurityAlert,
 ];
 
 const byName = new Map(KINDS.map((k) => [k.kind, k]));
