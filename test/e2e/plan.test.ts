@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startSimulators, type Simulators } from '../support/simulators';
 
@@ -50,9 +53,6 @@ describe('plan mode', () => {
 });
 
 async function planWithMappingFile(mapping: string, sims: Simulators) {
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'plan-'));
   const file = join(dir, 'port-app-config.yml');
   writeFileSync(file, mapping);
