@@ -192,7 +192,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
       baseUrl === undefined
         ? Promise.resolve(failedReport({ mode: plan ? 'plan' : 'apply', receiverUrl: '(none)', problem: 'webhooks.baseUrl is not set' }))
         : registerWebhooks(
-            { settings: { ...hooks, baseUrl }, isProjectsLimited: config.azureDevOps.isProjectsLimited ?? true, mode: plan ? 'plan' : 'apply' },
+            { settings: { ...hooks, baseUrl }, integration: identifier, isProjectsLimited: config.azureDevOps.isProjectsLimited ?? true, mode: plan ? 'plan' : 'apply' },
             { client: ado.withMetrics(new RequestMetrics()), parents, reporter, concurrency: concurrency.projects },
           ),
     );

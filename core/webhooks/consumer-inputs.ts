@@ -8,6 +8,13 @@ import { FINGERPRINT_HEADER } from './fingerprint';
 
 export type ConsumerInputs = Readonly<Record<string, string>>;
 
+/**
+ * Names the Port integration that registered a subscription. The receiver URL is what makes a
+ * subscription ours; this header lets prune also find ours at a receiver URL we used before (the
+ * base URL changed), without touching another integration's subscriptions.
+ */
+export const OWNER_HEADER = 'X-Port-Ado-Sync-Integration';
+
 export type ReceiverSettings = {
   readonly url: string;
   /** Basic auth is sent only with a secret (as Ocean does); the user name alone proves nothing. */
@@ -15,6 +22,8 @@ export type ReceiverSettings = {
   readonly secret: string | undefined;
   readonly headers: Readonly<Record<string, string>>;
   readonly fingerprint: string;
+  /** The Port integration identifier. */
+  readonly integration: string;
 };
 
 /** `httpHeaders` is a text area: `Key:value`, one per line (CR or LF separated). */
@@ -35,14 +44,19 @@ export function parseHttpHeaders(text: string | undefined): Map<string, string> 
 }
 
 export function desiredConsumerInputs(receiver: ReceiverSettings): ConsumerInputs {
-  const headers = Object.fromEntries(Object.entries(receiver.headers).filter(([name]) => name.toLowerCase() !== FINGERPRINT_HEADER.toLowerCase()));
+  const ours = new Set([FINGERPRINT_HEADER.toLowerCase(), OWNER_HEADER.toLowerCase()]);
+  const headers = Object.fromEntries(Object.entries(receiver.headers).filter(([name]) => !ours.has(name.toLowerCase())));
   return {
     url: receiver.url,
     ...(receiver.secret !== undefined ? { basicAuthUsername: receiver.username, basicAuthPassword: receiver.secret } : {}),
-    httpHeaders: formatHttpHeaders({ ...headers, [FINGERPRINT_HEADER]: receiver.fingerprint }),
+    httpHeaders: formatHttpHeaders({ ...headers, [OWNER_HEADER]: receiver.integration, [FINGERPRINT_HEADER]: receiver.fingerprint }),
     // The receiver re-reads resources but needs their ids; "minimal" or "none" would starve it.
     resourceDetailsToSend: 'all',
   };
+}
+
+export function ownerOf(inputs: ConsumerInputs): string | undefined {
+  return parseHttpHeaders(inputs.httpHeaders).get(OWNER_HEADER.toLowerCase());
 }
 
 const ALL_DETAILS = new Set(['', 'all']);

@@ -1,5 +1,5 @@
 import type { WebhookPublisher } from '../config/known-values';
-import { consumerInputDrift, type ConsumerInputs } from './consumer-inputs';
+import { consumerInputDrift, ownerOf, type ConsumerInputs } from './consumer-inputs';
 import { scopeLabel, subscriptionKey, type DesiredSubscription, type WebhookScope } from './desired-state';
 import { isSameReceiver } from './receiver';
 import type { WebhookChange } from './report';
@@ -33,21 +33,27 @@ export type PlanInput = {
   readonly desiredKnown: boolean;
   readonly listings: readonly Listing[];
   readonly receiverUrl: string;
+  /** The Port integration identifier, which marks our subscriptions at a former receiver URL. */
+  readonly integration: string;
   readonly consumerInputs: ConsumerInputs;
   readonly prune: boolean;
   /** Names of the projects in scope, for labels of existing subscriptions. */
   readonly projectNames: ReadonlyMap<string, string>;
+  /** Why pruning unwanted subscriptions is refused this run, if it is (they are held instead). */
+  readonly pruneHeldBecause?: string | undefined;
 };
 
 const SERVER_ADDED_INPUTS = new Set(['projectid', 'hostid', 'tfssubscriptionid']);
 const ENABLED = 'enabled';
 
-export function isOurs(subscription: ExistingSubscription, receiverUrl: string): boolean {
-  return (
-    subscription.consumerId.toLowerCase() === CONSUMER_ID.toLowerCase() &&
-    subscription.consumerActionId.toLowerCase() === CONSUMER_ACTION_ID.toLowerCase() &&
-    isSameReceiver(subscription.consumerInputs.url, receiverUrl)
-  );
+/**
+ * Whether a subscription is ours: a webHooks subscription at our receiver URL (`receiver`), or one
+ * this integration registered for a receiver URL it no longer uses (`former`).
+ */
+export function ownership(subscription: ExistingSubscription, receiverUrl: string, integration: string): 'receiver' | 'former' | undefined {
+  if (subscription.consumerId.toLowerCase() !== CONSUMER_ID.toLowerCase() || subscription.consumerActionId.toLowerCase() !== CONSUMER_ACTION_ID.toLowerCase()) return undefined;
+  if (isSameReceiver(subscription.consumerInputs.url, receiverUrl)) return 'receiver';
+  return ownerOf(subscription.consumerInputs) === integration ? 'former' : undefined;
 }
 
 export function projectIdOf(subscription: ExistingSubscription): string | undefined {
@@ -63,9 +69,12 @@ export function planChanges(input: PlanInput): PlannedChange[] {
   for (const listing of input.listings) if ('subscriptions' in listing) listed.set(listing.publisherId, listing.subscriptions);
 
   const ours = new Map<string, { publisher: WebhookPublisher; subscription: ExistingSubscription }[]>();
+  const former: { publisher: WebhookPublisher; subscription: ExistingSubscription }[] = [];
   for (const [publisher, subscriptions] of listed) {
     for (const subscription of subscriptions) {
-      if (!isOurs(subscription, input.receiverUrl)) continue;
+      const owned = ownership(subscription, input.receiverUrl, input.integration);
+      if (owned === 'former') former.push({ publisher, subscription });
+      if (owned !== 'receiver') continue;
       const key = subscriptionKey(subscription.publisherId, subscription.eventType, projectIdOf(subscription));
       ours.set(key, [...(ours.get(key) ?? []), { publisher, subscription }]);
     }
@@ -96,15 +105,16 @@ export function planChanges(input: PlanInput): PlannedChange[] {
     }
   }
 
-  for (const [key, found] of ours) {
-    if (wanted.has(key)) continue;
-    for (const { publisher, subscription: s } of found) {
-      const projectId = projectIdOf(s);
-      const target: WebhookScope = projectId === undefined ? { projectId: undefined } : { projectId, projectName: input.projectNames.get(projectId.toLowerCase()) ?? projectId };
-      const why = unwantedBecause(s, projectId, input.desired);
-      const base = { publisherId: s.publisherId, eventType: s.eventType, projectId, scope: scopeLabel(target), subscriptionId: s.id, publisher, target };
-      if (!input.prune) changes.push({ ...base, action: 'stale', reasons: [why, 'pruning is off'], outcome: 'done' });
-      else changes.push({ ...base, action: 'prune', reasons: [why, ...(holdReason ? [holdReason] : [])], outcome: holdReason ? 'held' : 'planned' });
+  const unwanted = [...ours].flatMap(([key, found]) => (wanted.has(key) ? [] : found.map((f) => ({ ...f, why: unwantedBecause(f.subscription, projectIdOf(f.subscription), input.desired) }))));
+  unwanted.push(...former.map((f) => ({ ...f, why: 'receiver URL changed' })));
+  for (const { publisher, subscription: s, why } of unwanted) {
+    const projectId = projectIdOf(s);
+    const target: WebhookScope = projectId === undefined ? { projectId: undefined } : { projectId, projectName: input.projectNames.get(projectId.toLowerCase()) ?? projectId };
+    const base = { publisherId: s.publisherId, eventType: s.eventType, projectId, scope: scopeLabel(target), subscriptionId: s.id, publisher, target };
+    if (!input.prune) changes.push({ ...base, action: 'stale', reasons: [why, 'pruning is off'], outcome: 'done' });
+    else {
+      const held = holdReason ?? input.pruneHeldBecause;
+      changes.push({ ...base, action: 'prune', reasons: [why, ...(held ? [held] : [])], outcome: held ? 'held' : 'planned' });
     }
   }
   return changes;

@@ -6,7 +6,7 @@ import { isAvailable, PUBLISHERS, selectEventTypes } from './catalog';
 import { desiredConsumerInputs } from './consumer-inputs';
 import { desiredSubscriptions, webhookScopes, type WebhookScope } from './desired-state';
 import { credentialsFingerprint } from './fingerprint';
-import { isOurs, planChanges, type Listing } from './plan-changes';
+import { ownership, planChanges, type Listing } from './plan-changes';
 import { receiverUrl, receiverWarnings } from './receiver';
 import { failedReport, type WebhookChange, type WebhookReport } from './report';
 import { SubscriptionsApi } from './subscriptions-api';
@@ -24,6 +24,8 @@ export type WebhookSettings = {
 
 export type RegistrationInput = {
   readonly settings: WebhookSettings;
+  /** The Port integration identifier: marks our subscriptions (see OWNER_HEADER). */
+  readonly integration: string;
   readonly isProjectsLimited: boolean;
   readonly mode: 'apply' | 'plan';
 };
@@ -71,7 +73,7 @@ async function register(input: RegistrationInput, deps: RegistrationDeps): Promi
   for (const warning of warnings) reporter.warn(`Webhooks: ${warning}`);
 
   const fingerprint = await credentialsFingerprint({ username: secret !== undefined ? settings.username : undefined, password: secret, headers }, url);
-  const consumerInputs = desiredConsumerInputs({ url, username: settings.username, secret, headers, fingerprint });
+  const consumerInputs = desiredConsumerInputs({ url, username: settings.username, secret, headers, fingerprint, integration: input.integration });
 
   let scopes: WebhookScope[] = [];
   let desiredKnown = true;
@@ -82,6 +84,12 @@ async function register(input: RegistrationInput, deps: RegistrationDeps): Promi
     problems.push(`Listing the projects failed, so the wanted subscriptions are unknown and nothing was changed: ${messageOf(error)}`);
   }
   const desired = desiredSubscriptions(selection.events, scopes);
+  // An empty scope is far more often a typo in the projects filter than a wish to unsubscribe everything.
+  const noScope = desiredKnown && scopes.length === 0;
+  if (noScope) {
+    warnings.push('no project is in scope (projects filter, excluded tags), so nothing is registered, and pruning is refused: it would remove every subscription of this receiver.');
+    reporter.warn(`Webhooks: ${warnings.at(-1) ?? ''}`);
+  }
 
   // Pruning must see publishers we no longer subscribe to (release events turned off, say).
   const wantedPublishers = new Set(selection.events.map((e) => e.publisherId));
@@ -103,8 +111,10 @@ async function register(input: RegistrationInput, deps: RegistrationDeps): Promi
     desiredKnown,
     listings,
     receiverUrl: url,
+    integration: input.integration,
     consumerInputs,
     prune: settings.prune,
+    pruneHeldBecause: noScope ? 'not done: no project is in scope' : undefined,
     projectNames: new Map(scopes.flatMap((s) => (s.projectId === undefined ? [] : [[s.projectId.toLowerCase(), s.projectName] as const]))),
   });
   if (mode === 'apply') await applyChanges(changes, { api, consumerInputs, concurrency: deps.concurrency });
@@ -116,7 +126,7 @@ async function register(input: RegistrationInput, deps: RegistrationDeps): Promi
     receiverUrl: url,
     eventTypes: selection.events.map((e) => e.eventType),
     listings: listings.map((l) =>
-      'error' in l ? { publisherId: l.publisherId, subscriptions: 0, ours: 0, error: l.error } : { publisherId: l.publisherId, subscriptions: l.subscriptions.length, ours: l.subscriptions.filter((s) => isOurs(s, url)).length },
+      'error' in l ? { publisherId: l.publisherId, subscriptions: 0, ours: 0, error: l.error } : { publisherId: l.publisherId, subscriptions: l.subscriptions.length, ours: l.subscriptions.filter((s) => ownership(s, url, input.integration) !== undefined).length },
     ),
     changes: changes.map(plain),
     problems,

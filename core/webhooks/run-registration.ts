@@ -13,6 +13,7 @@ import type { WebhookReport } from './report';
 
 /** What `port-ado-sync webhooks` needs from the resolved configuration (SyncConfig satisfies it). */
 export type WebhookRunConfig = {
+  integration: { identifier: string };
   azureDevOps: { organizationUrl: string; credential: AzureDevOpsCredential; isProjectsLimited: boolean; excludedTags: readonly string[] };
   filters: { projects?: readonly string[] | undefined };
   webhooks: WebhookSettings;
@@ -55,7 +56,7 @@ export async function runWebhookRegistration(config: WebhookRunConfig, deps: Web
   const parents = new ParentListings(counted, { include: config.filters.projects ?? [], excludedTags: config.azureDevOps.excludedTags }, concurrency);
   deps.reporter.progress(0.1, 'Registering webhooks');
   const report = await registerWebhooks(
-    { settings: config.webhooks, isProjectsLimited: config.azureDevOps.isProjectsLimited, mode: config.mode === 'plan' ? 'plan' : 'apply' },
+    { settings: config.webhooks, integration: config.integration.identifier, isProjectsLimited: config.azureDevOps.isProjectsLimited, mode: config.mode === 'plan' ? 'plan' : 'apply' },
     { client: counted, parents, reporter: deps.reporter, concurrency: concurrency.projects },
   );
   deps.reporter.progress(1, 'Done');

@@ -102,6 +102,34 @@ describe('convergence', () => {
     expect(subscriptionKeys(sim)).toEqual(projects.map((p) => keyOf('tfs', 'git.push', p)).sort());
   });
 
+  it('moves to a new receiver URL: creates there, prunes ours at the old one, leaves other integrations alone', async () => {
+    const events = ['--webhook-events', 'git.push', '--prune'];
+    expect((await run(events, env())).code).toBe(0);
+    const old = sim.hooks.all().map((s) => s.id);
+    const otherIntegration = await run(events, env({ OCEAN__INTEGRATION__IDENTIFIER: 'another-integration', OCEAN__BASE_URL: 'https://other.example.com' }));
+    expect(otherIntegration.code, otherIntegration.stderr).toBe(0);
+    const moved = await run(events, env({ OCEAN__BASE_URL: 'https://new-hooks.example.com' }));
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(counts(moved.summary)).toEqual({ create: 2, prune: 2 });
+    expect(moved.summary?.webhooks?.changes.filter((c) => c.action === 'prune').map((c) => [c.subscriptionId, c.reasons[0]])).toEqual(old.map((id) => [id, 'receiver URL changed']));
+    expect(sim.hooks.all().map((s) => s.consumerInputs.url).sort()).toEqual([
+      'https://new-hooks.example.com/integration/webhook',
+      'https://new-hooks.example.com/integration/webhook',
+      'https://other.example.com/integration/webhook',
+      'https://other.example.com/integration/webhook',
+    ]);
+  });
+
+  it('refuses to prune everything when no project is in scope (a projects filter that matches nothing)', async () => {
+    expect((await run(['--webhook-events', 'git.push'], env())).code).toBe(0);
+    const before = subscriptionKeys(sim);
+    const result = await run(['--webhook-events', 'git.push', '--prune', '--projects', 'No Such Project'], env());
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/no project is in scope .* pruning is refused/);
+    expect(counts(result.summary)).toEqual({ held: 2 });
+    expect(subscriptionKeys(sim)).toEqual(before);
+  });
+
   it('switches between organization-wide and per-project subscriptions, creating before pruning', async () => {
     const projects = wellFormedProjects(sim).map((p) => p.id);
     const events = ['--webhook-events', 'git.push,workitem.created', '--prune'];
@@ -139,6 +167,21 @@ describe('a failed listing', () => {
     expect(counts(result.summary)).toEqual({ held: 46 });
     expect(result.summary?.webhooks?.listings.filter((l) => l.error).map((l) => l.publisherId)).toEqual(['advsec']);
     expect(result.stderr).toMatch(/Listing the advsec subscriptions failed, so nothing was created or deleted/);
+  });
+
+  it('changes nothing when the project listing fails: what is wanted is unknown', async () => {
+    const [p1] = wellFormedProjects(sim).map((p) => p.id);
+    if (!p1) throw new Error('no project');
+    expect((await run(['--prune'], env())).code).toBe(0);
+    const disabled = find('git.push', p1);
+    sim.hooks.setStatus(disabled.id, 'disabledByUser');
+    const before = JSON.stringify(sim.hooks.all());
+    sim.faults.add({ kind: 'status', status: 500, route: 'core.projects.list', times: 2 });
+    const result = await run(['--prune'], env());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Listing the projects failed, so the wanted subscriptions are unknown and nothing was changed/);
+    expect(result.summary?.webhooks?.changes).toEqual([]);
+    expect(JSON.stringify(sim.hooks.all())).toBe(before);
   });
 
   it('still re-enables what it saw, but neither recreates nor prunes', async () => {

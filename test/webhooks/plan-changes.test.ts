@@ -12,7 +12,8 @@ const URL_ = 'https://hooks.example.com/integration/webhook';
 const P1: WebhookScope = { projectId: 'aaaaaaaa-0000-0000-0000-000000000001', projectName: 'One' };
 const P2: WebhookScope = { projectId: 'aaaaaaaa-0000-0000-0000-000000000002', projectName: 'Two' };
 const FINGERPRINT = 'v1.current';
-const inputs = desiredConsumerInputs({ url: URL_, username: 'port', secret: 's3cret', headers: { 'X-Team': 'platform' }, fingerprint: FINGERPRINT });
+const INTEGRATION = 'my-ado-integration';
+const inputs = desiredConsumerInputs({ url: URL_, username: 'port', secret: 's3cret', headers: { 'X-Team': 'platform' }, fingerprint: FINGERPRINT, integration: INTEGRATION });
 
 let counter = 0;
 /** A subscription as the service lists it: password masked, server-added publisher inputs. */
@@ -39,6 +40,7 @@ function plan(subscriptions: ExistingSubscription[], options: { scopes?: Webhook
     desiredKnown: true,
     listings: options.listings ?? [{ publisherId: 'tfs', subscriptions }],
     receiverUrl: URL_,
+    integration: INTEGRATION,
     consumerInputs: inputs,
     prune: options.prune ?? true,
     projectNames: new Map([[P1.projectId ?? '', 'One'], [P2.projectId ?? '', 'Two']]),
@@ -78,8 +80,14 @@ describe('planChanges', () => {
 
   it('matches the receiver URL like a server routes it, and leaves other receivers alone', () => {
     const trailing = existing({ consumerInputs: { ...inputs, url: 'HTTPS://Hooks.Example.com:443/integration/webhook/' } });
-    const foreign = existing({ consumerInputs: { ...inputs, url: 'https://hooks.example.com/other' } });
+    const foreign = existing({ consumerInputs: { url: 'https://hooks.example.com/other', httpHeaders: 'X-Team:platform' } });
     expect(plan([trailing, foreign]).map((c) => [c.action, c.subscriptionId])).toEqual([['keep', trailing.id]]);
+  });
+
+  it('prunes ours at a receiver URL this integration used before, never another integration\'s', () => {
+    const moved = existing({ consumerInputs: { ...inputs, url: 'https://old-hooks.example.com/integration/webhook' } });
+    const otherIntegration = existing({ consumerInputs: { url: 'https://old-hooks.example.com/integration/webhook', httpHeaders: 'X-Port-Ado-Sync-Integration:someone-else' } });
+    expect(plan([existing(), moved, otherIntegration]).filter((c) => c.action !== 'keep')).toEqual([{ action: 'prune', outcome: 'planned', reasons: ['receiver URL changed'], subscriptionId: moved.id, scope: 'project One' }]);
   });
 
   it('keeps the best of duplicates (enabled and current) and removes the rest', () => {
@@ -124,6 +132,7 @@ describe('planChanges', () => {
       desiredKnown: true,
       listings: [{ publisherId: 'tfs', subscriptions: [disabled, unwanted] }, { publisherId: 'rm', error: 'HTTP 500' }],
       receiverUrl: URL_,
+    integration: INTEGRATION,
       consumerInputs: inputs,
       prune: true,
       projectNames: new Map(),
@@ -138,14 +147,14 @@ describe('planChanges', () => {
   });
 
   it('plans nothing when the wanted set is unknown (the project listing failed)', () => {
-    expect(planChanges({ desired: [], desiredKnown: false, listings: [{ publisherId: 'tfs', subscriptions: [existing()] }], receiverUrl: URL_, consumerInputs: inputs, prune: true, projectNames: new Map() })).toEqual([]);
+    expect(planChanges({ desired: [], desiredKnown: false, listings: [{ publisherId: 'tfs', subscriptions: [existing()] }], receiverUrl: URL_, integration: INTEGRATION, consumerInputs: inputs, prune: true, projectNames: new Map() })).toEqual([]);
   });
 });
 
 describe('consumer inputs', () => {
   it('sends Basic auth only with a secret, and always the fingerprint header', () => {
-    const without = desiredConsumerInputs({ url: URL_, username: 'port', secret: undefined, headers: {}, fingerprint: 'v1.x' });
-    expect(without).toEqual({ url: URL_, httpHeaders: `${FINGERPRINT_HEADER}:v1.x`, resourceDetailsToSend: 'all' });
+    const without = desiredConsumerInputs({ url: URL_, username: 'port', secret: undefined, headers: { 'X-Port-Ado-Sync-Fingerprint': 'forged' }, fingerprint: 'v1.x', integration: 'i' });
+    expect(without).toEqual({ url: URL_, httpHeaders: `X-Port-Ado-Sync-Integration:i\n${FINGERPRINT_HEADER}:v1.x`, resourceDetailsToSend: 'all' });
     expect(consumerInputDrift({ ...without, basicAuthUsername: 'port', basicAuthPassword: '********' }, without)).toEqual(['Basic-auth user name differs', 'has a Basic-auth password but no secret is configured']);
   });
 
