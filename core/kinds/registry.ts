@@ -2,16 +2,24 @@ import board from './board';
 import branch from './branch';
 import build from './build';
 import column from './column';
+import environment from './environment';
+import group from './group';
+import groupMember from './group-member';
 import type { KindDefinition } from './kind';
 import member from './member';
 import pipeline from './pipeline';
+import pipelineDeployment from './pipeline-deployment';
 import pipelineRun from './pipeline-run';
+import pipelineStage from './pipeline-stage';
 import project from './project';
 import pullRequest from './pull-request';
 import release from './release';
+import releaseDefinition from './release-definition';
+import releaseDeployment from './release-deployment';
 import repository from './repository';
 import repositoryPolicy from './repository-policy';
 import team from './team';
+import user from './user';
 import workItem from './work-item';
 
 /**
@@ -22,6 +30,9 @@ export const KINDS: readonly KindDefinition[] = [
   project,
   team,
   member,
+  user,
+  group,
+  groupMember,
   repository,
   repositoryPolicy,
   branch,
@@ -29,7 +40,12 @@ export const KINDS: readonly KindDefinition[] = [
   pipeline,
   pipelineRun,
   build,
+  pipelineStage,
+  environment,
+  pipelineDeployment,
   release,
+  releaseDefinition,
+  releaseDeployment,
   board,
   column,
   workItem,
