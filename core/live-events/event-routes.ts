@@ -19,7 +19,8 @@ export type Subject =
   | { type: 'repository'; projectId: string; repositoryId: string; repository: Resource }
   | { type: 'build'; projectId: string; buildId: number; pipelineId: number | undefined; resource: Resource }
   | { type: 'run'; projectId: string; runId: number; pipelineId: number; run: Resource; pipeline: Resource }
-  | { type: 'release'; projectId: string; releaseId: number; release: Resource };
+  | { type: 'release'; projectId: string; releaseId: number; definitionId: number | undefined; release: Resource }
+  | { type: 'alert'; projectId: string; repositoryId: string; alertId: number; resource: Resource };
 
 export type SubjectType = Subject['type'];
 export type RefUpdate = { name: string; oldObjectId: string; newObjectId: string };
@@ -164,18 +165,39 @@ function runSubject(event: ServiceHookEvent): SubjectResult {
   return { ok: true, subject: { type: 'run', projectId, runId: run.id, pipelineId: pipeline.id, run, pipeline } };
 }
 
-const releaseResource = z.looseObject({ release: z.looseObject({ id: numericId }), project: projectRef });
+const releaseResource = z.looseObject({
+  release: z.looseObject({ id: numericId, releaseDefinition: z.looseObject({ id: numericId }).optional() }),
+  project: projectRef,
+});
 
 function releaseSubject(event: ServiceHookEvent): SubjectResult {
   const parsed = parse(releaseResource, event.resource, event.eventType);
   if (!parsed.ok) return parsed;
+  const { release } = parsed.value;
   const projectId = projectOf(event, parsed.value.project?.id);
   if (!projectId) return noProject(event.eventType);
-  return { ok: true, subject: { type: 'release', projectId, releaseId: parsed.value.release.id, release: parsed.value.release } };
+  return { ok: true, subject: { type: 'release', projectId, releaseId: release.id, definitionId: release.releaseDefinition?.id, release } };
 }
 
-/** No kind of ours reads these yet: acknowledged without looking at the resource. */
-const unsupportedSubject = (event: ServiceHookEvent): SubjectResult => ({ ok: false, reason: `${event.eventType} events are not handled yet` });
+// No public sample of the Advanced Security events exists (azure-devops-api.md §4.4); Ocean reads
+// the alert id and its repository from the resource, which is the alert as the alerts API shows it.
+const alertResource = z.looseObject({
+  alertId: numericId,
+  repositoryId: id.optional(),
+  repository: z.looseObject({ id }).optional(),
+  projectId: z.string().optional(),
+  project: projectRef,
+});
+
+function alertSubject(event: ServiceHookEvent): SubjectResult {
+  const parsed = parse(alertResource, event.resource, event.eventType);
+  if (!parsed.ok) return parsed;
+  const repositoryId = parsed.value.repositoryId ?? parsed.value.repository?.id;
+  if (!repositoryId) return { ok: false, reason: `a ${event.eventType} event needs resource.repositoryId, which is missing` };
+  const projectId = projectOf(event, parsed.value.projectId, parsed.value.project?.id);
+  if (!projectId) return noProject(event.eventType);
+  return { ok: true, subject: { type: 'alert', projectId, repositoryId, alertId: parsed.value.alertId, resource: event.resource } };
+}
 
 export const EVENT_ROUTES: readonly EventRoute[] = [
   {
@@ -188,8 +210,8 @@ export const EVENT_ROUTES: readonly EventRoute[] = [
   // A push to the default branch also changes the repository's includedFiles (Ocean re-reads them only on creation).
   { eventTypes: ['git.push'], kinds: ['branch', 'repository', 'file', 'folder', 'wiki'], subject: pushSubject },
   { eventTypes: ['git.repo.created'], kinds: ['repository'], subject: repositorySubject },
-  // Ocean updates only test runs on build.complete; the build and its run changed too.
-  { eventTypes: ['build.complete'], kinds: ['build', 'pipeline-run', 'test-run'], subject: buildSubject },
+  // Ocean updates only test runs on build.complete; the build, its run and its stages changed too.
+  { eventTypes: ['build.complete'], kinds: ['build', 'pipeline-run', 'pipeline-stage', 'test-run'], subject: buildSubject },
   // A run is a build: its state and result show on both (ocean-azure-devops.md §4 updates only the run).
   { eventTypes: ['ms.vss-pipelines.run-state-changed-event'], kinds: ['pipeline-run', 'build', 'pipeline-stage'], subject: runSubject },
   {
@@ -217,7 +239,7 @@ export const EVENT_ROUTES: readonly EventRoute[] = [
   {
     eventTypes: ['ms.vss-alerts.alert-created-event', 'ms.vss-alerts.alert-state-changed-event', 'ms.vss-alerts.alert-updated-event'],
     kinds: ['advanced-security-alert'],
-    subject: unsupportedSubject,
+    subject: alertSubject,
   },
 ];
 
@@ -246,5 +268,7 @@ export function orderingKey(subject: Subject): string {
       return `build:${subject.projectId}:${subject.runId}`;
     case 'release':
       return `release:${subject.projectId}:${subject.releaseId}`;
+    case 'alert':
+      return `alert:${subject.repositoryId}:${subject.alertId}`;
   }
 }

@@ -202,9 +202,100 @@ const release: LiveKind = {
   },
 };
 
+const idOf = (value: unknown): string | undefined => {
+  const raw = (value as { id?: unknown } | undefined)?.id;
+  return typeof raw === 'number' || typeof raw === 'string' ? String(raw) : undefined;
+};
+
+/** Stages live in the build's timeline: the kind lists builds (narrowed to this one) and reads it. */
+const pipelineStage: LiveKind = {
+  subjects: ['run', 'build'],
+  async fetch(kind, selector, subject, ctx) {
+    if (subject.type !== 'run' && subject.type !== 'build') return gone([]);
+    const buildId = subject.type === 'build' ? subject.buildId : subject.runId;
+    const project = await ctx.scope.project(subject.projectId);
+    if (!project) return gone([]);
+    const narrow = withQuery(/\/_apis\/build\/builds$/, { buildIds: buildId });
+    const { items, complete } = await relist(kind, selector, new ScopedParents(ctx.client, { projects: [project] }), narrow, ctx);
+    // Stages are never removed from a build; no tombstones, so nothing is deleted here.
+    return { current: items.filter((item) => idOf(item.__build) === String(buildId)), tombstones: [], complete };
+  },
+};
+
+/** Deployment events change one release's deployments; Ocean narrows the listing by `releaseId` too. */
+const releaseDeployment: LiveKind = {
+  subjects: ['release'],
+  async fetch(kind, selector, subject, ctx) {
+    if (subject.type !== 'release') return gone([]);
+    const project = await ctx.scope.project(subject.projectId);
+    if (!project) return gone([]);
+    const narrow = withQuery(/\/_apis\/release\/deployments$/, { releaseId: subject.releaseId });
+    const { items, complete } = await relist(kind, selector, new ScopedParents(ctx.client, { projects: [project] }), narrow, ctx);
+    return { current: items.filter((item) => idOf(item.release) === String(subject.releaseId)), tombstones: [], complete };
+  },
+};
+
+/** A new or abandoned release changes its definition's last release (Ocean re-reads it on both). */
+const releaseDefinition: LiveKind = {
+  subjects: ['release'],
+  async fetch(kind, selector, subject, ctx) {
+    if (subject.type !== 'release' || subject.definitionId === undefined) return gone([]);
+    const project = await ctx.scope.project(subject.projectId);
+    if (!project) return gone([]);
+    const narrow = withQuery(/\/_apis\/release\/definitions$/, { definitionIdFilter: subject.definitionId });
+    const { items, complete } = await relist(kind, selector, new ScopedParents(ctx.client, { projects: [project] }), narrow, ctx);
+    return { current: items.filter((item) => item.id === subject.definitionId), tombstones: [], complete };
+  },
+};
+
+/** Ocean's only use of build.complete: the test runs of the build (`buildUri`, ocean-azure-devops.md §4). */
+const testRun: LiveKind = {
+  subjects: ['build'],
+  async fetch(kind, selector, subject, ctx) {
+    if (subject.type !== 'build') return gone([]);
+    const project = await ctx.scope.project(subject.projectId);
+    if (!project) return gone([]);
+    const narrow = withQuery(/\/_apis\/test\/runs$/, { buildUri: `vstfs:///Build/Build/${subject.buildId}` });
+    const { items, complete } = await relist(kind, selector, new ScopedParents(ctx.client, { projects: [project] }), narrow, ctx);
+    return { current: items.filter((item) => idOf(item.build) === String(subject.buildId)), tombstones: [], complete };
+  },
+};
+
+/** The alerts API has no id filter: the repository's alerts are listed (with the selector's criteria) and the one picked. */
+const advancedSecurityAlert: LiveKind = {
+  subjects: ['alert'],
+  async fetch(kind, selector, subject, ctx) {
+    if (subject.type !== 'alert') return gone([]);
+    const project = await ctx.scope.project(subject.projectId);
+    const repository = project && (await ctx.scope.repository(project, subject.repositoryId));
+    const tombstone = { ...subject.resource, __repositoryId: subject.repositoryId, __projectId: project?.id ?? subject.projectId, __repository: repository ?? { id: subject.repositoryId } };
+    if (!project || !repository) return gone([tombstone]);
+    const { items, complete } = await relist(kind, selector, new ScopedParents(ctx.client, { projects: [project], repositories: [repository] }), (r) => r, ctx);
+    return { current: items.filter((item) => item.alertId === subject.alertId), tombstones: [tombstone], complete };
+  },
+};
+
 /**
- * Kinds with live updates. A kind missing here (teams, boards, policies…) has no event in Azure
- * DevOps, or none wired yet; the scheduled sync keeps it current.
+ * Files and folders of the pushed repository, as the kind reads them (its patterns, its branch).
+ * A push does not list which paths it changed, so what it removed is not known here: removed
+ * files and folders leave Port with the next scheduled sync.
+ */
+const repositoryContent: LiveKind = {
+  subjects: ['push'],
+  async fetch(kind, selector, subject, ctx) {
+    if (subject.type !== 'push') return gone([]);
+    if (!subject.refUpdates.some((ref) => ref.name.startsWith('refs/heads/'))) return gone([]);
+    const project = await ctx.scope.project(subject.projectId);
+    const repository = project && (await ctx.scope.repository(project, subject.repositoryId));
+    if (!project || !repository) return gone([]);
+    const { items, complete } = await relist(kind, selector, new ScopedParents(ctx.client, { projects: [project], repositories: [repository] }), (r) => r, ctx);
+    return { current: items, tombstones: [], complete };
+  },
+};
+
+/**
+ * Kinds with live updates. A kind missing here (teams, boards, policies, wikis…) has no event in
+ * Azure DevOps, or none wired yet; the scheduled sync keeps it current.
  */
 export const LIVE_KINDS: Readonly<Record<string, LiveKind>> = {
   'work-item': workItem,
@@ -213,7 +304,14 @@ export const LIVE_KINDS: Readonly<Record<string, LiveKind>> = {
   repository,
   build,
   'pipeline-run': pipelineRun,
+  'pipeline-stage': pipelineStage,
   release,
+  'release-deployment': releaseDeployment,
+  'release-definition': releaseDefinition,
+  'test-run': testRun,
+  'advanced-security-alert': advancedSecurityAlert,
+  file: repositoryContent,
+  folder: repositoryContent,
 };
 
 export function liveKind(kind: string): LiveKind | undefined {

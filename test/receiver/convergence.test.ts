@@ -43,6 +43,11 @@ describe('live events converge Port to the state of a full sync', () => {
     // A pipeline run: queued, then completed (run-state-changed twice, build.complete).
     const pipeline = ado.model.pipelinesOf(project.id)[0] ?? [...ado.model.pipelines.all()][0]!;
     const run = ado.mutate.queueRun(pipeline.id);
+    const stage = ado.model.timeline(run.id)?.find((r) => r.type === 'Stage');
+    expect(stage).toBeDefined();
+    ado.mutate.setStageState(run.id, stage!.name, 'inProgress');
+    // Test runs raise no event of their own; build.complete is when they are read (as Ocean does).
+    const testRun = ado.mutate.createTestRun(pipeline.projectId, { name: 'Live tests', buildId: run.id, totalTests: 3, passedTests: 2 });
     ado.mutate.setRunState(run.id, { status: 'completed', result: 'failed' });
     // A release: created, then deployed.
     const definition = [...ado.model.releaseDefinitions.all()][0]!;
@@ -70,6 +75,9 @@ describe('live events converge Port to the state of a full sync', () => {
     expect(port.entity('azureDevopsPullRequest', `${repo.id}/${pr.id}`)?.properties.status).toBe('completed');
     expect(port.entity('azureDevopsBuild', `${pipeline.projectId}/${run.id}`)?.properties.result).toBe('failed');
     expect(port.entity('azureDevopsPipelineRun', `${pipeline.projectId}/${pipeline.id}/${run.id}`)?.properties.state).toBe('completed');
+    expect(port.entity('azureDevopsPipelineStage', `${pipeline.projectId}/${run.id}/${stage!.id}`)?.properties.state).toBe('completed');
+    expect(port.entities('azureDevopsTestRun').find((e) => e.identifier.endsWith(`/${testRun.id}`))?.properties).toMatchObject({ totalTests: 3, passedTests: 2 });
+    expect(port.entities('azureDevopsReleaseDeployment').some((e) => e.relations.release === `${definition.projectId}/${release.id}`)).toBe(true);
     expect(port.entity('azureDevopsRelease', `${definition.projectId}/${release.id}`)).toBeDefined();
     // Written as the integration, so the sync's reconciliation treats them as its own.
     expect(port.entity('azureDevopsWorkItem', `${project.id}/${created.id}`)?.datasource).toMatch(/^port-ocean\/azure-devops\/.*\/my-azure-devops-integration\/exporter$/);

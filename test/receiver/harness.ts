@@ -9,31 +9,13 @@ import { JsonLogger } from '../../core/live-events/json-logger';
 import { startReceiver, type Receiver } from '../../core/live-events/receiver';
 import { receiverOptionsSchema, type ReceiverOptionsInput } from '../../core/live-events/receiver-options';
 import type { AzureDevOpsSimulatorOptions } from '../../sim/azure-devops';
-import { get } from '../sim/azure-devops/helpers';
-import { PAT, runCli, startSimulators, type CliRun, type Simulators } from '../support/simulators';
+import { cloudHost, get } from '../sim/azure-devops/helpers';
+import { CLOUD_RESOLVE, PAT, runCli, startSimulators, type CliRun, type Simulators } from '../support/simulators';
 
 export const WEBHOOK_USER = 'port';
 export const WEBHOOK_SECRET = 'receiver-webhook-secret-0001';
 export const basicAuth = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 export const GOOD_AUTH = basicAuth(WEBHOOK_USER, WEBHOOK_SECRET);
-
-/** Every blueprint of the default catalog the events can touch, and the ones they must not. */
-export const CATALOG_BLUEPRINTS = [
-  'azureDevopsProject',
-  'azureDevopsTeam',
-  'azureDevopsMember',
-  'azureDevopsRepository',
-  'azureDevopsRepositoryPolicy',
-  'azureDevopsBranch',
-  'azureDevopsPullRequest',
-  'azureDevopsPipeline',
-  'azureDevopsPipelineRun',
-  'azureDevopsBuild',
-  'azureDevopsRelease',
-  'azureDevopsBoard',
-  'azureDevopsColumn',
-  'azureDevopsWorkItem',
-];
 
 export type PostResult = { status: number; headers: IncomingHttpHeaders; text: string; json: Record<string, unknown> };
 
@@ -54,26 +36,29 @@ export type Stack = {
 export const ALL_REGISTERED_EVENTS = (['tfs', 'pipelines', 'rm'] as const).flatMap((publisherId) => WEBHOOK_EVENT_TYPES[publisherId].map((eventType) => ({ publisherId, eventType })));
 
 /** A full ONCE sync with the default mapping (it also creates the blueprints and the integration). */
-export function fullSync(sims: Simulators, extraEnv: Record<string, string> = {}): Promise<CliRun> {
-  return runCli([], sims.env(extraEnv));
+export function fullSync(sims: Simulators, extraEnv: Record<string, string> = {}, options: { cloud?: boolean } = {}): Promise<CliRun> {
+  return runCli(options.cloud ? CLOUD_RESOLVE : [], sims.env(extraEnv, { cloud: options.cloud ?? false }));
 }
 
 /** Kinds the events touch; an initial sync of only these is enough where boards and teams do not matter. */
 export const EVENT_KINDS = ['project', 'repository', 'branch', 'pull-request', 'pipeline', 'pipeline-run', 'build', 'release', 'work-item'];
 
 export async function startStack(
-  options: { ado?: AzureDevOpsSimulatorOptions; receiver?: ReceiverOptionsInput; env?: Record<string, string>; sync?: boolean; syncKinds?: readonly string[] } = {},
+  options: { ado?: AzureDevOpsSimulatorOptions; receiver?: ReceiverOptionsInput; env?: Record<string, string>; sync?: boolean; syncKinds?: readonly string[]; cloud?: boolean } = {},
 ): Promise<Stack> {
   const sims = await startSimulators({ ado: { scale: 'tiny', seed: 21, ...options.ado } });
+  const cloud = { cloud: options.cloud ?? false };
   if (options.sync !== false) {
-    const first = options.syncKinds ? await runCli(['--kinds', options.syncKinds.join(',')], sims.env(options.env)) : await fullSync(sims, options.env);
+    const args = [...(options.syncKinds ? ['--kinds', options.syncKinds.join(',')] : []), ...(options.cloud ? CLOUD_RESOLVE : [])];
+    const first = await runCli(args, sims.env(options.env, cloud));
     if (first.code !== 0) throw new Error(`the initial sync failed:\n${first.stderr}`);
   }
-  const { config } = resolveConfig([layerFromEnvironment(sims.env({ OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: WEBHOOK_SECRET, ...options.env }))]);
+  const { config } = resolveConfig([layerFromEnvironment(sims.env({ OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: WEBHOOK_SECRET, ...options.env }, cloud))]);
   const logs: string[] = [];
   const log = new JsonLogger({ write: (text: string) => logs.push(text) }, { level: 'debug' });
   const receiverOptions = receiverOptionsSchema.parse({ host: '127.0.0.1', port: 0, drainSeconds: 10, ...options.receiver });
-  const receiver = await startReceiver(config, receiverOptions, { log });
+  // The cloud form needs dev.azure.com and its service hosts answered by the simulator on 127.0.0.1.
+  const receiver = await startReceiver(config, receiverOptions, { log, ...(options.cloud ? { resolve: { 'dev.azure.com': '127.0.0.1', '*.dev.azure.com': '127.0.0.1' } } : {}) });
   if (!(await receiver.ready)) throw new Error(`the receiver did not get ready:\n${logs.join('')}`);
   const webhookUrl = `${receiver.url}/integration/webhook`;
 
@@ -113,9 +98,12 @@ export async function startStack(
       for (const { publisherId, eventType } of events) {
         const consumerInputs: Record<string, string> = { url };
         if (auth) Object.assign(consumerInputs, { basicAuthUsername: auth.user, basicAuthPassword: auth.password });
+        // Cloud subscriptions live on their publisher's host (advsec, vsrm); Server has one.
+        const host = options.cloud ? cloudHost(sims.ado, publisherId === 'advsec' ? 'advsec' : publisherId === 'rm' ? 'vsrm' : '') : undefined;
         const res = await get(sims.ado, '/_apis/hooks/subscriptions?api-version=7.1', {
           method: 'POST',
           pat: PAT,
+          ...(host ? { host } : {}),
           body: { publisherId, eventType, resourceVersion: null, consumerId: 'webHooks', consumerActionId: 'httpRequest', consumerInputs },
         });
         if (res.status !== 200) throw new Error(`subscribing to ${eventType} failed: HTTP ${res.status} ${res.text}`);
@@ -135,8 +123,8 @@ export async function startStack(
   };
 }
 
-/** What the catalog holds, comparable across runs (no timestamps or authorship). */
-export function snapshot(sims: Simulators, blueprints: readonly string[] = CATALOG_BLUEPRINTS): Record<string, Record<string, unknown>> {
+/** What the catalog holds, comparable across runs (no timestamps or authorship); every blueprint by default. */
+export function snapshot(sims: Simulators, blueprints: readonly string[] = sims.port.blueprints().map((b) => b.identifier)): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
   for (const blueprint of blueprints) {
     const entities: Record<string, unknown> = {};
