@@ -37,7 +37,8 @@ Usage:
 
 Endpoints: POST /integration/webhook, GET /healthz, GET /readyz, GET /metrics.
 Configuration as for sync (flags, then the config file, then OCEAN__… variables); the webhook
-secret is OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET. Stops gracefully on SIGTERM.
+secret is OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET, and during a rotation the old one may go in
+PORT_ADO_SYNC_RECEIVER_PREVIOUS_WEBHOOK_SECRET. Stops gracefully on SIGTERM.
 
 Receiver options (flag, or environment variable):
 ${RECEIVER_OPTIONS.map((o) => `  --${o.flag} <value>`.padEnd(35) + `${o.description}; ${o.env}`).join('\n')}
@@ -50,6 +51,9 @@ ${FLAG_DEFINITIONS.filter((f) => RELEVANT.has(f.name)).map((f) => `  --${f.name}
 
 Exit codes: 0 stopped cleanly, 1 could not listen, 2 bad configuration or credentials.
 `;
+
+/** During a secret rotation: the old secret, still accepted until registration has run with the new one. */
+export const PREVIOUS_SECRET_VARIABLE = 'PORT_ADO_SYNC_RECEIVER_PREVIOUS_WEBHOOK_SECRET';
 
 export type ReceiveStreams = { out: NodeJS.WritableStream; err: NodeJS.WritableStream };
 
@@ -109,7 +113,14 @@ export async function receiveMain(
     typeof values.config === 'string' ? layerFromConfigFile(values.config, { env }) : absentConfigFileLayer(),
     layerFromEnvironment(environment),
   ];
-  return receiveFromLayers(layers, receiverOptions, { out: streams.out, ...(signals ? { signals } : {}), ...(Object.keys(resolve).length ? { resolve } : {}) });
+  // A secret, so never a flag: only the environment carries it.
+  const previousWebhookSecret = env[PREVIOUS_SECRET_VARIABLE]?.trim() || undefined;
+  return receiveFromLayers(layers, receiverOptions, {
+    out: streams.out,
+    ...(signals ? { signals } : {}),
+    ...(Object.keys(resolve).length ? { resolve } : {}),
+    ...(previousWebhookSecret ? { previousWebhookSecret } : {}),
+  });
 }
 
 // `node dist/receiver.js`: this module is the bundle's entry. Imported by the CLI (dist/cli.js),

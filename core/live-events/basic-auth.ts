@@ -12,6 +12,11 @@ export type BasicAuthPolicy = {
   /** The webhook secret; undefined turns authentication off (the receiver warns at start). */
   secret: string | undefined;
   /**
+   * Also accepted while a rotation is under way: the secret the subscriptions still carry until
+   * registration has run with the new one (docs/webhooks.md, "Secret rotation").
+   */
+  previousSecret?: string | undefined;
+  /**
    * The user name to require: `webhooks.username`, which the registration sets on every
    * subscription (Ocean ignores it; its registration and ours use the same setting). Undefined
    * accepts any user name.
@@ -41,8 +46,10 @@ export function checkBasicAuth(header: string | undefined, policy: BasicAuthPoli
   if (colon < 0) return { ok: false, reason: 'the Basic credentials are malformed (no user:password pair)' };
   const user = decoded.slice(0, colon);
   const password = decoded.slice(colon + 1);
-  // Both comparisons always run, so the time taken does not tell which part was wrong.
-  const passwordOk = sameText(password, policy.secret);
+  // Every comparison always runs, so the time taken does not tell which part was wrong.
+  const current = sameText(password, policy.secret);
+  const previous = policy.previousSecret !== undefined && sameText(password, policy.previousSecret);
+  const passwordOk = current || previous;
   const userOk = policy.username === undefined ? true : sameText(user, policy.username);
   if (!(passwordOk && userOk)) return { ok: false, reason: 'invalid credentials' };
   return { ok: true };

@@ -15,6 +15,8 @@ export type ReceiveIo = {
   /** Signals that stop the receiver gracefully; `process` by default. */
   signals?: SignalSource;
   resolve?: Readonly<Record<string, string>>;
+  /** A previous webhook secret still accepted during a rotation (from the environment only: it is a secret). */
+  previousWebhookSecret?: string;
   /** Called once the receiver listens (tests use it to learn the port). */
   onStarted?: (receiver: Receiver) => void;
 };
@@ -45,7 +47,15 @@ export async function receiveFromLayers(layers: readonly ConfigLayer[], options:
 
   let receiver: Receiver;
   try {
-    receiver = await startReceiver(config, options, { log, ...(io.resolve ? { resolve: io.resolve } : {}) });
+    if (io.previousWebhookSecret !== undefined && config.webhooks.secret === undefined) {
+      log.error('a previous webhook secret is set but no current one (OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET); set both, or neither');
+      return 2;
+    }
+    receiver = await startReceiver(config, options, {
+      log,
+      ...(io.resolve ? { resolve: io.resolve } : {}),
+      ...(io.previousWebhookSecret !== undefined ? { previousWebhookSecret: io.previousWebhookSecret } : {}),
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'EADDRINUSE' ? `port ${options.port} is already in use` : code === 'EACCES' ? `no permission to listen on port ${options.port}` : error instanceof Error ? error.message : String(error);

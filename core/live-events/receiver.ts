@@ -41,6 +41,8 @@ import type { ReceiverOptions } from './receiver-options';
 
 export type ReceiverDependencies = {
   log: ReceiverLogger;
+  /** A webhook secret accepted besides `webhooks.secret` while a rotation is under way. */
+  previousWebhookSecret?: string;
   /** Host → IP overrides (tests and diagnostics), as for the sync. */
   resolve?: Readonly<Record<string, string>>;
   concurrency?: Partial<ConcurrencyPolicy>;
@@ -67,6 +69,11 @@ type Loaded = { mapping: LiveMapping; writer: EntityApi; fingerprint: string | u
 export async function startReceiver(config: SyncConfig, options: ReceiverOptions, deps: ReceiverDependencies): Promise<Receiver> {
   const { log } = deps;
   for (const secret of secretValues(config)) log.addSecret(secret);
+  const previousSecret = deps.previousWebhookSecret;
+  if (previousSecret !== undefined) {
+    log.addSecret(previousSecret);
+    log.addSecret(Buffer.from(`${config.webhooks.username}:${previousSecret}`).toString('base64'));
+  }
   const concurrency = { ...DEFAULT_CONCURRENCY, ...deps.concurrency };
   const organization = parseOrganizationUrl(config.azureDevOps.organizationUrl);
   const transport = createHttpTransport({
@@ -160,7 +167,7 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
   }
 
   const intake = new EventIntake({
-    auth: { secret: config.webhooks.secret, username: config.webhooks.username },
+    auth: { secret: config.webhooks.secret, previousSecret, username: config.webhooks.username },
     mapping: () => (shuttingDown ? undefined : loaded?.mapping),
     queue: eventQueue,
     recent,
@@ -184,7 +191,7 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
   });
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  log.info('receiver listening', { url, webhook: '/integration/webhook', version: VERSION, authentication: config.webhooks.secret ? 'basic' : 'none' });
+  log.info('receiver listening', { url, webhook: '/integration/webhook', version: VERSION, authentication: config.webhooks.secret ? (previousSecret ? 'basic (current and previous secret)' : 'basic') : 'none' });
   if (config.webhooks.secret === undefined) {
     log.warn('no webhook secret is configured: every request is accepted. Set OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET (and register the webhooks with it).');
   }

@@ -125,6 +125,29 @@ describe('the receive command', () => {
     expect(badOption.errText()).toContain('flag --queue-size: must be a number');
   });
 
+  it('accepts the previous secret as well while a rotation is under way', async () => {
+    const OLD = 'previous-webhook-secret-0001';
+    const run = runReceive([], sims.env({ OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: WEBHOOK_SECRET, PORT_ADO_SYNC_RECEIVER_PREVIOUS_WEBHOOK_SECRET: OLD }));
+    await until(() => run.lines().some((l) => l.msg === 'receiver ready'), 'the receiver to get ready');
+    const url = `${run.lines().find((l) => l.msg === 'receiver listening')!.url!}/integration/webhook`;
+    const post = (password: string) =>
+      new Promise<number>((resolve, reject) =>
+        httpRequest(url, { method: 'POST', headers: { Authorization: basicAuth(WEBHOOK_USER, password), 'Content-Type': 'application/json' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+          .on('error', reject)
+          .end(JSON.stringify({ id: `rotation-${password}`, eventType: 'tfvc.checkin', publisherId: 'tfs', resource: {} })),
+      );
+    expect(await post(WEBHOOK_SECRET)).toBe(200);
+    expect(await post(OLD)).toBe(200);
+    expect(await post('some-other-secret')).toBe(401);
+    run.signal('SIGTERM');
+    expect(await run.exit).toBe(0);
+    expect(run.text()).not.toContain(OLD);
+    expect(run.text()).not.toContain(Buffer.from(`${WEBHOOK_USER}:${OLD}`).toString('base64'));
+  });
+
   it('is the receive subcommand of the CLI, with its own help', async () => {
     const out = new PassThrough();
     let text = '';
