@@ -79,6 +79,10 @@ export class EventIntake {
       return ignored(event, `no resource of the mapping has a kind with live updates from ${event.eventType} (${route.kinds.join(', ')})`);
     }
     const subject = route.subject(event);
+    if (!subject.ok && subject.ignore) {
+      this.deps.metrics.ignored.inc({ event_type: event.eventType });
+      return ignored(event, subject.reason);
+    }
     if (!subject.ok) return rejected(400, subject.reason, 'invalid_event');
     if (this.deps.recent.has(event.dedupeKey)) {
       this.deps.metrics.duplicates.inc();

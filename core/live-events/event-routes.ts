@@ -25,7 +25,8 @@ export type Subject =
 export type SubjectType = Subject['type'];
 export type RefUpdate = { name: string; oldObjectId: string; newObjectId: string };
 
-export type SubjectResult = { ok: true; subject: Subject } | { ok: false; reason: string };
+/** `ignore`: the event is fine but names nothing to update (answered 200, not 400). */
+export type SubjectResult = { ok: true; subject: Subject } | { ok: false; reason: string; ignore?: boolean };
 
 export type EventRoute = {
   readonly eventTypes: readonly string[];
@@ -165,6 +166,11 @@ function runSubject(event: ServiceHookEvent): SubjectResult {
   return { ok: true, subject: { type: 'run', projectId, runId: run.id, pipelineId: pipeline.id, run, pipeline } };
 }
 
+function checkSubject(event: ServiceHookEvent): SubjectResult {
+  const subject = runSubject(event);
+  return subject.ok ? subject : { ok: false, reason: `this ${event.eventType} event names no pipeline run to update`, ignore: true };
+}
+
 const releaseResource = z.looseObject({
   release: z.looseObject({ id: numericId, releaseDefinition: z.looseObject({ id: numericId }).optional() }),
   project: projectRef,
@@ -224,8 +230,9 @@ export const EVENT_ROUTES: readonly EventRoute[] = [
     kinds: ['pipeline-stage'],
     subject: runSubject,
   },
-  // Ocean reads the check's configuration id as a pipeline id (§4: a latent bug); checks gate stages.
-  { eventTypes: ['ms.vss-pipelinechecks-events.check-updated-event'], kinds: ['pipeline-stage'], subject: runSubject },
+  // Ocean reads the check's configuration id as a pipeline id (§4: a latent bug); checks gate
+  // stages. No sample of this payload is public: without a run in it there is nothing to re-read.
+  { eventTypes: ['ms.vss-pipelinechecks-events.check-updated-event'], kinds: ['pipeline-stage'], subject: checkSubject },
   {
     eventTypes: ['ms.vss-release.release-created-event', 'ms.vss-release.release-abandoned-event'],
     kinds: ['release', 'release-definition'],

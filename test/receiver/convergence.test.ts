@@ -91,4 +91,31 @@ describe('live events converge Port to the state of a full sync', () => {
     expect(entityWrites(stack.sims)).toEqual([]);
     expect(snapshot(stack.sims)).toEqual(before);
   });
+
+  it('re-reads the stages of the run an approval or check names, and acknowledges a check that names none', async () => {
+    const { ado, port } = stack.sims;
+    const pipeline = [...ado.model.pipelines.all()].find((p) => ado.model.projects.get(p.projectId)?.state === 'wellFormed')!;
+    const run = ado.mutate.queueRun(pipeline.id);
+    await stack.settle();
+    const stage = ado.model.timeline(run.id)!.find((r) => r.type === 'Stage')!;
+    // A stage waiting for an approval: the simulator raises no approval events, so this one is sent by hand.
+    ado.model.setTimeline(run.id, ado.model.timeline(run.id)!.map((r) => (r.id === stage.id ? { ...r, state: 'inProgress' as const, startTime: Date.now() } : r)));
+    const processed = stack.receiver.metrics.processed.total();
+    const approval = await stack.post({
+      subscriptionId: 'by-hand',
+      notificationId: 1,
+      id: `approval-${run.id}`,
+      eventType: 'ms.vss-pipelinechecks-events.approval-pending',
+      publisherId: 'pipelines',
+      resource: { approval: { id: 'a1', status: 'pending' }, projectId: pipeline.projectId, pipeline: { id: pipeline.id }, stage: { id: stage.id, name: stage.identifier }, run: { id: run.id } },
+      resourceContainers: { project: { id: pipeline.projectId } },
+    });
+    expect(approval.json.status).toBe('accepted');
+    await stack.receiver.idle();
+    expect(stack.receiver.metrics.processed.total()).toBe(processed + 1);
+    expect(port.entity('azureDevopsPipelineStage', `${pipeline.projectId}/${run.id}/${stage.id}`)?.properties.state).toBe('inProgress');
+
+    const check = await stack.post({ id: 'check-1', eventType: 'ms.vss-pipelinechecks-events.check-updated-event', publisherId: 'pipelines', resource: { checkConfigurationId: 7 } });
+    expect(check).toMatchObject({ status: 200, json: { status: 'ignored' } });
+  });
 });
