@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Decision, EventIntake } from './event-intake';
 import type { ReceiverLogger } from './json-logger';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus';
-import type { ReceiverMetrics, RejectReason } from './receiver-metrics';
+import type { ReceiverMetrics } from './receiver-metrics';
 
 export const WEBHOOK_PATH = '/integration/webhook';
 
@@ -162,4 +162,3 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)), ...headers }).end(text);
 }
 
-export type { RejectReason };

@@ -60,8 +60,10 @@ describe('live events converge Port to the state of a full sync', () => {
     const deliveries = ado.hooks.deliveries();
     expect(deliveries.length).toBeGreaterThanOrEqual(16);
     expect(deliveries.filter((d) => !d.ok)).toEqual([]);
-    // Every delivery was applied: none ignored, none a duplicate.
+    // Every delivery was applied: none ignored, none a duplicate; each one's time is in the histogram.
     expect(metrics.processed.total()).toBe(deliveries.length);
+    expect(metrics.latency.observations).toBe(deliveries.length);
+    expect(metrics.render()).toMatch(new RegExp(`^port_ado_receiver_processing_seconds_count ${deliveries.length}$`, 'm'));
 
     // Spot checks: what the events were about is in Port as it is now in Azure DevOps.
     const port = stack.sims.port;
