@@ -100,6 +100,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
       blueprints,
       existing,
       initializePortResources: config.initializePortResources,
+      deployment: organization.deployment,
       configForNewIntegration: portAppConfigToObject(mapping.config),
       version: VERSION,
       reporter,
