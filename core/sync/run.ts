@@ -171,6 +171,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   reporter.progress(total / (total + 1), 'Reconciling');
   const deletions = await reconcile({
     entities: writer,
+    ...(mapping.config.createMissingRelatedEntities ? { relationTargets: async (bp: string, relation: string) => (await blueprints.relationTargets(bp))[relation] } : {}),
     datasource: datasourceOf(identifier),
     produced,
     before: startedAt.toISOString(),
