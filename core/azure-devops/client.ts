@@ -35,6 +35,8 @@ export type AdoRequest = {
   response?: 'json' | 'raw';
   /** With `raw`: stop reading past this many bytes and throw AzureDevOpsContentTooLargeError. */
   maxBytes?: number;
+  /** A 500 here is known to mean something permanent: fail at once and let the caller decide. */
+  noRetryOnServerError?: boolean;
 };
 
 export type AdoResponse = { status: number; headers: Record<string, string>; body: unknown };
@@ -181,7 +183,7 @@ export class AzureDevOpsClient {
       if (RETRYABLE_STATUS.has(status) && retryable) {
         const throttled = status === 429;
         const tries = throttled ? ++throttledTries : ++transientTries;
-        const limit = throttled ? policy.throttledAttempts : status === 500 ? policy.serverErrorAttempts : policy.transientAttempts;
+        const limit = throttled ? policy.throttledAttempts : status === 500 ? (request.noRetryOnServerError ? 1 : policy.serverErrorAttempts) : policy.transientAttempts;
         if (tries < limit) {
           // The limiter already pauses everyone for Retry-After on a 429; back off only without one.
           const retryAfter = retryAfterSeconds(headers['retry-after']);

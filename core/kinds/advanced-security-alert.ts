@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AzureDevOpsError } from '../azure-devops/errors';
 import { listPages, paging } from '../azure-devops/paging';
 import type { QueryValue } from '../azure-devops/client';
+import { requireCloudService } from './cloud-only';
 import { fanOut } from './fan-out';
 import { defineKind, type KindContext, type Page } from './kind';
 import type { Repository } from './parents';
@@ -78,11 +79,7 @@ export default defineKind({
   availability: 'cloud-only',
   permission: 'Advanced Security (Read)',
   async *list(ctx, s) {
-    if (!ctx.organization.services.advancedSecurity) {
-      throw new Error(
-        `Kind 'advanced-security-alert' is not available on Azure DevOps Server (${ctx.organization.url}): Advanced Security exists only in Azure DevOps Services. Remove this kind from the mapping for a Server collection.`,
-      );
-    }
+    requireCloudService(ctx, 'advanced-security-alert', 'advancedSecurity');
     const query = criteriaQuery(s.criteria);
     const notEnabled: { repository: Repository; message: string }[] = [];
     const repositories = (await ctx.parents.healthyRepositories()).filter((r) => r.defaultBranch);
@@ -127,7 +124,7 @@ export default defineKind({
     resources: [],
     optIn: {
       reason:
-        'Advanced Security is a paid feature of Azure DevOps Services that most repositories do not have enabled (each such repository costs one request that answers 400), and it does not exist on Azure DevOps Server, where this kind fails.',
+        'Advanced Security is a paid feature of Azure DevOps Services that most repositories do not have enabled: by default every run would spend one request per such repository on a 400 answer, and warn about it.',
       example: [
         {
           kind: 'advanced-security-alert',

@@ -130,7 +130,8 @@ describe('kind advanced-security-alert on Azure DevOps Server', () => {
   it('fails this kind with a clear message, and the rest of the run still syncs', async () => {
     const run = await syncKinds(sims, ['repository', 'advanced-security-alert'], { cloud: false, args: ['--mapping', mappingFile([REPOSITORY_RESOURCE, alertResource()])] });
     expect(run.code).toBe(1);
-    expect(run.stdout + run.stderr).toMatch(/Kind 'advanced-security-alert' is not available on Azure DevOps Server \(http:\/\/127\.0\.0\.1:\d+\/demo-org\): Advanced Security exists only in Azure DevOps Services/);
+    expect(run.stdout + run.stderr).toMatch(/The 'advanced-security-alert' kind is not available on Azure DevOps Server: it reads the Advanced Security \(advsec\) service/);
+    expect(sims.ado.counters().byHost.advsec ?? 0).toBe(0);
     const repositories = sims.ado.model.projectList().filter((p) => p.state === 'wellFormed').flatMap((p) => sims.ado.model.repositoriesOf(p.id));
     expectBlueprint(sims, 'azureDevopsRepository', new Map(repositories.map((r) => [r.id, { title: r.name }])));
     expect(sims.port.entities('azureDevopsSecurityAlert')).toEqual([]);

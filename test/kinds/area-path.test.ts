@@ -1,12 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import type { AzureDevOpsSimulator } from '../../sim/azure-devops';
 import type { ExpectedEntity } from '../support/default-catalog-oracle';
 import { expectBlueprint } from '../support/port-assertions';
 import { startSimulators, syncKinds, type Simulators } from '../support/simulators';
+import { mappingFile } from './mapping-file';
 
 /** Area nodes from the model, down to `depth` levels below each project's root. */
 function expectedAreas(ado: AzureDevOpsSimulator, depth = Infinity): Map<string, ExpectedEntity> {
@@ -25,19 +22,6 @@ function expectedAreas(ado: AzureDevOpsSimulator, depth = Infinity): Map<string,
   return expected;
 }
 
-function mappingWith(selector: Record<string, unknown>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'area-path-'));
-  const file = join(dir, 'port-app-config.yml');
-  const mappings = {
-    identifier: '.identifier',
-    title: '.__normalizedPath',
-    blueprint: '"azureDevopsAreaPath"',
-    properties: { path: '.__normalizedPath', name: '.name' },
-    relations: { parent: '.__parentIdentifier', project: '.__project.id' },
-  };
-  writeFileSync(file, stringify({ resources: [{ kind: 'area-path', selector: { query: 'true', ...selector }, port: { entity: { mappings } } }] }));
-  return file;
-}
 
 describe.each([{ cloud: false }, { cloud: true }])('kind area-path (cloud form: $cloud)', ({ cloud }) => {
   let sims: Simulators;
@@ -57,7 +41,7 @@ describe.each([{ cloud: false }, { cloud: true }])('kind area-path (cloud form: 
   });
 
   it('reads only as deep as selector.depth', async () => {
-    const run = await syncKinds(sims, ['area-path'], { cloud, args: ['--mapping', mappingWith({ depth: 0 })] });
+    const run = await syncKinds(sims, ['area-path'], { cloud, args: ['--mapping', await mappingFile([{ kind: 'area-path', selector: { depth: 0 } }])] });
     expect(run.code, run.stderr).toBe(0);
     const roots = expectedAreas(sims.ado, 0);
     expect([...roots.values()].every((e) => e.relations?.parent === null)).toBe(true);
@@ -90,7 +74,7 @@ describe('kind area-path: a tree deeper than the default depth', () => {
   });
 
   it('reads the whole tree with a larger selector.depth, without a warning', async () => {
-    const run = await syncKinds(sims, ['area-path'], { args: ['--mapping', mappingWith({ depth: 30 })] });
+    const run = await syncKinds(sims, ['area-path'], { args: ['--mapping', await mappingFile([{ kind: 'area-path', selector: { depth: 30 } }])] });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).not.toMatch(/deeper than/);
     const all = expectedAreas(sims.ado);

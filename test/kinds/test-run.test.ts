@@ -1,22 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import type { AzureDevOpsSimulator } from '../../sim/azure-devops';
 import type { ExpectedEntity } from '../support/default-catalog-oracle';
 import { expectBlueprint } from '../support/port-assertions';
 import { startSimulators, syncKinds, type Simulators } from '../support/simulators';
+import { mappingFile } from './mapping-file';
 
 const wellFormed = (ado: AzureDevOpsSimulator) => ado.model.projectList().filter((p) => p.state === 'wellFormed');
-
-function mappingWith(selector: Record<string, unknown>, properties: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'test-run-'));
-  const file = join(dir, 'port-app-config.yml');
-  const mappings = { identifier: '.__project.id + "/" + (.id | tostring)', title: '.name', blueprint: '"azureDevopsTestRun"', properties };
-  writeFileSync(file, stringify({ resources: [{ kind: 'test-run', selector: { query: 'true', ...selector }, port: { entity: { mappings } } }] }));
-  return file;
-}
 
 describe.each([{ cloud: false }, { cloud: true }])('kind test-run (cloud form: $cloud)', ({ cloud }) => {
   let sims: Simulators;
@@ -51,14 +40,17 @@ describe.each([{ cloud: false }, { cloud: true }])('kind test-run (cloud form: $
 
   it('adds every result with includeResults, and the coverage of the build (read once per build) with codeCoverage', async () => {
     const before = sims.ado.counters().byRoute['test.codeCoverage'] ?? 0;
-    const mapping = mappingWith(
-      { includeResults: true, codeCoverage: { flags: 1 } },
+    const mapping = await mappingFile([
       {
-        totalTests: '.__testResults | length',
-        passedTests: '[.__testResults[] | select(.outcome == "Passed")] | length',
-        failedTests: '[.__codeCoverage.value[]?.modules[]?.statistics.linesCovered] | add',
+        kind: 'test-run',
+        selector: { includeResults: true, codeCoverage: { flags: 1 } },
+        properties: {
+          totalTests: '.__testResults | length',
+          passedTests: '[.__testResults[] | select(.outcome == "Passed")] | length',
+          failedTests: '[.__codeCoverage.value[]?.modules[]?.statistics.linesCovered] | add',
+        },
       },
-    );
+    ]);
     const run = await syncKinds(sims, ['test-run'], { cloud, args: ['--mapping', mapping] });
     expect(run.code, run.stderr).toBe(0);
     const expected = new Map<string, ExpectedEntity>();

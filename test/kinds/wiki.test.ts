@@ -1,12 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import type { AzureDevOpsSimulator } from '../../sim/azure-devops';
 import type { ExpectedEntity } from '../support/default-catalog-oracle';
 import { expectBlueprint } from '../support/port-assertions';
 import { startSimulators, syncKinds, type Simulators } from '../support/simulators';
+import { mappingFile } from './mapping-file';
 
 function expectedPages(ado: AzureDevOpsSimulator, options: { type?: 'projectWiki' | 'codeWiki'; content?: boolean } = {}): Map<string, ExpectedEntity> {
   const expected = new Map<string, ExpectedEntity>();
@@ -23,20 +20,6 @@ function expectedPages(ado: AzureDevOpsSimulator, options: { type?: 'projectWiki
     }
   }
   return expected;
-}
-
-function mappingWith(selector: Record<string, unknown>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wiki-'));
-  const file = join(dir, 'port-app-config.yml');
-  const mappings = {
-    identifier: '.__wiki.id + "/" + (.id | tostring)',
-    title: '.__wiki.name + " " + .path',
-    blueprint: '"azureDevopsWikiPage"',
-    properties: { path: '.path', wiki: '.__wiki.name', wikiType: '.__wiki.type', content: '.content' },
-    relations: { project: '.__project.id' },
-  };
-  writeFileSync(file, stringify({ resources: [{ kind: 'wiki', selector: { query: 'true', ...selector }, port: { entity: { mappings } } }] }));
-  return file;
 }
 
 describe.each([{ cloud: false }, { cloud: true }])('kind wiki (cloud form: $cloud)', ({ cloud }) => {
@@ -60,7 +43,7 @@ describe.each([{ cloud: false }, { cloud: true }])('kind wiki (cloud form: $clou
   });
 
   it('keeps one type of wiki with wikiType, and reads each page with includeContent', async () => {
-    const run = await syncKinds(sims, ['wiki'], { cloud, args: ['--mapping', mappingWith({ wikiType: 'codeWiki', includeContent: true })] });
+    const run = await syncKinds(sims, ['wiki'], { cloud, args: ['--mapping', await mappingFile([{ kind: 'wiki', selector: { wikiType: 'codeWiki', includeContent: true } }])] });
     expect(run.code, run.stderr).toBe(0);
     const expected = expectedPages(sims.ado, { type: 'codeWiki', content: true });
     expect(expected.size).toBeGreaterThan(0);
