@@ -42,8 +42,3 @@ function identityResource(resource: ResourceConfig): ResourceConfig {
     },
   };
 }
-
-/** The kinds the mapping writes, for readiness messages and for answering events nobody maps. */
-export function mappedKinds(mapping: LiveMapping): Set<string> {
-  return new Set(mapping.resources.map((r) => r.kind.kind));
-}

@@ -41,7 +41,3 @@ export function withWiqlCondition(condition: string): Narrowing {
     return { ...request, body: { ...body, query: `${query.slice(0, at)}${condition} AND ${query.slice(at)}` } };
   };
 }
-
-export function combine(...narrowings: Narrowing[]): Narrowing {
-  return (request) => narrowings.reduce((r, narrow) => narrow(r), request);
-}
