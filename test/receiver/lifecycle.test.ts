@@ -84,7 +84,7 @@ describe('the receive command', () => {
     });
     expect(sub.status).toBe(200);
     // Re-reads hang for a while, so the events are still queued when the signal comes.
-    ado.faults.add({ kind: 'latency', route: 'wit.workItemsBatch', latencyMs: 400, times: 3 });
+    ado.faults.add({ kind: 'latency', route: 'wit.workItemsBatch', latencyMs: 1500, times: 3 });
     const items = ado.model.projectList().flatMap((p) => ado.model.workItemsOf(p.id)).slice(0, 3);
     for (const item of items) ado.mutate.updateWorkItem(item.id, { title: `Drained ${item.id}` });
     await ado.hooks.flush();
@@ -200,10 +200,12 @@ describe('readiness and per-event deadlines', () => {
   it('fails an event that overruns its deadline, and processes it when it is delivered again', async () => {
     const { ado, port } = stack.sims;
     await stack.subscribe([{ publisherId: 'tfs', eventType: 'workitem.updated' }]);
-    ado.faults.add({ kind: 'latency', route: 'wit.workItemsBatch', latencyMs: 2500, times: 1 });
+    // Every re-read is slow until the deadline has struck once; then Azure DevOps recovers.
+    const slow = ado.faults.add({ kind: 'latency', route: 'wit.workItemsBatch', latencyMs: 2500 });
     const item = ado.model.projectList().flatMap((p) => ado.model.workItemsOf(p.id))[0]!;
     ado.mutate.updateWorkItem(item.id, { title: 'Slow to read' });
     await stack.settle();
+    ado.faults.clear(slow);
     expect(stack.receiver.metrics.failed.total()).toBe(1);
     expect(port.entity('azureDevopsWorkItem', `${item.projectId}/${item.id}`)?.title).not.toBe('Slow to read');
     expect(parsedLogs(stack).find((l) => l.level === 'error')?.msg).toBe('event timed out: did not finish within 1 s');
