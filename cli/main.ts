@@ -1,14 +1,21 @@
 import { parseArgs } from 'node:util';
 import { absentConfigFileLayer, FLAG_DEFINITIONS, layerFromConfigFile, layerFromEnvironment, layerFromFlags, suggestFlag, type ConfigLayer, type FlagValue } from '../core/config';
-import { exitCodeOf, runFromLayers } from '../core/run-from-layers';
+import { exitCodeOf, runFromLayers, runWebhooksFromLayers } from '../core/run-from-layers';
 import { VERSION } from '../core/version';
 import { CliPlatform } from './cli-platform';
+import { receiveMain } from './receiver';
 
 const USAGE = `port-ado-sync ${VERSION}: sync an Azure DevOps organization into Port, once.
 
 Usage:
   port-ado-sync sync [--config port-ado-sync.yml] [--plan] [--mapping port-app-config.yml] [options]
+  port-ado-sync webhooks [--config port-ado-sync.yml] [--plan] [--prune] [options]
+  port-ado-sync receive [options]   live-event receiver for service hooks (receive --help)
   port-ado-sync --help | --version
+
+'webhooks' only registers the Azure DevOps service hooks for the receiver at --webhook-base-url
+(see docs/webhooks.md): --plan shows the changes and makes none, --prune deletes our subscriptions
+that are no longer wanted. 'sync --register-webhooks' does the same after the sync.
 
 Configuration comes from flags, then the config file, then the environment (Ocean's OCEAN__…
 variables work unchanged). Secrets are never flags: use the environment or \${VAR} in the file.
@@ -27,12 +34,14 @@ Exit codes: 0 everything synced, 1 something failed (the summary says what), 2 b
 export type CliStreams = { out: NodeJS.WriteStream; err: NodeJS.WriteStream };
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, streams: CliStreams = { out: process.stdout, err: process.stderr }): Promise<number> {
+  if (argv[0] === 'receive') return receiveMain(argv.slice(1), env, streams);
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
     config: { type: 'string' },
     help: { type: 'boolean' },
     version: { type: 'boolean' },
     resolve: { type: 'string', multiple: true },
     'no-progress': { type: 'boolean' },
+    prune: { type: 'boolean' },
   };
   for (const flag of FLAG_DEFINITIONS) options[flag.name] = flag.type === 'list' ? { type: 'string', multiple: true } : { type: flag.type === 'boolean' ? 'boolean' : 'string' };
 
@@ -54,10 +63,19 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, stre
     return 0;
   }
   const [command = 'sync', ...rest] = parsed.positionals;
-  if (command !== 'sync' || rest.length > 0) {
+  if ((command !== 'sync' && command !== 'webhooks') || rest.length > 0) {
     streams.err.write(`Unknown command '${[command, ...rest].join(' ')}'.\n${USAGE}`);
     return 2;
   }
+  if (command === 'webhooks') {
+    // The command is the registration: it is on, and --prune is short for --prune-webhooks here.
+    values['register-webhooks'] = true;
+    if (values.prune !== undefined) values['prune-webhooks'] = values.prune;
+  } else if (values.prune !== undefined) {
+    streams.err.write(`--prune belongs to the webhooks command; with sync, use --prune-webhooks.\n`);
+    return 2;
+  }
+  delete values.prune;
 
   const resolve: Record<string, string> = {};
   for (const entry of (values.resolve as string[] | undefined) ?? []) {
@@ -77,6 +95,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, stre
     debug: values.debug === true || values['log-level'] === 'debug',
     interactive: streams.err.isTTY === true && values['no-progress'] !== true && !env.CI,
   });
-  const outcome = await runFromLayers(platform, layers, Object.keys(resolve).length ? { resolve } : {});
+  const run = command === 'webhooks' ? runWebhooksFromLayers : runFromLayers;
+  const outcome = await run(platform, layers, Object.keys(resolve).length ? { resolve } : {});
   return exitCodeOf(outcome);
 }

@@ -9,6 +9,8 @@ export class ProducedEntities {
   private readonly byBlueprint = new Map<string, IdentifierSet>();
   private readonly held = new Map<string, string>();
   private everythingHeld: string | undefined;
+  /** `blueprint \0 relation` → identifiers the produced entities point at through that relation. */
+  private readonly references = new Map<string, Set<string>>();
 
   add(blueprint: string, identifier: string): void {
     let set = this.byBlueprint.get(blueprint);
@@ -21,6 +23,28 @@ export class ProducedEntities {
 
   has(blueprint: string, identifier: string): boolean {
     return this.byBlueprint.get(blueprint)?.has(identifier) ?? false;
+  }
+
+  /** Records the relation values of a produced entity (strings, or lists of strings). */
+  addReferences(blueprint: string, relations: Readonly<Record<string, unknown>> | undefined): void {
+    for (const [relation, value] of Object.entries(relations ?? {})) {
+      const targets = Array.isArray(value) ? (value as unknown[]) : [value];
+      for (const target of targets) {
+        if (typeof target !== 'string' || target.length === 0) continue;
+        const key = `${blueprint}\u0000${relation}`;
+        let set = this.references.get(key);
+        if (!set) this.references.set(key, (set = new Set()));
+        set.add(target);
+      }
+    }
+  }
+
+  /** Every (blueprint, relation) with the identifiers it points at. */
+  *referencesByRelation(): IterableIterator<{ blueprint: string; relation: string; targets: ReadonlySet<string> }> {
+    for (const [key, targets] of this.references) {
+      const [blueprint = '', relation = ''] = key.split('\u0000');
+      yield { blueprint, relation, targets };
+    }
   }
 
   /** Nothing of this blueprint may be deleted this run, and why. The first reason is kept. */

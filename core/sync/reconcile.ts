@@ -5,6 +5,12 @@ import type { DeletionReport } from './stats';
 
 export type ReconcileInput = {
   entities: EntityApi;
+  /**
+   * With createMissingRelatedEntities, Port creates bare targets for relations; they carry our
+   * datasource but no listing produces them. Relation targets of kept entities are therefore
+   * never deleted (Ocean's rule, port-api-and-ocean-core.md §2.9 step 5). Undefined: no protection.
+   */
+  relationTargets?: (blueprint: string, relation: string) => Promise<string | undefined>;
   datasource: Datasource;
   produced: ProducedEntities;
   /** Resync start: entities written after it are this run's. */
@@ -29,11 +35,13 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
     report.skipped = input.blockedBecause;
     return report;
   }
+  const referenced = input.relationTargets ? await referencedEntities(input.produced, input.relationTargets) : new Map<string, Set<string>>();
   const stale = new Map<string, string[]>();
   for await (const page of input.entities.owned(input.datasource, input.before)) {
     for (const { identifier, blueprint } of page) {
       report.owned++;
       if (input.produced.has(blueprint, identifier)) continue;
+      if (referenced.get(blueprint)?.has(identifier)) continue;
       stale.set(blueprint, [...(stale.get(blueprint) ?? []), identifier]);
     }
   }
@@ -62,4 +70,20 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
     }
   }
   return report;
+}
+
+/** Target blueprint → identifiers that kept entities relate to. */
+async function referencedEntities(
+  produced: ProducedEntities,
+  targetOf: (blueprint: string, relation: string) => Promise<string | undefined>,
+): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  for (const { blueprint, relation, targets } of produced.referencesByRelation()) {
+    const target = await targetOf(blueprint, relation);
+    if (!target) continue;
+    let set = out.get(target);
+    if (!set) out.set(target, (set = new Set()));
+    for (const identifier of targets) set.add(identifier);
+  }
+  return out;
 }

@@ -10,7 +10,8 @@ import type { OwnedEntities } from './owned-entities';
 import { redact } from './redact';
 import type { RunReporter } from './reporter';
 import { ResourceStats } from './stats';
-import { WritePipeline, type PlanCounts } from './write-pipeline';
+import { combineWrites, WritePipeline, type PlanCounts } from './write-pipeline';
+import type { MappedEntity } from '../mapping/entity-mapper';
 
 export type { PlanCounts } from './write-pipeline';
 
@@ -101,6 +102,7 @@ export async function syncResource(prepared: PreparedResource, deps: ResourceSyn
       stats.blueprints.add(entity.blueprint);
       if (typeof entity.identifier === 'string') deps.produced.add(entity.blueprint, entity.identifier);
       else deps.produced.hold(entity.blueprint, `resource ${stats.label} identifies entities by search query, so its listing cannot prove which entities are gone`);
+      deps.produced.addReferences(entity.blueprint, entity.relations);
     }
     pipeline.add(result.entities);
   };
@@ -146,3 +148,22 @@ export async function syncResource(prepared: PreparedResource, deps: ResourceSyn
   return stats;
 }
 
+/**
+ * Several items of one batch can map to the same entity (two policies of one repository, say).
+ * Port would apply them in order; sending the combined result once gives Port the same final state,
+ * and lets the unchanged-check see it, instead of rewriting the entity on every run.
+ */
+export function coalesce(entities: readonly MappedEntity[], merge: boolean): MappedEntity[] {
+  const byKey = new Map<string, MappedEntity>();
+  const out: MappedEntity[] = [];
+  for (const entity of entities) {
+    if (typeof entity.identifier !== 'string') {
+      out.push(entity);
+      continue;
+    }
+    const key = `${entity.blueprint}\u0000${entity.identifier}`;
+    const previous = byKey.get(key);
+    byKey.set(key, previous ? combineWrites(previous, entity, merge) : entity);
+  }
+  return [...byKey.values(), ...out];
+}

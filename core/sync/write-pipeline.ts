@@ -104,15 +104,8 @@ export class WritePipeline {
     return queue;
   }
 
-  /** Port applies two writes of one entity in order; sending their combination once ends in the same state. */
   private combine(previous: PortEntity, entity: PortEntity): PortEntity {
-    if (!this.deps.merge) return entity;
-    return {
-      ...previous,
-      ...entity,
-      ...(previous.properties || entity.properties ? { properties: { ...previous.properties, ...entity.properties } } : {}),
-      ...(previous.relations || entity.relations ? { relations: { ...previous.relations, ...entity.relations } } : {}),
-    };
+    return combineWrites(previous, entity, this.deps.merge);
   }
 
   private startCheck(queue: Queue): void {
@@ -238,6 +231,20 @@ export class WritePipeline {
     }
     return counts;
   }
+}
+
+/**
+ * Port applies two writes of one entity in order; sending their combination once ends in the same
+ * state: the later one alone, or with enableMergeEntity both merged key by key.
+ */
+export function combineWrites(previous: PortEntity, entity: PortEntity, merge: boolean): PortEntity {
+  if (!merge) return entity;
+  return {
+    ...previous,
+    ...entity,
+    ...(previous.properties || entity.properties ? { properties: { ...previous.properties, ...entity.properties } } : {}),
+    ...(previous.relations || entity.relations ? { relations: { ...previous.relations, ...entity.relations } } : {}),
+  };
 }
 
 /** The fields the search must return to compare: those the mapping writes. */
