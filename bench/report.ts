@@ -32,6 +32,7 @@ export function checkTargets(result: ScaleResult): TargetCheck[] {
     checks.push({ target: 'TSTU scenario: zero 429s', value: String(t.azureDevOps.status429), met: t.azureDevOps.status429 === 0 });
     checks.push({ target: 'TSTU scenario: wall ≤ 1.3 × budget bound', value: `${t.wallSeconds.toFixed(1)} s / ${(t.lowerBound.tstu?.seconds ?? 0).toFixed(1)} s = ${t.withinBudgetBound.toFixed(2)}`, met: t.withinBudgetBound <= 1.3 });
   }
+  if (result.tstuError) checks.push({ target: 'TSTU scenario', value: result.tstuError, met: false });
   return checks;
 }
 
