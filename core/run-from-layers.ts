@@ -177,6 +177,8 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
     deletions: result.deletions,
     plan: result.plan,
     webhooks: result.webhooks ?? null,
+    // Sharded runs: which shard this is, so a final job can combine the shards' files (docs/scale-out.md).
+    shard: result.shard ?? null,
     problems: result.problems,
   };
 }
