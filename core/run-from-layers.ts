@@ -60,7 +60,7 @@ export async function runFromLayers(platform: Platform, layers: readonly ConfigL
     }),
     { listed: 0, upserted: 0, unchanged: 0, failed: 0, deleted: plan ? result.plan.reduce((n, p) => n + p.delete, 0) : 0 },
   );
-  platform.setOutputs({ result: outcome, ...totals, ...(summaryPath ? { summaryPath } : {}) });
+  platform.setOutputs({ result: outcome, ...totals, ...(result.shard ? { shard: `${result.shard.index}/${result.shard.count}` } : {}), ...(summaryPath ? { summaryPath } : {}) });
   const failedLabels = result.resources.filter((r) => !r.ok).map((r) => r.label);
   const webhooksFailed = result.webhooks?.status === 'failed';
   platform.complete(

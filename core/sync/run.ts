@@ -142,7 +142,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   const total = mapping.resources.length;
   for (const [position, prepared] of mapping.resources.entries()) {
     const label = `${prepared.resource.kind} (resources[${prepared.resource.index}])`;
-    if (!shard.syncsResource(prepared.resource.kind, label)) {
+    if (!shard.syncsResource(prepared.resource.kind, `${prepared.resource.kind} #${prepared.resource.index}`)) {
       reporter.info(`${label}: left to shard 0 (organization-level kind).`);
       continue;
     }

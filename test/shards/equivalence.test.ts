@@ -57,7 +57,7 @@ describe('one job and three shards over the same organization', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Shard 1\/3: Sync succeeded/);
     expect(run.stdout).toMatch(/This is shard 1 of 3 \(0-based\): \d+ of 5 projects\./);
-    expect(run.stdout).toContain('Left to shard 0 (organization-level): user (resources[3]), group (resources[4]), group-member (resources[5]).');
+    expect(run.stdout).toContain('Left to shard 0 (organization-level): user #3, group #4, group-member #5.');
   });
 
   it('writes nothing on a second round over an unchanged organization: ownership is stable', { timeout: 120_000 }, async () => {
