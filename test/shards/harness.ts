@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
+import { first } from 'jq-wasm/inline';
 import { main } from '../../cli/main';
 import { defaultBlueprints, defaultPortAppConfig } from '../../core/kinds/defaults';
 import { startAzureDevOpsSimulator, type AzureDevOpsSimulator } from '../../sim/azure-devops';
@@ -121,3 +123,21 @@ export function projectsByShard(ado: AzureDevOpsSimulator, count: number, shardO
   return out;
 }
 
+
+/** The jq program docs/scale-out.md tells users to commit as .port/combine-shards.jq. */
+export function combineProgram(): string {
+  const doc = readFileSync(new URL('../../docs/scale-out.md', import.meta.url), 'utf8');
+  const blocks = [...doc.matchAll(/```jq\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+  if (blocks.length !== 1) throw new Error(`docs/scale-out.md should have exactly one jq block, found ${blocks.length}`);
+  return blocks[0]!;
+}
+
+export type Combined = { status: string; shards: number; reported: number[]; missing: number[]; notSuccessful: string[]; listed: number; upserted: number; deleted: number; adoRequests: number; slowestSeconds: number };
+
+/** `jq -s -f .port/combine-shards.jq <files>`: the documented final job, over the shards' JSON summaries. */
+export async function combine(files: readonly string[]): Promise<Combined> {
+  const summaries = files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as unknown);
+  const result = await first<Combined>(summaries, combineProgram());
+  if (result === undefined) throw new Error('the combine program printed nothing');
+  return result;
+}
