@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { absentConfigFileLayer, FLAG_DEFINITIONS, layerFromConfigFile, layerFromEnvironment, layerFromFlags, suggestFlag, type ConfigLayer, type FlagValue } from '../core/config';
-import { exitCodeOf, runFromLayers } from '../core/run-from-layers';
+import { exitCodeOf, runFromLayers, type FrontDoorOptions } from '../core/run-from-layers';
 import { VERSION } from '../core/version';
 import { CliPlatform } from './cli-platform';
 
@@ -26,7 +26,13 @@ Exit codes: 0 everything synced, 1 something failed (the summary says what), 2 b
 /** Runs the CLI and returns its exit code (the process entry below sets it). */
 export type CliStreams = { out: NodeJS.WriteStream; err: NodeJS.WriteStream };
 
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, streams: CliStreams = { out: process.stdout, err: process.stderr }): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  streams: CliStreams = { out: process.stdout, err: process.stderr },
+  /** For tests that run the CLI in-process (shorter retry backoffs); the process entry passes none. */
+  frontDoor: FrontDoorOptions = {},
+): Promise<number> {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
     config: { type: 'string' },
     help: { type: 'boolean' },
@@ -77,6 +83,6 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, stre
     debug: values.debug === true || values['log-level'] === 'debug',
     interactive: streams.err.isTTY === true && values['no-progress'] !== true && !env.CI,
   });
-  const outcome = await runFromLayers(platform, layers, Object.keys(resolve).length ? { resolve } : {});
+  const outcome = await runFromLayers(platform, layers, { ...frontDoor, ...(Object.keys(resolve).length ? { resolve } : {}) });
   return exitCodeOf(outcome);
 }

@@ -9,7 +9,7 @@ import { PreflightError, runSync, type RunDependencies } from './sync/run';
 import type { RunResult } from './sync/stats';
 import { renderMarkdown, renderText } from './sync/summary';
 
-export type FrontDoorOptions = Pick<RunDependencies, 'resolve' | 'concurrency' | 'signal'>;
+export type FrontDoorOptions = Pick<RunDependencies, 'resolve' | 'concurrency' | 'signal' | 'retry'>;
 
 /** Exit code for an outcome: 0 all synced, 1 anything failed, 2 bad configuration or credentials. */
 export function exitCodeOf(outcome: Outcome): number {
