@@ -103,9 +103,12 @@ export class IdentityRateLimiter {
     try {
       for (;;) {
         const now = this.clock.now();
-        const startAt = Math.max(this.pausedUntil, this.spacingMs > 0 ? this.nextStartAt : 0);
+        // Pacing spreads a reading's budget until its reset; past that the budget is back, even
+        // when every slot is queued here and no answer has arrived to say so.
+        const pacing = this.spacingMs > 0 && now < this.pacingUntil;
+        const startAt = Math.max(this.pausedUntil, pacing ? Math.min(this.nextStartAt, this.pacingUntil) : 0);
         if (startAt <= now) {
-          this.nextStartAt = Math.max(now, this.nextStartAt) + this.spacingMs;
+          this.nextStartAt = pacing ? Math.max(now, this.nextStartAt) + this.spacingMs : now;
           return;
         }
         if (!waiting) {

@@ -48,3 +48,51 @@ describe('rate limiter recovery', () => {
     expect(clock.slept.reduce((a, b) => a + b, 0)).toBeGreaterThan(5_000);
   });
 });
+
+/** A clock for concurrent sleepers: time jumps to the earliest wake-up once everything else is idle. */
+function virtualClock(start = 1_700_000_000_000) {
+  let t = start;
+  const sleepers: { at: number; wake: () => void }[] = [];
+  const idle = () => new Promise<void>((resolve) => setImmediate(resolve));
+  return {
+    now: () => t,
+    deps: { now: () => t, sleep: (ms: number) => new Promise<void>((wake) => sleepers.push({ at: t + ms, wake })) },
+    /** Runs `work` to completion, advancing time only when nothing can progress without it. */
+    async run<T>(work: Promise<T>): Promise<T> {
+      let done = false;
+      const result = work.finally(() => (done = true));
+      while (!done) {
+        await idle();
+        if (done || sleepers.length === 0) continue;
+        sleepers.sort((a, b) => a.at - b.at);
+        const next = sleepers.shift()!;
+        t = Math.max(t, next.at);
+        next.wake();
+      }
+      return result;
+    },
+  };
+}
+
+describe('rate limiter recovery with every slot queued', () => {
+  it('lets queued requests go when the reading expires instead of keeping the old spacing', async () => {
+    const clock = virtualClock();
+    const limiter = new IdentityRateLimiter(8, clock.deps);
+    const start = clock.now();
+    // One request left until a reset 1 s away: the limiter spaces requests 1 s apart…
+    await clock.run(limiter.schedule(async () => limiter.observe(200, { 'x-ratelimit-limit': '200', 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': String(start / 1000 + 1) })));
+    // …and six requests queue at once. Each takes 5 s to answer, so no answer can say the budget is back.
+    await clock.run(
+      Promise.all(
+        Array.from({ length: 6 }, () =>
+          limiter.schedule(async () => {
+            await clock.deps.sleep(5_000);
+            limiter.observe(200, {});
+          }),
+        ),
+      ),
+    );
+    // Kept 1 s apart the last would start at 5 s and end at 10 s; the budget is back after the 1 s reset.
+    expect(clock.now() - start).toBeLessThanOrEqual(6_000);
+  });
+});
