@@ -212,6 +212,7 @@ function parseJson(text: string): unknown {
 export function apiError(route: string, status: number, body: unknown): PortApiError {
   const parsed = errorBody.safeParse(body);
   const code = parsed.success ? parsed.data.error : undefined;
-  const message = parsed.success ? parsed.data.message : typeof body === 'string' ? body.slice(0, 200) : undefined;
+  // A gateway in front of Port answers with an HTML page: its text is the message, not its markup.
+  const message = parsed.success ? parsed.data.message : typeof body === 'string' ? body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200) : undefined;
   return new PortApiError(`Port ${route} failed with HTTP ${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`, status, code, route);
 }

@@ -30,12 +30,22 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
     return report;
   }
   const stale = new Map<string, string[]>();
-  for await (const page of input.entities.owned(input.datasource, input.before)) {
-    for (const { identifier, blueprint } of page) {
-      report.owned++;
-      if (input.produced.has(blueprint, identifier)) continue;
-      stale.set(blueprint, [...(stale.get(blueprint) ?? []), identifier]);
+  try {
+    for await (const page of input.entities.owned(input.datasource, input.before)) {
+      for (const { identifier, blueprint } of page) {
+        report.owned++;
+        if (input.produced.has(blueprint, identifier)) continue;
+        stale.set(blueprint, [...(stale.get(blueprint) ?? []), identifier]);
+      }
     }
+  } catch (error) {
+    // Without the whole list of what the integration owns, no stale entity can be told apart; the
+    // run's results stand, the failure is reported, and the next run reconciles.
+    report.error = error instanceof Error ? error.message : String(error);
+    report.skipped = `the entities this integration owns in Port could not be listed (${report.error}); nothing is deleted until a run can list them`;
+    report.owned = 0;
+    input.reporter.warn(`Reconciliation skipped: ${report.skipped}`);
+    return report;
   }
   let deletable = 0;
   for (const [blueprint, identifiers] of [...stale].sort(([a], [b]) => a.localeCompare(b))) {

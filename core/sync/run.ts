@@ -187,7 +187,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     for (const stats of results) if (stats.blueprints.has(entry.blueprint)) stats.deleted += entry.deleted;
   }
 
-  const deletionFailed = deletions.blueprints.some((b) => b.error);
+  const deletionFailed = deletions.error !== undefined || deletions.blueprints.some((b) => b.error);
   const status = failedResources.length === 0 && !deletionFailed && !(plan && deletions.guardTripped) ? 'success' : failedResources.length === results.length && results.length > 0 ? 'failed' : 'partial';
   if (!plan) {
     await integrationApi
@@ -205,7 +205,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     adoRequests: ado.metrics.requests,
     portRequests: port.metrics.requests,
     throttledSeconds: limiter.throttled.milliseconds / 1000,
-    problems: deletionFailed ? ['some stale entities could not be deleted'] : [],
+    problems: deletions.error !== undefined ? ['reconciliation could not list the entities this integration owns'] : deletionFailed ? ['some stale entities could not be deleted'] : [],
     integrationUrl: undefined,
     plan: [...planCounts].map(([blueprint, counts]) => {
       const deletion = deletions.blueprints.find((d) => d.blueprint === blueprint);
