@@ -6,6 +6,8 @@ export class ProducedEntities {
   private readonly byBlueprint = new Map<string, Set<string>>();
   private readonly held = new Map<string, string>();
   private everythingHeld: string | undefined;
+  /** Entities the integration owned before the run and rewrote during it (keys `blueprint\0identifier`). */
+  private readonly rewritten = new Set<string>();
 
   add(blueprint: string, identifier: string): void {
     let set = this.byBlueprint.get(blueprint);
@@ -32,6 +34,19 @@ export class ProducedEntities {
 
   heldReason(blueprint: string): string | undefined {
     return this.everythingHeld ?? this.held.get(blueprint);
+  }
+
+  /**
+   * This entity was ours before the run and the run rewrote it. Port's listing of owned entities
+   * "last updated before the run started" no longer shows it, but it still counts among what the
+   * integration owned when the deletion threshold is applied.
+   */
+  rewrote(blueprint: string, identifier: string): void {
+    this.rewritten.add(`${blueprint}\u0000${identifier}`);
+  }
+
+  rewrittenCount(): number {
+    return this.rewritten.size;
   }
 
   count(): number {

@@ -47,6 +47,9 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
     input.reporter.warn(`Reconciliation skipped: ${report.skipped}`);
     return report;
   }
+  // The share is of everything the integration owned before the run: the entities the listing
+  // shows (untouched since the run started) plus the ones this run rewrote.
+  report.owned += input.produced.rewrittenCount();
   let deletable = 0;
   for (const [blueprint, identifiers] of [...stale].sort(([a], [b]) => a.localeCompare(b))) {
     const held = input.produced.heldReason(blueprint);
