@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { BlueprintDefinition } from '../kinds/kind';
 import type { PortClient } from './client';
 
@@ -9,6 +10,14 @@ export class BlueprintApi {
   async exists(identifier: string): Promise<boolean> {
     const response = await this.port.request({ method: 'GET', path: path(identifier), retryable: true, accept: [404] });
     return response.status !== 404;
+  }
+
+  /** Relation identifier → target blueprint, as the blueprint in Port defines them. */
+  async relationTargets(identifier: string): Promise<Record<string, string>> {
+    const response = await this.port.request({ method: 'GET', path: path(identifier), retryable: true });
+    const parsed = z.object({ blueprint: z.object({ relations: z.record(z.string(), z.object({ target: z.string() }).loose()).default({}) }).loose() }).safeParse(response.body);
+    if (!parsed.success) throw new Error(`Port answered GET blueprint '${identifier}' without its relations.`);
+    return Object.fromEntries(Object.entries(parsed.data.blueprint.relations).map(([key, relation]) => [key, relation.target]));
   }
 
   /**

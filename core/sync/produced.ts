@@ -8,6 +8,8 @@ export class ProducedEntities {
   private everythingHeld: string | undefined;
   /** Entities the integration owned before the run and rewrote during it (keys `blueprint\0identifier`). */
   private readonly rewritten = new Set<string>();
+  /** What produced entities point at: blueprint → relation → target identifiers. */
+  private readonly references = new Map<string, Map<string, Set<string>>>();
 
   add(blueprint: string, identifier: string): void {
     let set = this.byBlueprint.get(blueprint);
@@ -20,6 +22,27 @@ export class ProducedEntities {
 
   has(blueprint: string, identifier: string): boolean {
     return this.byBlueprint.get(blueprint)?.has(identifier) ?? false;
+  }
+
+  /**
+   * A produced entity of `blueprint` relates to `identifier` through `relation`. Such a target stays
+   * even when no resource produced it (a bare entity `createMissingRelatedEntities` made, which
+   * Ocean protects too, port-api-and-ocean-core.md §2.9 step 5): deleting it would break the
+   * relation or, with `deleteDependentEntities`, take the produced entity with it.
+   */
+  reference(blueprint: string, relation: string, identifier: string): void {
+    let byRelation = this.references.get(blueprint);
+    if (!byRelation) this.references.set(blueprint, (byRelation = new Map<string, Set<string>>()));
+    let targets = byRelation.get(relation);
+    if (!targets) byRelation.set(relation, (targets = new Set()));
+    targets.add(identifier);
+  }
+
+  /** Each (blueprint, relation) that produced entities used, with the identifiers they point at. */
+  *relations(): Generator<{ blueprint: string; relation: string; targets: ReadonlySet<string> }> {
+    for (const [blueprint, byRelation] of this.references) {
+      for (const [relation, targets] of byRelation) yield { blueprint, relation, targets };
+    }
   }
 
   /** Nothing of this blueprint may be deleted this run, and why. The first reason is kept. */

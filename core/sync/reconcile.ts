@@ -15,6 +15,8 @@ export type ReconcileInput = {
   blockedBecause: string | undefined;
   mode: 'sync' | 'plan';
   reporter: RunReporter;
+  /** Relation identifier → target blueprint for a blueprint (Port's definition). */
+  relationTargets: (blueprint: string) => Promise<Record<string, string>>;
 };
 
 /**
@@ -47,6 +49,7 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
     input.reporter.warn(`Reconciliation skipped: ${report.skipped}`);
     return report;
   }
+  if (stale.size > 0) await keepRelationTargets(stale, input);
   // The share is of everything the integration owned before the run: the entities the listing
   // shows (untouched since the run started) plus the ones this run rewrote.
   report.owned += input.produced.rewrittenCount();
@@ -75,4 +78,36 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
     }
   }
   return report;
+}
+
+/**
+ * Takes out of `stale` every entity a produced entity relates to (see ProducedEntities.reference).
+ * When a blueprint's relations cannot be read, its targets are kept in every blueprint.
+ */
+async function keepRelationTargets(stale: Map<string, string[]>, input: ReconcileInput): Promise<void> {
+  const kept = new Set<string>();
+  const keptAnywhere = new Set<string>();
+  const targetsOf = new Map<string, Promise<Record<string, string> | undefined>>();
+  for (const { blueprint, relation, targets } of input.produced.relations()) {
+    if (!targetsOf.has(blueprint)) {
+      targetsOf.set(
+        blueprint,
+        input.relationTargets(blueprint).catch((error: unknown) => {
+          input.reporter.debug(`relations of blueprint ${blueprint} not read (${error instanceof Error ? error.message : String(error)}); its targets are kept in every blueprint`);
+          return undefined;
+        }),
+      );
+    }
+    const target = (await targetsOf.get(blueprint))?.[relation];
+    for (const identifier of targets) {
+      if (target) kept.add(`${target}\u0000${identifier}`);
+      else keptAnywhere.add(identifier);
+    }
+  }
+  for (const [blueprint, identifiers] of stale) {
+    const remaining = identifiers.filter((id) => !kept.has(`${blueprint}\u0000${id}`) && !keptAnywhere.has(id));
+    if (remaining.length < identifiers.length) input.reporter.debug(`${blueprint}: ${identifiers.length - remaining.length} entit(ies) kept as targets of relations this run wrote`);
+    if (remaining.length > 0) stale.set(blueprint, remaining);
+    else stale.delete(blueprint);
+  }
 }

@@ -182,6 +182,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     blockedBecause,
     mode: config.mode,
     reporter,
+    relationTargets: (blueprint) => blueprints.relationTargets(blueprint),
   });
   for (const entry of deletions.blueprints) {
     for (const stats of results) if (stats.blueprints.has(entry.blueprint)) stats.deleted += entry.deleted;
