@@ -1,0 +1,257 @@
+/**
+ * No secret leaves a run unmasked, whatever goes wrong: the PAT, the job's System.AccessToken, the
+ * Port client secret, the Port access token and the webhook secret, as themselves and in their
+ * base64 and URL-encoded forms. Every channel a user or Port can read is scanned: stdout, stderr
+ * (the job log, as the agent masks it), the text, Markdown and JSON summaries, the raw examples
+ * sent to Port, and the error messages. Secrets are also planted in the organization's data
+ * (someone pasted a token into a work item, a branch name, a field Port rejects).
+ *
+ * Front doors on main: the CLI (in-process) and the Azure Pipelines task bundle (spawned as the
+ * agent does). The GitHub Action and the webhook receiver join when they land.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { agentEnvironment, maskLikeTheAgent, parseLoggingCommands, type AgentJob } from '../task/agent-harness';
+import { PAT, PORT_CLIENT_ID, PORT_CLIENT_SECRET, startSimulators, type Simulators } from '../support/simulators';
+import { sync, when } from './harness';
+
+const WEBHOOK_SECRET = 'webhook-secret-reliability-5f2c9a';
+const JOB_TOKEN = 'job-access-token-reliability-7d41e0b2';
+const IDENTIFIER = 'my-azure-devops-integration';
+const JWT = /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]+/;
+/** The secrets a CLI run knows (its configuration); the job token exists only on an agent. */
+const CLI_SECRETS = [PAT, PORT_CLIENT_SECRET, WEBHOOK_SECRET];
+const TASK_SECRETS = [JOB_TOKEN, PORT_CLIENT_SECRET, WEBHOOK_SECRET];
+
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+/** Every form in which a secret could show up: itself, Basic-auth headers, base64, URL-encoded. */
+function forms(secret: string): string[] {
+  return [secret, b64(secret), b64(`:${secret}`), b64(`port:${secret}`), b64(`${PORT_CLIENT_ID}:${secret}`), encodeURIComponent(secret)];
+}
+
+function expectClean(channel: string, text: string, secrets: readonly string[]): void {
+  for (const secret of secrets) {
+    for (const form of forms(secret)) expect(text.includes(form), `${channel} contains ${form === secret ? 'a secret' : 'an encoded secret'} (${secret.slice(0, 8)}…)`).toBe(false);
+  }
+  expect(text, `${channel} contains a Port access token`).not.toMatch(JWT);
+}
+
+/** Tokens pasted into the organization's data, where the mapping reads them and Port may echo them. */
+function plantSecrets(sims: Simulators, token: string): void {
+  const model = sims.ado.model;
+  const project = model.projectList().find((p) => p.state === 'wellFormed')!;
+  const item = model.workItemsOf(project.id)[0]!;
+  sims.ado.mutate.updateWorkItem(item.id, { title: `Rotate ${WEBHOOK_SECRET}`, description: `old token: ${token}` });
+  const repository = model.repositoriesOf(project.id).find((r) => !r.isDisabled && r.defaultBranch)!;
+  sims.ado.mutate.push(repository.id, { branch: `hotfix/${token}`, files: { 'a.txt': 'a' } });
+}
+
+function renameAWorkItem(sims: Simulators): void {
+  const project = sims.ado.model.projectList().find((p) => p.state === 'wellFormed')!;
+  const item = sims.ado.model.workItemsOf(project.id)[1]!;
+  sims.ado.mutate.updateWorkItem(item.id, { title: `renamed ${Date.now()}` });
+}
+
+/** Makes Port refuse one work item, quoting a value that holds a secret. */
+function rejectWorkItemQuoting(sims: Simulators, secret: string): () => void {
+  const original = sims.port.blueprint('azureDevopsWorkItem')!;
+  const properties = original.schema.properties as Record<string, Record<string, unknown>>;
+  const states = [...new Set(sims.port.entities('azureDevopsWorkItem').map((e) => e.properties.state as string))];
+  sims.port.seed.blueprint({ ...original, schema: { ...original.schema, properties: { ...properties, state: { ...properties.state, enum: states } } } });
+  const project = sims.ado.model.projectList().find((p) => p.state === 'wellFormed')!;
+  const item = sims.ado.model.workItemsOf(project.id).at(-1)!;
+  sims.ado.mutate.updateWorkItem(item.id, { state: `Blocked ${secret}` });
+  return () => {
+    sims.port.seed.blueprint(original);
+    sims.ado.mutate.updateWorkItem(item.id, { state: states[0] });
+  };
+}
+
+const examples = (sims: Simulators) => JSON.stringify(sims.port.integration(IDENTIFIER)?.records.examples ?? {});
+
+describe('secrets through the CLI', () => {
+  let sims: Simulators;
+  let summary: string;
+  const env = { OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: WEBHOOK_SECRET };
+
+  beforeAll(async () => {
+    sims = await startSimulators({ ado: { seed: 83, scale: { base: 'tiny', workItems: 30 } } });
+    const first = await sync(sims, [], env);
+    expect(first.code, first.stderr).toBe(0);
+    plantSecrets(sims, PAT);
+  });
+  afterAll(async () => sims?.close());
+  beforeEach(() => {
+    summary = join(mkdtempSync(join(tmpdir(), 'secrets-cli-')), 'summary.json');
+    sims.ado.faults.clear();
+    sims.ado.resetCounters();
+    sims.port.clearFaults();
+    sims.port.clearCalls();
+  });
+
+  async function scan(args: string[], expectCode: number): Promise<void> {
+    const run = await sync(sims, ['--debug', '--summary', summary, ...args], env);
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(expectCode);
+    expectClean('stdout', run.stdout, CLI_SECRETS);
+    expectClean('stderr', run.stderr, CLI_SECRETS);
+    if (existsSync(summary)) expectClean('the JSON summary', readFileSync(summary, 'utf8'), CLI_SECRETS);
+    expectClean('the raw examples sent to Port', examples(sims), CLI_SECRETS);
+  }
+
+  it('a clean run over data that holds secrets', async () => {
+    await scan([], 0);
+    // The raw examples did carry the planted work item, redacted.
+    expect(examples(sims)).toContain('[REDACTED]');
+  });
+
+  it('plan mode, whose samples name the entities (one named after a secret)', async () => {
+    await scan(['--plan'], 0);
+  });
+
+  it('Port refusing an entity and quoting its value', async () => {
+    const undo = rejectWorkItemQuoting(sims, PORT_CLIENT_SECRET);
+    try {
+      await scan([], 1);
+    } finally {
+      undo();
+    }
+  });
+
+  it('Port failing with 5xx, and the access token expiring mid-run', async () => {
+    renameAWorkItem(sims);
+    sims.port.injectFault({ method: 'POST', path: '/v1/blueprints/azureDevopsWorkItem/entities/bulk', status: 503 });
+    const trigger = when(
+      () => (sims.port.counters().requestsByRoute['POST /v1/entities/search'] ?? 0) >= 2,
+      () => sims.port.expireTokens(),
+    );
+    try {
+      await scan([], 1);
+      expect(trigger.fired()).toBe(true);
+      expect(sims.port.counters().statuses['401']).toBeGreaterThan(0);
+    } finally {
+      trigger.cancel();
+    }
+  });
+
+  it('the credential turning into a sign-in page mid-run', async () => {
+    const trigger = when(
+      () => (sims.ado.counters().byRoute['git.refs.list'] ?? 0) > 0,
+      () => sims.ado.credentials.setMode(PAT, 'sign-in-page'),
+    );
+    try {
+      await scan([], 1);
+      expect(sims.ado.counters().byStatus['203']).toBeGreaterThan(0);
+    } finally {
+      trigger.cancel();
+      sims.ado.credentials.setMode(PAT, 'active');
+    }
+  });
+
+  it('a configuration error with a secret pasted into the wrong variable', async () => {
+    const run = await sync(sims, ['--summary', summary], { ...env, OCEAN__INTEGRATION__CONFIG__ORGANIZATION_URL: `https://dev.azure.com/${PAT}/oops` });
+    expect(run.code).toBe(2);
+    expectClean('stderr', run.stderr, CLI_SECRETS);
+    expectClean('stdout', run.stdout, CLI_SECRETS);
+  });
+});
+
+const TASK_BUNDLE_DIR = mkdtempSync(join(tmpdir(), 'task-bundle-'));
+const TASK_BUNDLE = join(TASK_BUNDLE_DIR, 'index.js');
+
+/** The task bundle built as scripts/build.mjs builds it, into a directory of this test's own. */
+async function buildTaskBundle(): Promise<void> {
+  await build({ entryPoints: [join(__dirname, '../../task/src/main.ts')], outfile: TASK_BUNDLE, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error' });
+}
+
+/** Runs the bundle as the agent does (test/task/agent-harness.ts) and gathers every channel a user can read. */
+async function runTaskBundle(job: AgentJob): Promise<{ log: string; result: string | undefined; files: { name: string; text: string }[] }> {
+  const work = mkdtempSync(join(tmpdir(), 'agent-work-'));
+  const temp = mkdtempSync(join(tmpdir(), 'agent-temp-'));
+  const { env, agentSecrets } = agentEnvironment(job, { work, temp });
+  const child = spawn(process.execPath, [TASK_BUNDLE], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  await new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  const commands = parseLoggingCommands(stdout);
+  const files = commands
+    .filter((c) => c.name === 'task.uploadsummary' || (c.name === 'task.setvariable' && c.properties.variable === 'summaryPath'))
+    .map((c) => ({ name: c.name === 'task.uploadsummary' ? 'the uploaded Markdown summary' : 'the JSON summary', path: c.data }))
+    .filter((f) => existsSync(f.path))
+    .map((f) => ({ name: f.name, text: readFileSync(f.path, 'utf8') }));
+  return { log: `${maskLikeTheAgent(stdout, agentSecrets)}\n${stderr}`, result: commands.find((c) => c.name === 'task.complete')?.properties.result, files };
+}
+
+describe('secrets through the Azure Pipelines task', () => {
+  let sims: Simulators;
+  const job = (extra: Partial<AgentJob> = {}): AgentJob => ({
+    collectionUri: `${sims.ado.serverUrl}/`,
+    jobAccessToken: JOB_TOKEN,
+    variables: { OCEAN__PORT__CLIENT_ID: PORT_CLIENT_ID, OCEAN__PORT__BASE_URL: sims.port.baseUrl, 'System.Debug': 'true' },
+    secretVariables: { OCEAN__PORT__CLIENT_SECRET: PORT_CLIENT_SECRET, OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: WEBHOOK_SECRET },
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    await buildTaskBundle();
+    sims = await startSimulators({ ado: { seed: 89, scale: { base: 'tiny', workItems: 30 }, bearerTokens: [{ token: JOB_TOKEN, name: 'build-service' }] } });
+    const first = await runTaskBundle(job());
+    expect(first.result, first.log).toBe('Succeeded');
+    plantSecrets(sims, JOB_TOKEN);
+  }, 120_000);
+  afterAll(async () => sims?.close());
+  beforeEach(() => {
+    sims.ado.resetCounters();
+    sims.port.clearCalls();
+  });
+
+  function expectTaskClean(run: Awaited<ReturnType<typeof runTaskBundle>>, secrets: readonly string[] = TASK_SECRETS): void {
+    expectClean('the job log', run.log, secrets);
+    for (const file of run.files) expectClean(file.name, file.text, secrets);
+    expectClean('the raw examples sent to Port', examples(sims), secrets);
+  }
+
+  it('the job access token as credential, Port refusing an entity and quoting the token', async () => {
+    const undo = rejectWorkItemQuoting(sims, JOB_TOKEN);
+    try {
+      const run = await runTaskBundle(job());
+      expect(run.result, run.log).toBe('SucceededWithIssues');
+      expect(run.files.length).toBe(2);
+      expectTaskClean(run);
+    } finally {
+      undo();
+    }
+  });
+
+  it('the job access token turning into a sign-in page mid-run', async () => {
+    const trigger = when(
+      () => (sims.ado.counters().byRoute['git.refs.list'] ?? 0) > 0,
+      () => sims.ado.credentials.setMode(JOB_TOKEN, 'sign-in-page'),
+    );
+    try {
+      const run = await runTaskBundle(job());
+      expect(trigger.fired()).toBe(true);
+      expect(run.result, run.log).not.toBe('Succeeded');
+      expectTaskClean(run);
+    } finally {
+      trigger.cancel();
+      sims.ado.credentials.setMode(JOB_TOKEN, 'active');
+    }
+  });
+
+  it('a PAT from a secret variable, in plan mode (samples name an entity after a secret)', async () => {
+    plantSecrets(sims, PAT);
+    const run = await runTaskBundle(job({ inputs: { mode: 'plan', azureDevOpsAuth: 'personalAccessToken', personalAccessToken: PAT }, secretVariables: { ...job().secretVariables, ADO_PAT: PAT } }));
+    expect(run.result, run.log).toBe('Succeeded');
+    expect(run.files.find((f) => f.name === 'the JSON summary')?.text).toContain('"mode": "plan"');
+    expectTaskClean(run, [PAT, ...TASK_SECRETS]);
+  });
+});
