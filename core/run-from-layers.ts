@@ -83,6 +83,9 @@ function fail(platform: Platform, error: unknown): Outcome {
     return 'config-error';
   }
   if (error instanceof MappingConfigError) {
+    for (const warning of error.warnings) {
+      platform.warn(warning.message, { file: warning.source.file, ...(warning.source.line ? { line: warning.source.line } : {}), ...(warning.source.column ? { column: warning.source.column } : {}) });
+    }
     for (const problem of error.problems) {
       platform.error(`${problem.path ? `${problem.path}: ` : ''}${problem.message}`, { file: problem.source.file, ...(problem.source.line ? { line: problem.source.line } : {}), ...(problem.source.column ? { column: problem.source.column } : {}) });
     }
