@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PAT, startSimulators, type Simulators } from '../support/simulators';
-import { sync, writeCalls } from './harness';
+import { syncWithEnvironment, writeCalls } from './harness';
 
 let sims: Simulators;
 let dir: string;
@@ -114,7 +114,7 @@ describe.each([
     const env = { ...sims.env(c.env ?? {}) };
     for (const name of c.unset ?? []) delete env[name];
     const args = typeof c.args === 'function' ? c.args() : (c.args ?? []);
-    const run = await syncWithEnv(args, env);
+    const run = await syncWithEnvironment(env, args);
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(2);
     expect(run.stderr).toMatch(c.message);
     expect(writeCalls(sims), 'writes to Port').toEqual([]);
@@ -128,14 +128,3 @@ describe.each([
     }
   });
 });
-
-/** The CLI with an environment of the case's own (sync() adds the simulators' variable group). */
-async function syncWithEnv(args: string[], env: Record<string, string>) {
-  const original = sims.env;
-  sims.env = () => env;
-  try {
-    return await sync(sims, args);
-  } finally {
-    sims.env = original;
-  }
-}

@@ -25,13 +25,18 @@ export const FAST_RETRIES: FrontDoorOptions = {
 
 /** `port-ado-sync sync …` in-process, through real sockets, with short backoffs. */
 export async function sync(sims: Simulators, args: readonly string[] = [], extraEnv: Record<string, string> = {}, options: FrontDoorOptions = FAST_RETRIES): Promise<CliRun> {
+  return syncWithEnvironment(sims.env(extraEnv), args, options);
+}
+
+/** The same with exactly this environment (to leave a variable out, say). */
+export async function syncWithEnvironment(env: Record<string, string>, args: readonly string[] = [], options: FrontDoorOptions = FAST_RETRIES): Promise<CliRun> {
   const out = new PassThrough();
   const err = new PassThrough();
   let stdout = '';
   let stderr = '';
   out.on('data', (c: Buffer) => (stdout += c.toString()));
   err.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await main(['sync', '--no-progress', ...args], sims.env(extraEnv), { out: out as unknown as NodeJS.WriteStream, err: err as unknown as NodeJS.WriteStream }, options);
+  const code = await main(['sync', '--no-progress', ...args], env, { out: out as unknown as NodeJS.WriteStream, err: err as unknown as NodeJS.WriteStream }, options);
   return { code, stdout, stderr };
 }
 
