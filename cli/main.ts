@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { absentConfigFileLayer, FLAG_DEFINITIONS, layerFromConfigFile, layerFromEnvironment, layerFromFlags, suggestFlag, type ConfigLayer, type FlagValue } from '../core/config';
-import { exitCodeOf, runFromLayers, type FrontDoorOptions } from '../core/run-from-layers';
+import { exitCodeOf, runFromLayers, runWebhooksFromLayers, type FrontDoorOptions } from '../core/run-from-layers';
 import { VERSION } from '../core/version';
 import { CliPlatform } from './cli-platform';
 
@@ -8,7 +8,12 @@ const USAGE = `port-ado-sync ${VERSION}: sync an Azure DevOps organization into 
 
 Usage:
   port-ado-sync sync [--config port-ado-sync.yml] [--plan] [--mapping port-app-config.yml] [options]
+  port-ado-sync webhooks [--config port-ado-sync.yml] [--plan] [--prune] [options]
   port-ado-sync --help | --version
+
+'webhooks' only registers the Azure DevOps service hooks for the receiver at --webhook-base-url
+(see docs/webhooks.md): --plan shows the changes and makes none, --prune deletes our subscriptions
+that are no longer wanted. 'sync --register-webhooks' does the same after the sync.
 
 Configuration comes from flags, then the config file, then the environment (Ocean's OCEAN__…
 variables work unchanged). Secrets are never flags: use the environment or \${VAR} in the file.
@@ -39,6 +44,7 @@ export async function main(
     version: { type: 'boolean' },
     resolve: { type: 'string', multiple: true },
     'no-progress': { type: 'boolean' },
+    prune: { type: 'boolean' },
   };
   for (const flag of FLAG_DEFINITIONS) options[flag.name] = flag.type === 'list' ? { type: 'string', multiple: true } : { type: flag.type === 'boolean' ? 'boolean' : 'string' };
 
@@ -60,10 +66,19 @@ export async function main(
     return 0;
   }
   const [command = 'sync', ...rest] = parsed.positionals;
-  if (command !== 'sync' || rest.length > 0) {
+  if ((command !== 'sync' && command !== 'webhooks') || rest.length > 0) {
     streams.err.write(`Unknown command '${[command, ...rest].join(' ')}'.\n${USAGE}`);
     return 2;
   }
+  if (command === 'webhooks') {
+    // The command is the registration: it is on, and --prune is short for --prune-webhooks here.
+    values['register-webhooks'] = true;
+    if (values.prune !== undefined) values['prune-webhooks'] = values.prune;
+  } else if (values.prune !== undefined) {
+    streams.err.write(`--prune belongs to the webhooks command; with sync, use --prune-webhooks.\n`);
+    return 2;
+  }
+  delete values.prune;
 
   const resolve: Record<string, string> = {};
   for (const entry of (values.resolve as string[] | undefined) ?? []) {
@@ -83,6 +98,7 @@ export async function main(
     debug: values.debug === true || values['log-level'] === 'debug',
     interactive: streams.err.isTTY === true && values['no-progress'] !== true && !env.CI,
   });
-  const outcome = await runFromLayers(platform, layers, { ...frontDoor, ...(Object.keys(resolve).length ? { resolve } : {}) });
+  const run = command === 'webhooks' ? runWebhooksFromLayers : runFromLayers;
+  const outcome = await run(platform, layers, { ...frontDoor, ...(Object.keys(resolve).length ? { resolve } : {}) });
   return exitCodeOf(outcome);
 }

@@ -8,6 +8,9 @@ import { PortAuthError } from './port/errors';
 import { PreflightError, runSync, type RunDependencies } from './sync/run';
 import type { RunResult } from './sync/stats';
 import { renderMarkdown, renderText } from './sync/summary';
+import { failedReport, totalCounts, type WebhookReport } from './webhooks/report';
+import { runWebhookRegistration } from './webhooks/run-registration';
+import { renderWebhooksMarkdown, renderWebhooksText } from './webhooks/summary';
 
 export type FrontDoorOptions = Pick<RunDependencies, 'resolve' | 'concurrency' | 'signal' | 'retry'>;
 
@@ -25,14 +28,11 @@ export function exitCodeOf(outcome: Outcome): number {
 export async function runFromLayers(platform: Platform, layers: readonly ConfigLayer[], options: FrontDoorOptions = {}): Promise<Outcome> {
   let config: SyncConfig;
   try {
-    const resolved = resolveConfig(layers);
-    config = resolved.config;
-    for (const warning of resolved.warnings) platform.warn(formatProblem(warning));
+    config = resolveAndMask(platform, layers);
   } catch (error) {
     return fail(platform, error);
   }
   const secrets = secretValues(config);
-  for (const secret of secrets) platform.setSecret(secret);
   const known = new Set(secrets);
   const onSecret = (secret: string) => {
     known.add(secret);
@@ -57,21 +57,78 @@ export async function runFromLayers(platform: Platform, layers: readonly ConfigL
     summaryPath = config.summaryPath;
   }
   const outcome: Outcome = result.status;
+  const plan = result.mode === 'plan';
+  // In plan mode the counts say what a sync would do, so a pipeline can gate on them.
   const totals = result.resources.reduce(
-    (t, r) => ({ listed: t.listed + r.listed, upserted: t.upserted + r.upserted, unchanged: t.unchanged + r.unchanged, failed: t.failed + r.failed + r.mappingErrors + (r.error ? 1 : 0), deleted: t.deleted + r.deleted }),
-    { listed: 0, upserted: 0, unchanged: 0, failed: 0, deleted: 0 },
+    (t, r) => ({
+      listed: t.listed + r.listed,
+      upserted: t.upserted + (plan ? r.wouldCreate + r.wouldUpdate : r.upserted),
+      unchanged: t.unchanged + r.unchanged,
+      failed: t.failed + r.failed + r.mappingErrors + (r.error ? 1 : 0),
+      deleted: t.deleted + (plan ? 0 : r.deleted),
+    }),
+    { listed: 0, upserted: 0, unchanged: 0, failed: 0, deleted: plan ? result.plan.reduce((n, p) => n + p.delete, 0) : 0 },
   );
   platform.setOutputs({ result: outcome, ...totals, ...(summaryPath ? { summaryPath } : {}) });
   const failedLabels = result.resources.filter((r) => !r.ok).map((r) => r.label);
+  const webhooksFailed = result.webhooks?.status === 'failed';
   platform.complete(
     outcome,
     outcome === 'success'
-      ? `${result.mode === 'plan' ? 'Plan' : 'Sync'} complete: ${totals.upserted} upserted, ${totals.unchanged} unchanged, ${totals.deleted} deleted.`
+      ? `${result.mode === 'plan' ? 'Plan' : 'Sync'} complete: ${totals.upserted} upserted, ${totals.unchanged} unchanged, ${totals.deleted} deleted${result.webhooks ? `; webhooks: ${webhookTotals(result.webhooks)}` : ''}.`
       : result.mode === 'plan' && result.deletions.guardTripped
         ? `Plan: ${result.deletions.skipped ?? 'the deletion guard would trip'}.`
-        : `Some kinds failed: ${failedLabels.join(', ') || 'see the summary'}.`,
+        : failedLabels.length > 0
+          ? `Some kinds failed: ${failedLabels.join(', ')}${webhooksFailed ? '; webhook registration failed too' : ''}.`
+          : webhooksFailed
+            ? 'Webhook registration failed: see the summary.'
+            : 'Some kinds failed: see the summary.',
   );
   return outcome;
+}
+
+/**
+ * `port-ado-sync webhooks`: the same configuration and the same reporting as a sync, but only
+ * the service-hook registration (plan mode shows the changes and makes none). A failed
+ * registration ends as `failed` (exit code 1); bad configuration or credentials as `config-error`.
+ */
+export async function runWebhooksFromLayers(platform: Platform, layers: readonly ConfigLayer[], options: FrontDoorOptions = {}): Promise<Outcome> {
+  let config: SyncConfig;
+  let report: WebhookReport;
+  try {
+    config = resolveAndMask(platform, layers);
+    const { baseUrl } = config.webhooks;
+    report =
+      baseUrl === undefined
+        ? failedReport({ mode: config.mode === 'plan' ? 'plan' : 'apply', receiverUrl: '(none)', problem: 'webhooks.baseUrl is not set' })
+        : await runWebhookRegistration({ ...config, webhooks: { ...config.webhooks, baseUrl } }, { reporter: platform, ...options });
+  } catch (error) {
+    return fail(platform, error);
+  }
+  for (const problem of report.problems) platform.error(`Webhooks: ${problem}`);
+  await platform.publishSummary(renderWebhooksMarkdown(report, { heading: '## Azure DevOps webhooks' }), renderWebhooksText(report));
+  let summaryPath: string | undefined;
+  if (config.summaryPath) {
+    await writeFile(config.summaryPath, JSON.stringify({ status: report.status, mode: config.mode, webhooks: report }, null, 2));
+    summaryPath = config.summaryPath;
+  }
+  const outcome: Outcome = report.status === 'success' ? 'success' : 'failed';
+  platform.setOutputs({ result: outcome, listed: 0, upserted: 0, unchanged: 0, failed: 0, deleted: 0, ...(summaryPath ? { summaryPath } : {}) });
+  platform.complete(outcome, outcome === 'success' ? `Webhooks ${report.mode === 'plan' ? 'plan' : 'registration'} complete: ${webhookTotals(report)}.` : 'Webhook registration failed: see the summary.');
+  return outcome;
+}
+
+function resolveAndMask(platform: Platform, layers: readonly ConfigLayer[]): SyncConfig {
+  const resolved = resolveConfig(layers);
+  for (const warning of resolved.warnings) platform.warn(formatProblem(warning));
+  for (const secret of secretValues(resolved.config)) platform.setSecret(secret);
+  return resolved.config;
+}
+
+function webhookTotals(report: WebhookReport): string {
+  const t = totalCounts(report.changes);
+  const verbs = report.mode === 'plan' ? ['to create', 'to update', 'to replace', 'unchanged', 'to prune'] : ['created', 'updated', 'replaced', 'kept', 'pruned'];
+  return [t.create, t.update, t.replace, t.keep, t.prune].map((n, i) => `${n} ${verbs[i] ?? ''}`).join(', ');
 }
 
 /** Turns a failure before or around the run into clear messages and the right outcome. */
@@ -131,6 +188,7 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
     })),
     deletions: result.deletions,
     plan: result.plan,
+    webhooks: result.webhooks ?? null,
     problems: result.problems,
   };
 }

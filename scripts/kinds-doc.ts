@@ -47,8 +47,10 @@ export function renderKindsDoc(): string {
     '| kind | default blueprint | Azure DevOps Server | permission |',
     '|---|---|---|---|',
     ...KINDS.map((k) => {
-      const blueprints = [...new Set(k.defaults.resources.map((r) => String(r.port.entity.mappings.blueprint).replace(/"/g, '')))].join(', ');
-      return `| [\`${k.kind}\`](#${k.kind}) | ${blueprints || '–'} | ${k.availability === 'cloud-only' ? 'no (cloud only)' : 'yes'} | ${k.permission} |`;
+      const resources = k.defaults.resources.length > 0 ? k.defaults.resources : (k.defaults.optIn?.example ?? []);
+      const blueprints = [...new Set(resources.map((r) => String(r.port.entity.mappings.blueprint).replace(/"/g, '')))].join(', ');
+      const optIn = k.defaults.resources.length === 0 && k.defaults.optIn ? ' (not in the default mapping)' : '';
+      return `| [\`${k.kind}\`](#${k.kind}) | ${blueprints || '–'}${optIn} | ${k.availability === 'cloud-only' ? 'no (cloud only)' : 'yes'} | ${k.permission} |`;
     }),
     '',
   ];
@@ -61,6 +63,10 @@ export function renderKindsDoc(): string {
     out.push('**Fields added to each raw item:**', '', '| field | holds |', '|---|---|', ...Object.entries(enrichment).map(([f, d]) => `| \`${f}\` | ${d} |`), '');
     if (kind.defaults.resources.length > 0) {
       out.push('**Default mapping:**', '', '```yaml', stringify(kind.defaults.resources, { lineWidth: 0 }).trimEnd(), '```', '');
+    }
+    if (kind.defaults.optIn) {
+      out.push(`**Not in the default mapping:** ${kind.defaults.optIn.reason} Its blueprint is created with the others; add a resource like this one to your mapping:`, '');
+      out.push('```yaml', stringify(kind.defaults.optIn.example, { lineWidth: 0 }).trimEnd(), '```', '');
     }
   }
   return `${out.join('\n').trimEnd()}\n`;

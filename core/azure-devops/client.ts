@@ -1,8 +1,9 @@
-import type { AxiosInstance } from 'axios';
+import { isAxiosError, type AxiosInstance } from 'axios';
 import { backoffSeconds, describeNetworkError, headerMap, isTransientNetworkError, retryAfterSeconds, sleep } from '../http/retry';
 import { ActiveTime } from '../util/wall-clock';
 import {
   AzureDevOpsAuthError,
+  AzureDevOpsContentTooLargeError,
   AzureDevOpsError,
   AzureDevOpsNotFoundError,
   AzureDevOpsResponseError,
@@ -27,6 +28,15 @@ export type AdoRequest = {
   apiVersion: string;
   /** POSTs that only read (WIQL, batch reads) may be retried like GETs. */
   readOnly?: boolean;
+  /**
+   * `raw`: ask for the content itself (`Accept: application/octet-stream`) and return the body as
+   * a Buffer, unparsed: file content. Default `json`.
+   */
+  response?: 'json' | 'raw';
+  /** With `raw`: stop reading past this many bytes and throw AzureDevOpsContentTooLargeError. */
+  maxBytes?: number;
+  /** A 500 here is known to mean something permanent: fail at once and let the caller decide. */
+  noRetryOnServerError?: boolean;
 };
 
 export type AdoResponse = { status: number; headers: Record<string, string>; body: unknown };
@@ -129,12 +139,15 @@ export class AzureDevOpsClient {
     let transientTries = 0;
 
     for (;;) {
-      let response: { status: number; headers: Record<string, string>; text: string };
+      let response: SentResponse;
       try {
-        response = await this.deps.limiter.schedule(() => this.send(method, url, request.body), this.metrics.throttled);
+        response = await this.deps.limiter.schedule(() => this.send(method, url, request), this.metrics.throttled);
       } catch (error) {
         if (this.deps.signal?.aborted) throw error;
         this.count((m) => m.requests++);
+        if (request.maxBytes !== undefined && isContentTooLarge(error)) {
+          throw new AzureDevOpsContentTooLargeError(`${method} ${display} answered with more than ${request.maxBytes} bytes; not read further.`, display, request.maxBytes);
+        }
         if (retryable && isTransientNetworkError(error) && ++transientTries < policy.transientAttempts) {
           await this.pause(backoffSeconds(transientTries, policy.baseDelaySeconds, policy.maxDelaySeconds));
           continue;
@@ -143,7 +156,7 @@ export class AzureDevOpsClient {
       }
       this.count((m) => {
         m.requests++;
-        m.bytesIn += response.text.length;
+        m.bytesIn += response.bytes?.length ?? response.text.length;
       });
       this.deps.limiter.observe(response.status, response.headers);
       const { status, headers } = response;
@@ -152,6 +165,7 @@ export class AzureDevOpsClient {
         throw new AzureDevOpsAuthError(authMessage(status, response.text, display), display, status);
       }
       if (status >= 200 && status < 300) {
+        if (response.bytes) return { status, headers, body: response.bytes };
         if (status === 204 || response.text.length === 0) return { status, headers, body: undefined };
         try {
           return { status, headers, body: JSON.parse(response.text) as unknown };
@@ -169,7 +183,7 @@ export class AzureDevOpsClient {
       if (RETRYABLE_STATUS.has(status) && retryable) {
         const throttled = status === 429;
         const tries = throttled ? ++throttledTries : ++transientTries;
-        const limit = throttled ? policy.throttledAttempts : status === 500 ? policy.serverErrorAttempts : policy.transientAttempts;
+        const limit = throttled ? policy.throttledAttempts : status === 500 ? (request.noRetryOnServerError ? 1 : policy.serverErrorAttempts) : policy.transientAttempts;
         if (tries < limit) {
           // The limiter already pauses everyone for Retry-After on a 429; back off only without one.
           const retryAfter = retryAfterSeconds(headers['retry-after']);
@@ -198,14 +212,19 @@ export class AzureDevOpsClient {
     }
   }
 
-  private async send(method: string, url: string, body: unknown): Promise<{ status: number; headers: Record<string, string>; text: string }> {
-    const response = await this.deps.transport.request<string>({
+  private async send(method: string, url: string, request: AdoRequest): Promise<SentResponse> {
+    const { body } = request;
+    const raw = request.response === 'raw';
+    const response = await this.deps.transport.request<string | Buffer>({
       method,
       url,
       data: body === undefined ? undefined : JSON.stringify(body),
+      ...(raw ? { responseType: 'arraybuffer' as const } : {}),
+      ...(request.maxBytes !== undefined ? { maxContentLength: request.maxBytes } : {}),
       headers: {
         Authorization: this.authorization,
-        Accept: 'application/json',
+        // Item content comes raw only when JSON is not asked for (git items, `$format` text).
+        Accept: raw ? 'application/octet-stream' : 'application/json',
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         // Without it the cloud answers a bad credential with a 203 sign-in page or a 302 (azure-devops-api.md §5.1).
         'X-TFS-FedAuthRedirect': 'Suppress',
@@ -213,7 +232,13 @@ export class AzureDevOpsClient {
       },
       signal: this.deps.signal,
     });
-    return { status: response.status, headers: headerMap(response.headers), text: typeof response.data === 'string' ? response.data : '' };
+    const headers = headerMap(response.headers);
+    if (raw && Buffer.isBuffer(response.data)) {
+      const bytes = response.data;
+      // Errors still come as JSON text; only a success is handed over as bytes.
+      return response.status >= 200 && response.status < 300 ? { status: response.status, headers, text: '', bytes } : { status: response.status, headers, text: bytes.toString('utf8') };
+    }
+    return { status: response.status, headers, text: typeof response.data === 'string' ? response.data : '' };
   }
 
   private count(update: (metrics: RequestMetrics) => void): void {
@@ -229,6 +254,13 @@ export class AzureDevOpsClient {
       this.metrics.throttled.end();
     }
   }
+}
+
+type SentResponse = { status: number; headers: Record<string, string>; text: string; bytes?: Buffer };
+
+/** axios stops reading at `maxContentLength` and rejects with this error. */
+function isContentTooLarge(error: unknown): boolean {
+  return isAxiosError(error) && !error.response && /maxContentLength/i.test(error.message);
 }
 
 function serviceLabel(service: ServiceHost): string {

@@ -25,6 +25,17 @@ export class AzureDevOpsUnavailableError extends AzureDevOpsError {}
 /** The service answered 200 with a body we cannot use (truncated or not JSON). */
 export class AzureDevOpsResponseError extends AzureDevOpsError {}
 
+/** A raw body (file content) longer than the caller's limit; reading stopped at the limit. */
+export class AzureDevOpsContentTooLargeError extends AzureDevOpsError {
+  constructor(
+    message: string,
+    url: string,
+    readonly limitBytes: number,
+  ) {
+    super(message, url);
+  }
+}
+
 /** A kind that Azure DevOps Server does not have (graph, entitlements, Advanced Security). */
 export class NotAvailableOnServerError extends Error {}
 

@@ -16,7 +16,9 @@ export type Paging =
   /** Token in the body (user entitlements: `{items, continuationToken}`). */
   | { type: 'continuation-body'; pageSize?: number; topParam?: string; itemsField: string; tokenField: string }
   /** `$top`/`$skip`; a page shorter than `$top` is the last one. */
-  | { type: 'top-skip'; pageSize: number; topParam: string; skipParam: string };
+  | { type: 'top-skip'; pageSize: number; topParam: string; skipParam: string }
+  /** A POST whose body carries the page size and the token from the last `x-ms-continuationtoken` header (wiki pages batch). */
+  | { type: 'continuation-header-in-body'; pageSize: number; topField: string; tokenField: string };
 
 export const paging = {
   single: (): Paging => ({ type: 'single' }),
@@ -27,6 +29,7 @@ export const paging = {
     ...options,
   }),
   topSkip: (pageSize: number, topParam = '$top', skipParam = '$skip'): Paging => ({ type: 'top-skip', pageSize, topParam, skipParam }),
+  continuationHeaderInBody: (pageSize: number, topField = 'top', tokenField = 'continuationToken'): Paging => ({ type: 'continuation-header-in-body', pageSize, topField, tokenField }),
 };
 
 const listBody = z.object({ value: z.array(z.record(z.string(), z.unknown())) });
@@ -41,22 +44,27 @@ export async function* listPages(client: AzureDevOpsClient, request: AdoRequest,
       return;
     }
     case 'continuation-header':
-    case 'continuation-body': {
+    case 'continuation-body':
+    case 'continuation-header-in-body': {
       const seen = new Set<string>();
       let token: string | undefined;
       for (;;) {
-        const query = { ...request.query };
-        if (strategy.type === 'continuation-header' || strategy.pageSize) {
-          query[(strategy.topParam ?? '$top')] = strategy.pageSize;
+        let page: AdoRequest;
+        if (strategy.type === 'continuation-header-in-body') {
+          const body = { ...(request.body as Record<string, unknown> | undefined), [strategy.topField]: strategy.pageSize, ...(token !== undefined ? { [strategy.tokenField]: token } : {}) };
+          page = { ...request, body };
+        } else {
+          const query = { ...request.query };
+          if (strategy.type === 'continuation-header' || strategy.pageSize) {
+            query[(strategy.topParam ?? '$top')] = strategy.pageSize;
+          }
+          if (token !== undefined) query.continuationToken = token;
+          page = { ...request, query };
         }
-        if (token !== undefined) query.continuationToken = token;
-        const response = await client.request({ ...request, query });
-        const items = strategy.type === 'continuation-header' ? itemsOf(response.body, 'value', describe) : itemsOf(response.body, strategy.itemsField, describe);
+        const response = await client.request(page);
+        const items = strategy.type === 'continuation-body' ? itemsOf(response.body, strategy.itemsField, describe) : itemsOf(response.body, 'value', describe);
         yield items;
-        const next =
-          strategy.type === 'continuation-header'
-            ? response.headers['x-ms-continuationtoken']
-            : tokenOf(response.body, strategy.tokenField);
+        const next = strategy.type === 'continuation-body' ? tokenOf(response.body, strategy.tokenField) : response.headers['x-ms-continuationtoken'];
         if (!next) return;
         if (seen.has(next)) {
           // Seen on builds (vsts-rest-api-specs#178): a repeated token would loop forever.

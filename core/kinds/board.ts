@@ -12,17 +12,27 @@ export async function* listBoards(ctx: KindContext): AsyncGenerator<Page> {
     ctx.concurrency.teams,
     async function* (team: Team) {
       const base = `${team.__project.id}/${team.id}/_apis/work/boards`;
+      const read = async (retry: boolean) => {
+        const out: RawItem[] = [];
+        for await (const page of listPages(ctx.client, { path: base, apiVersion: '7.1', noRetryOnServerError: !retry }, paging.single())) out.push(...page);
+        return out;
+      };
       let references: RawItem[] = [];
       try {
-        for await (const page of listPages(ctx.client, { path: base, apiVersion: '7.1' }, paging.single())) references.push(...page);
+        references = await read(false);
       } catch (error) {
         // A team without iterations answers 500 here (ocean PR #2595). Ocean skips the team; we
-        // check: no iterations means no boards, anything else means the boards are unknown.
+        // check: no iterations means no boards; otherwise the 500 was a real failure, worth the
+        // usual retry, and if it persists the boards are unknown.
         if (!(error instanceof AzureDevOpsError) || error.status !== 500) throw error;
         if (!(await hasNoIterations(ctx, team))) {
-          ctx.listing.incomplete(`the boards of team '${team.name}' could not be read (HTTP 500)`);
+          try {
+            references = await read(true);
+          } catch (retried) {
+            if (!(retried instanceof AzureDevOpsError) || retried.status !== 500) throw retried;
+            ctx.listing.incomplete(`the boards of team '${team.name}' could not be read (HTTP 500)`);
+          }
         }
-        references = [];
       }
       for (const reference of references) {
         const response = await ctx.client.request({ path: `${base}/${String(reference.id)}`, apiVersion: '7.1' });

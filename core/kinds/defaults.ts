@@ -9,12 +9,17 @@ export function defaultBlueprints(): BlueprintDefinition[] {
   return KINDS.flatMap((kind) => kind.defaults.blueprints);
 }
 
-export function defaultPortAppConfig(): { deleteDependentEntities: boolean; createMissingRelatedEntities: boolean; enableMergeEntity: boolean; entityDeletionThreshold: number; resources: DefaultResource[] } {
+/**
+ * The built-in mapping. On Azure DevOps Server it leaves out the cloud-only kinds (graph,
+ * entitlements, Advanced Security): they cannot work there, and a default that fails every run
+ * would also block every deletion.
+ */
+export function defaultPortAppConfig(deployment: 'cloud' | 'server' = 'cloud'): { deleteDependentEntities: boolean; createMissingRelatedEntities: boolean; enableMergeEntity: boolean; entityDeletionThreshold: number; resources: DefaultResource[] } {
   return {
     deleteDependentEntities: true,
     createMissingRelatedEntities: true,
     enableMergeEntity: true,
     entityDeletionThreshold: 0.9,
-    resources: KINDS.flatMap((kind) => kind.defaults.resources),
+    resources: KINDS.filter((kind) => deployment === 'cloud' || kind.availability !== 'cloud-only').flatMap((kind) => kind.defaults.resources),
   };
 }

@@ -71,7 +71,15 @@ export type DefaultResource = {
   port: { entity: { mappings: Record<string, unknown> } } & Record<string, unknown>;
 };
 
-export type KindDefaults = { blueprints: BlueprintDefinition[]; resources: DefaultResource[] };
+export type KindDefaults = {
+  blueprints: BlueprintDefinition[];
+  resources: DefaultResource[];
+  /**
+   * For a kind left out of the default mapping (cloud only, or it needs user-specific patterns):
+   * why, and a mapping to start from (docs/kinds.md shows it). Its blueprints are still created.
+   */
+  optIn?: { reason: string; example: DefaultResource[] };
+};
 
 export type KindDefinition<S extends z.ZodType = z.ZodType> = {
   readonly kind: string;

@@ -13,11 +13,15 @@ const repositorySchema = z.looseObject({
 });
 const teamSchema = z.looseObject({ id: z.string(), name: z.string() });
 const pipelineSchema = z.looseObject({ id: z.number(), name: z.string() });
+const groupSchema = z.looseObject({ descriptor: z.string(), displayName: z.string().optional(), principalName: z.string().optional(), domain: z.string().optional() });
+const environmentSchema = z.looseObject({ id: z.number(), name: z.string() });
 
 export type Project = z.infer<typeof projectSchema>;
 export type Repository = z.infer<typeof repositorySchema>;
 export type Team = z.infer<typeof teamSchema> & { __project: Project };
 export type Pipeline = z.infer<typeof pipelineSchema> & { __project: Project };
+export type GraphGroup = z.infer<typeof groupSchema>;
+export type Environment = z.infer<typeof environmentSchema> & { __project: Project };
 
 export type ProjectScope = {
   /** Project names or ids to include; empty means every project the identity can see. */
@@ -91,6 +95,33 @@ export class ParentListings {
   pipelines(): Promise<Pipeline[]> {
     return this.memo('pipelines', async () =>
       this.collect(await this.projects(), (project) => ({ path: `${project.id}/_apis/pipelines`, apiVersion: '7.1' }), (item, project) => ({ ...parse(pipelineSchema, item, 'pipeline'), __project: project }), paging.continuationHeader(1000)),
+    );
+  }
+
+  /**
+   * Every graph group of the organization (cloud only: the graph lives on vssps). Graph is
+   * organization-wide, so the projects filter does not narrow it.
+   */
+  groups(): Promise<GraphGroup[]> {
+    return this.memo('groups', async () => {
+      const groups: GraphGroup[] = [];
+      // Graph pages are sized by the service; the header token is the only end marker (azure-devops-api.md §3.3).
+      for await (const page of listPages(this.client, { service: 'graph', path: '_apis/graph/groups', apiVersion: '7.1-preview.1' }, paging.continuationHeader(500))) {
+        for (const item of page) groups.push(parse(groupSchema, item, 'graph group'));
+      }
+      return groups;
+    });
+  }
+
+  /** Every pipeline environment of every project in scope. */
+  environments(): Promise<Environment[]> {
+    return this.memo('environments', async () =>
+      this.collect(
+        await this.projects(),
+        (project) => ({ path: `${project.id}/_apis/distributedtask/environments`, apiVersion: '7.1' }),
+        (item, project) => ({ ...parse(environmentSchema, item, 'environment'), __project: project }),
+        paging.continuationHeader(100),
+      ),
     );
   }
 

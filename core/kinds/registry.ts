@@ -1,17 +1,32 @@
+import advancedSecurityAlert from './advanced-security-alert';
+import areaPath from './area-path';
 import board from './board';
 import branch from './branch';
 import build from './build';
 import column from './column';
+import environment from './environment';
+import group from './group';
+import groupMember from './group-member';
+import file from './file';
+import folder from './folder';
+import iteration from './iteration';
 import type { KindDefinition } from './kind';
 import member from './member';
 import pipeline from './pipeline';
+import pipelineDeployment from './pipeline-deployment';
 import pipelineRun from './pipeline-run';
+import pipelineStage from './pipeline-stage';
 import project from './project';
 import pullRequest from './pull-request';
 import release from './release';
+import releaseDefinition from './release-definition';
+import releaseDeployment from './release-deployment';
 import repository from './repository';
 import repositoryPolicy from './repository-policy';
 import team from './team';
+import user from './user';
+import testRun from './test-run';
+import wiki from './wiki';
 import workItem from './work-item';
 
 /**
@@ -22,6 +37,9 @@ export const KINDS: readonly KindDefinition[] = [
   project,
   team,
   member,
+  user,
+  group,
+  groupMember,
   repository,
   repositoryPolicy,
   branch,
@@ -29,10 +47,22 @@ export const KINDS: readonly KindDefinition[] = [
   pipeline,
   pipelineRun,
   build,
+  pipelineStage,
+  environment,
+  pipelineDeployment,
   release,
+  releaseDefinition,
+  releaseDeployment,
   board,
   column,
   workItem,
+  iteration,
+  areaPath,
+  testRun,
+  wiki,
+  file,
+  folder,
+  advancedSecurityAlert,
 ];
 
 const byName = new Map(KINDS.map((k) => [k.kind, k]));

@@ -7,17 +7,25 @@ const path = (identifier: string) => `/v1/blueprints/${encodeURIComponent(identi
 export class BlueprintApi {
   constructor(private readonly port: PortClient) {}
 
+  private readonly relationCache = new Map<string, Promise<Record<string, string>>>();
+
+  /** The target blueprint of each relation of a blueprint (read once per run). */
+  relationTargets(identifier: string): Promise<Record<string, string>> {
+    let entry = this.relationCache.get(identifier);
+    if (!entry) {
+      entry = this.port.request({ method: 'GET', path: path(identifier), retryable: true, accept: [404] }).then((response) => {
+        const parsed = z.object({ blueprint: z.object({ relations: z.record(z.string(), z.object({ target: z.string() })).optional() }) }).safeParse(response.body);
+        if (!parsed.success) return {};
+        return Object.fromEntries(Object.entries(parsed.data.blueprint.relations ?? {}).map(([name, r]) => [name, r.target]));
+      });
+      this.relationCache.set(identifier, entry);
+    }
+    return entry;
+  }
+
   async exists(identifier: string): Promise<boolean> {
     const response = await this.port.request({ method: 'GET', path: path(identifier), retryable: true, accept: [404] });
     return response.status !== 404;
-  }
-
-  /** Relation identifier → target blueprint, as the blueprint in Port defines them. */
-  async relationTargets(identifier: string): Promise<Record<string, string>> {
-    const response = await this.port.request({ method: 'GET', path: path(identifier), retryable: true });
-    const parsed = z.object({ blueprint: z.object({ relations: z.record(z.string(), z.object({ target: z.string() }).loose()).default({}) }).loose() }).safeParse(response.body);
-    if (!parsed.success) throw new Error(`Port answered GET blueprint '${identifier}' without its relations.`);
-    return Object.fromEntries(Object.entries(parsed.data.blueprint.relations).map(([key, relation]) => [key, relation.target]));
   }
 
   /**

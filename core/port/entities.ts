@@ -3,18 +3,10 @@ import { z } from 'zod';
 import { apiError, type PortClient } from './client';
 import { PortApiError } from './errors';
 
-export type SearchQuery = { combinator: string; rules: unknown[] };
+import type { MappedEntity } from '../mapping/entity-mapper';
 
-/** An entity as sent to Port: only the keys the mapping defines, plus identifier and blueprint. */
-export type PortEntity = {
-  blueprint: string;
-  identifier: string | SearchQuery;
-  title?: string | null;
-  icon?: string | null;
-  team?: string | string[] | SearchQuery | null;
-  properties?: Record<string, unknown>;
-  relations?: Record<string, unknown>;
-};
+/** An entity as sent to Port: exactly what the mapping produced (only the keys it defines). */
+export type PortEntity = MappedEntity;
 
 export type StoredEntity = {
   identifier: string;

@@ -1,4 +1,5 @@
 import type { AzureDevOpsCredential } from '../azure-devops/client';
+import type { WebhookSettings } from '../webhooks/register';
 
 /**
  * What the engine needs from the resolved configuration (core/config's SyncConfig satisfies it).
@@ -8,12 +9,14 @@ import type { AzureDevOpsCredential } from '../azure-devops/client';
 export type EngineConfig = {
   port: { clientId: string; clientSecret: string; baseUrl: string };
   integration: { identifier: string };
-  azureDevOps: { organizationUrl: string; credential: AzureDevOpsCredential; excludedTags: readonly string[] };
+  azureDevOps: { organizationUrl: string; credential: AzureDevOpsCredential; excludedTags: readonly string[]; isProjectsLimited?: boolean };
   mapping: { source: 'port' } | { source: 'file'; path: string } | { source: 'inline'; yaml: string };
   initializePortResources: boolean;
   sendRawDataExamples: boolean;
   scheduledResyncIntervalMinutes?: number | undefined;
   mode: 'sync' | 'plan';
   filters: { kinds?: readonly string[] | undefined; projects?: readonly string[] | undefined };
+  /** Service-hook registration after the sync, when `register` is set (core/webhooks). */
+  webhooks?: Omit<WebhookSettings, 'baseUrl'> & { register: boolean; baseUrl?: string | undefined };
   network: { timeoutSeconds: number; proxyUrl?: string | undefined; noProxy?: readonly string[] | undefined; caFile?: string | undefined; rejectUnauthorized?: boolean | undefined };
 };

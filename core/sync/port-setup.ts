@@ -13,6 +13,8 @@ export async function ensureIntegration(input: {
   blueprints: BlueprintApi;
   existing: PortIntegration | undefined;
   initializePortResources: boolean;
+  /** Cloud or Azure DevOps Server: the default mapping differs (no cloud-only kinds on Server). */
+  deployment: 'cloud' | 'server';
   /** The mapping to register with a new integration (Ocean sends the default). */
   configForNewIntegration: Record<string, unknown>;
   version: string;
@@ -27,7 +29,7 @@ export async function ensureIntegration(input: {
   }
   if (!input.initializePortResources || existing?.arePortResourcesInitialized) return;
 
-  if (existing && !hasConfig(existing.config)) await integration.patchConfig(defaultPortAppConfig());
+  if (existing && !hasConfig(existing.config)) await integration.patchConfig(defaultPortAppConfig(input.deployment));
   const blueprints = defaultBlueprints();
   const present = await Promise.all(blueprints.map((b) => input.blueprints.exists(b.identifier)));
   if (present.some(Boolean)) {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
+import { parseOrganizationUrl } from '../azure-devops/organization';
 import { defaultPortAppConfig } from '../kinds/defaults';
 import type { KindDefinition } from '../kinds/kind';
 import { findKind, kindNames } from '../kinds/registry';
@@ -95,7 +96,8 @@ async function readMapping(config: EngineConfig, integration: PortIntegration | 
       if (stored && typeof stored === 'object' && Object.keys(stored).length > 0) {
         return { mapping: portAppConfigFromObject(stored, `the mapping of integration '${config.integration.identifier}' in Port`), origin: `integration '${config.integration.identifier}' in Port` };
       }
-      return { mapping: portAppConfigFromObject(defaultPortAppConfig(), 'the built-in default mapping'), origin: 'built-in default mapping' };
+      const { deployment } = parseOrganizationUrl(config.azureDevOps.organizationUrl);
+      return { mapping: portAppConfigFromObject(defaultPortAppConfig(deployment), 'the built-in default mapping'), origin: 'built-in default mapping' };
     }
   }
 }

@@ -6,10 +6,10 @@ export class ProducedEntities {
   private readonly byBlueprint = new Map<string, Set<string>>();
   private readonly held = new Map<string, string>();
   private everythingHeld: string | undefined;
+  /** `blueprint \0 relation` → identifiers the produced entities point at through that relation. */
+  private readonly references = new Map<string, Set<string>>();
   /** Entities the integration owned before the run and rewrote during it (keys `blueprint\0identifier`). */
   private readonly rewritten = new Set<string>();
-  /** What produced entities point at: blueprint → relation → target identifiers. */
-  private readonly references = new Map<string, Map<string, Set<string>>>();
 
   add(blueprint: string, identifier: string): void {
     let set = this.byBlueprint.get(blueprint);
@@ -24,25 +24,39 @@ export class ProducedEntities {
     return this.byBlueprint.get(blueprint)?.has(identifier) ?? false;
   }
 
-  /**
-   * A produced entity of `blueprint` relates to `identifier` through `relation`. Such a target stays
-   * even when no resource produced it (a bare entity `createMissingRelatedEntities` made, which
-   * Ocean protects too, port-api-and-ocean-core.md §2.9 step 5): deleting it would break the
-   * relation or, with `deleteDependentEntities`, take the produced entity with it.
-   */
-  reference(blueprint: string, relation: string, identifier: string): void {
-    let byRelation = this.references.get(blueprint);
-    if (!byRelation) this.references.set(blueprint, (byRelation = new Map<string, Set<string>>()));
-    let targets = byRelation.get(relation);
-    if (!targets) byRelation.set(relation, (targets = new Set()));
-    targets.add(identifier);
+  /** Records the relation values of a produced entity (strings, or lists of strings). */
+  addReferences(blueprint: string, relations: Readonly<Record<string, unknown>> | undefined): void {
+    for (const [relation, value] of Object.entries(relations ?? {})) {
+      const targets = Array.isArray(value) ? (value as unknown[]) : [value];
+      for (const target of targets) {
+        if (typeof target !== 'string' || target.length === 0) continue;
+        const key = `${blueprint}\u0000${relation}`;
+        let set = this.references.get(key);
+        if (!set) this.references.set(key, (set = new Set()));
+        set.add(target);
+      }
+    }
   }
 
-  /** Each (blueprint, relation) that produced entities used, with the identifiers they point at. */
-  *relations(): Generator<{ blueprint: string; relation: string; targets: ReadonlySet<string> }> {
-    for (const [blueprint, byRelation] of this.references) {
-      for (const [relation, targets] of byRelation) yield { blueprint, relation, targets };
+  /** Every (blueprint, relation) with the identifiers it points at. */
+  *referencesByRelation(): IterableIterator<{ blueprint: string; relation: string; targets: ReadonlySet<string> }> {
+    for (const [key, targets] of this.references) {
+      const [blueprint = '', relation = ''] = key.split('\u0000');
+      yield { blueprint, relation, targets };
     }
+  }
+
+  /**
+   * This entity was ours before the run and the run rewrote it. Port's listing of owned entities
+   * "last updated before the run started" no longer shows it, but it still counts among what the
+   * integration owned when the deletion threshold is applied.
+   */
+  rewrote(blueprint: string, identifier: string): void {
+    this.rewritten.add(`${blueprint}\u0000${identifier}`);
+  }
+
+  rewrittenCount(): number {
+    return this.rewritten.size;
   }
 
   /** Nothing of this blueprint may be deleted this run, and why. The first reason is kept. */
@@ -57,19 +71,6 @@ export class ProducedEntities {
 
   heldReason(blueprint: string): string | undefined {
     return this.everythingHeld ?? this.held.get(blueprint);
-  }
-
-  /**
-   * This entity was ours before the run and the run rewrote it. Port's listing of owned entities
-   * "last updated before the run started" no longer shows it, but it still counts among what the
-   * integration owned when the deletion threshold is applied.
-   */
-  rewrote(blueprint: string, identifier: string): void {
-    this.rewritten.add(`${blueprint}\u0000${identifier}`);
-  }
-
-  rewrittenCount(): number {
-    return this.rewritten.size;
   }
 
   count(): number {

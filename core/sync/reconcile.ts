@@ -5,6 +5,12 @@ import type { DeletionReport } from './stats';
 
 export type ReconcileInput = {
   entities: EntityApi;
+  /**
+   * With createMissingRelatedEntities, Port creates bare targets for relations; they carry our
+   * datasource but no listing produces them. Relation targets of kept entities are therefore
+   * never deleted (Ocean's rule, port-api-and-ocean-core.md §2.9 step 5). Undefined: no protection.
+   */
+  relationTargets?: (blueprint: string, relation: string) => Promise<string | undefined>;
   datasource: Datasource;
   produced: ProducedEntities;
   /** Resync start: entities written after it are this run's. */
@@ -15,8 +21,6 @@ export type ReconcileInput = {
   blockedBecause: string | undefined;
   mode: 'sync' | 'plan';
   reporter: RunReporter;
-  /** Relation identifier → target blueprint for a blueprint (Port's definition). */
-  relationTargets: (blueprint: string) => Promise<Record<string, string>>;
 };
 
 /**
@@ -33,23 +37,25 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
   }
   const stale = new Map<string, string[]>();
   try {
+    const referenced = input.relationTargets ? await referencedEntities(input.produced, input.relationTargets) : new Map<string, Set<string>>();
     for await (const page of input.entities.owned(input.datasource, input.before)) {
       for (const { identifier, blueprint } of page) {
         report.owned++;
         if (input.produced.has(blueprint, identifier)) continue;
+        if (referenced.get(blueprint)?.has(identifier)) continue;
         stale.set(blueprint, [...(stale.get(blueprint) ?? []), identifier]);
       }
     }
   } catch (error) {
-    // Without the whole list of what the integration owns, no stale entity can be told apart; the
-    // run's results stand, the failure is reported, and the next run reconciles.
+    // Without the whole list of what the integration owns (or of what the run's relations point
+    // at), no stale entity can be told apart; the run's results stand, the failure is reported,
+    // and the next run reconciles.
     report.error = error instanceof Error ? error.message : String(error);
     report.skipped = `the entities this integration owns in Port could not be listed (${report.error}); nothing is deleted until a run can list them`;
     report.owned = 0;
     input.reporter.warn(`Reconciliation skipped: ${report.skipped}`);
     return report;
   }
-  if (stale.size > 0) await keepRelationTargets(stale, input);
   // The share is of everything the integration owned before the run: the entities the listing
   // shows (untouched since the run started) plus the ones this run rewrote.
   report.owned += input.produced.rewrittenCount();
@@ -80,34 +86,18 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
   return report;
 }
 
-/**
- * Takes out of `stale` every entity a produced entity relates to (see ProducedEntities.reference).
- * When a blueprint's relations cannot be read, its targets are kept in every blueprint.
- */
-async function keepRelationTargets(stale: Map<string, string[]>, input: ReconcileInput): Promise<void> {
-  const kept = new Set<string>();
-  const keptAnywhere = new Set<string>();
-  const targetsOf = new Map<string, Promise<Record<string, string> | undefined>>();
-  for (const { blueprint, relation, targets } of input.produced.relations()) {
-    if (!targetsOf.has(blueprint)) {
-      targetsOf.set(
-        blueprint,
-        input.relationTargets(blueprint).catch((error: unknown) => {
-          input.reporter.debug(`relations of blueprint ${blueprint} not read (${error instanceof Error ? error.message : String(error)}); its targets are kept in every blueprint`);
-          return undefined;
-        }),
-      );
-    }
-    const target = (await targetsOf.get(blueprint))?.[relation];
-    for (const identifier of targets) {
-      if (target) kept.add(`${target}\u0000${identifier}`);
-      else keptAnywhere.add(identifier);
-    }
+/** Target blueprint → identifiers that kept entities relate to. */
+async function referencedEntities(
+  produced: ProducedEntities,
+  targetOf: (blueprint: string, relation: string) => Promise<string | undefined>,
+): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  for (const { blueprint, relation, targets } of produced.referencesByRelation()) {
+    const target = await targetOf(blueprint, relation);
+    if (!target) continue;
+    let set = out.get(target);
+    if (!set) out.set(target, (set = new Set()));
+    for (const identifier of targets) set.add(identifier);
   }
-  for (const [blueprint, identifiers] of stale) {
-    const remaining = identifiers.filter((id) => !kept.has(`${blueprint}\u0000${id}`) && !keptAnywhere.has(id));
-    if (remaining.length < identifiers.length) input.reporter.debug(`${blueprint}: ${identifiers.length - remaining.length} entit(ies) kept as targets of relations this run wrote`);
-    if (remaining.length > 0) stale.set(blueprint, remaining);
-    else stale.delete(blueprint);
-  }
+  return out;
 }

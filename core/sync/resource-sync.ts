@@ -87,9 +87,7 @@ export async function syncResource(prepared: PreparedResource, deps: ResourceSyn
         stats.blueprints.add(entity.blueprint);
         if (typeof entity.identifier === 'string') deps.produced.add(entity.blueprint, entity.identifier);
         else deps.produced.hold(entity.blueprint, `resource ${stats.label} identifies entities by search query, so its listing cannot prove which entities are gone`);
-        for (const [relation, value] of Object.entries(entity.relations ?? {})) {
-          for (const target of Array.isArray(value) ? (value as unknown[]) : [value]) if (typeof target === 'string') deps.produced.reference(entity.blueprint, relation, target);
-        }
+        deps.produced.addReferences(entity.blueprint, entity.relations);
       }
       const write = writeEntities(result.entities, stats, deps).catch((error: unknown) => {
         stats.error ??= `writing to Port failed: ${error instanceof Error ? error.message : String(error)}`;

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { AzureDevOpsClient, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../azure-devops/client';
+import { AzureDevOpsClient, DEFAULT_RETRY_POLICY, RequestMetrics, type RetryPolicy } from '../azure-devops/client';
 import { AzureDevOpsAuthError } from '../azure-devops/errors';
 import { parseOrganizationUrl } from '../azure-devops/organization';
 import { IdentityRateLimiter } from '../azure-devops/rate-limiter';
@@ -13,6 +13,9 @@ import { DEFAULT_PORT_RETRY_POLICY, PortClient, type PortRetryPolicy } from '../
 import { EntityApi } from '../port/entities';
 import { IntegrationApi } from '../port/integration';
 import { datasourceOf, datasourceUserAgent, VERSION } from '../version';
+import { failedReport } from '../webhooks/report';
+import { registerWebhooks } from '../webhooks/register';
+import type { WebhookReport } from '../webhooks/report';
 import type { EngineConfig } from './engine-config';
 import { ensureIntegration } from './port-setup';
 import { prepareMapping } from './prepare-mapping';
@@ -107,6 +110,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
       blueprints,
       existing,
       initializePortResources: config.initializePortResources,
+      deployment: organization.deployment,
       configForNewIntegration: portAppConfigToObject(mapping.config),
       version: VERSION,
       reporter,
@@ -174,6 +178,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   reporter.progress(total / (total + 1), 'Reconciling');
   const deletions = await reconcile({
     entities: writer,
+    ...(mapping.config.createMissingRelatedEntities ? { relationTargets: async (bp: string, relation: string) => (await blueprints.relationTargets(bp))[relation] } : {}),
     datasource: datasourceOf(identifier),
     produced,
     before: startedAt.toISOString(),
@@ -182,23 +187,41 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     blockedBecause,
     mode: config.mode,
     reporter,
-    relationTargets: (blueprint) => blueprints.relationTargets(blueprint),
   });
   for (const entry of deletions.blueprints) {
     for (const stats of results) if (stats.blueprints.has(entry.blueprint)) stats.deleted += entry.deleted;
   }
 
+  // 6. Webhooks (BRIEF §7), whatever the sync's outcome: registration does not depend on it.
+  let webhooks: WebhookReport | undefined;
+  const hooks = config.webhooks;
+  if (hooks?.register) {
+    const { baseUrl } = hooks;
+    webhooks = await reporter.section('webhooks', () =>
+      baseUrl === undefined
+        ? Promise.resolve(failedReport({ mode: plan ? 'plan' : 'apply', receiverUrl: '(none)', problem: 'webhooks.baseUrl is not set' }))
+        : registerWebhooks(
+            { settings: { ...hooks, baseUrl }, integration: identifier, isProjectsLimited: config.azureDevOps.isProjectsLimited ?? true, mode: plan ? 'plan' : 'apply' },
+            { client: ado.withMetrics(new RequestMetrics()), parents, reporter, concurrency: concurrency.projects },
+          ),
+    );
+    for (const problem of webhooks.problems) reporter.error(`Webhooks: ${problem}`);
+  }
+
   const deletionFailed = deletions.error !== undefined || deletions.blueprints.some((b) => b.error);
-  const status = failedResources.length === 0 && !deletionFailed && !(plan && deletions.guardTripped) ? 'success' : failedResources.length === results.length && results.length > 0 ? 'failed' : 'partial';
+  const syncStatus = failedResources.length === 0 && !deletionFailed && !(plan && deletions.guardTripped) ? 'success' : failedResources.length === results.length && results.length > 0 ? 'failed' : 'partial';
   if (!plan) {
     await integrationApi
-      .reportResyncState({ status: status === 'success' ? 'completed' : 'failed', lastResyncEnd: now().toISOString(), nextResync: nextResync(startedAt, interval), intervalInMinuets: interval })
+      .reportResyncState({ status: syncStatus === 'success' ? 'completed' : 'failed', lastResyncEnd: now().toISOString(), nextResync: nextResync(startedAt, interval), intervalInMinuets: interval })
       .catch((error: unknown) => reporter.debug(`resync state not reported: ${String(error)}`));
   }
   reporter.progress(1, 'Done');
+  // A failed registration is a partial failure of the run (exit code 1), as a failed kind is.
+  const status = webhooks?.status === 'failed' && syncStatus === 'success' ? 'partial' : syncStatus;
 
   return {
     status,
+    ...(webhooks ? { webhooks } : {}),
     mode: config.mode,
     resources: results,
     deletions,
@@ -216,7 +239,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   };
 }
 
-async function preflightAzureDevOps(ado: AzureDevOpsClient): Promise<void> {
+export async function preflightAzureDevOps(ado: AzureDevOpsClient): Promise<void> {
   try {
     await ado.request({ path: '_apis/connectionData', apiVersion: '7.1-preview.1' });
   } catch (error) {

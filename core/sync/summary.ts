@@ -1,3 +1,4 @@
+import { renderWebhooksMarkdown, renderWebhooksText } from '../webhooks/summary';
 import type { RunResult } from './stats';
 
 type Row = string[];
@@ -70,6 +71,7 @@ export function renderText(result: RunResult): string {
   if (deletions.length) out.push('', ...deletions);
   const problems = problemLines(result);
   if (problems.length) out.push('', 'Problems:', ...problems.map((p) => `- ${p}`));
+  if (result.webhooks) out.push('', renderWebhooksText(result.webhooks));
   return out.join('\n');
 }
 
@@ -90,5 +92,6 @@ export function renderMarkdown(result: RunResult): string {
   if (deletions.length) out.push('', '### Deletions', '', ...deletions.map((l) => `- ${escape(l)}`));
   const problems = problemLines(result);
   if (problems.length) out.push('', '### Problems', '', ...problems.map((p) => `- ${escape(p)}`));
+  if (result.webhooks) out.push('', renderWebhooksMarkdown(result.webhooks).trimEnd());
   return `${out.join('\n')}\n`;
 }

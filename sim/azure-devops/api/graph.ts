@@ -2,7 +2,8 @@ import type { GroupRecord, UserRecord } from '../model/records';
 import { errors } from '../wire/errors';
 import { isJsonObject, type JsonObject } from '../wire/json';
 import { PAGE_LIMITS } from '../wire/page-limits';
-import { base64Token, continuationPage, invalidToken } from '../wire/paging';
+import { parseVersion, requestedVersionText } from '../wire/api-version';
+import { base64Token, continuationPage, invalidToken, topSkip } from '../wire/paging';
 import { list, ok } from '../wire/response';
 import type { RequestContext, Route } from './context';
 import { date } from './present';
@@ -202,6 +203,13 @@ function entitlementFilter(text: string | undefined): (user: UserRecord) => bool
     });
 }
 
+/** api-version below 7.0 (query or Accept header): the legacy top/skip list. */
+function legacyEntitlementsVersion(ctx: RequestContext): boolean {
+  const text = requestedVersionText(ctx.query.get('api-version'), typeof ctx.headers.accept === 'string' ? ctx.headers.accept : undefined);
+  const major = text === undefined ? undefined : parseVersion(text)?.major;
+  return major !== undefined && major < 7;
+}
+
 /**
  * User entitlements: the continuation token is in the body (`{items, continuationToken,
  * totalCount}`, azure-devops-api.md §1.4 item 3); pages of 100.
@@ -214,6 +222,11 @@ function listEntitlements(ctx: RequestContext) {
   if (order.startsWith('name')) users.sort((a, b) => a.displayName.localeCompare(b.displayName) * (order.endsWith('desc') ? -1 : 1));
   else if (order.startsWith('lastaccessed')) users.sort((a, b) => ((a.lastAccessedDate ?? 0) - (b.lastAccessedDate ?? 0)) * (order.endsWith('desc') ? -1 : 1));
   else if (order.startsWith('datecreated')) users.sort((a, b) => (a.createdDate - b.createdDate) * (order.endsWith('desc') ? -1 : 1));
+  if (legacyEntitlementsVersion(ctx)) {
+    // Before 7.0 the list was `GET userentitlements?top=&skip=` answering `{count, value}`
+    // (the search form with a body token arrived with 7.0); scripts written for 4.1–6.0 read `.value`.
+    return list(topSkip(users, ctx.query, PAGE_LIMITS.userEntitlementsLegacy, { top: 'top', skip: 'skip' }).map((u) => entitlementJson(ctx, u, select)));
+  }
   const token = ctx.query.get('continuationToken');
   let start = 0;
   if (token) {

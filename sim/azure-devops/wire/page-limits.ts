@@ -43,6 +43,8 @@ export const PAGE_LIMITS = {
   graph: { defaultTop: 500, maxTop: 500 },
   /** sim choice: the 7.1 search API has no `$top`; page of 100. */
   userEntitlements: { defaultTop: 100, maxTop: 100 },
+  /** sim choice: the pre-7.0 `top`/`skip` list (public scripts ask `top=10000` in one call). */
+  userEntitlementsLegacy: { defaultTop: 100, maxTop: 10_000 },
   /** sim choice. */
   testRuns: { defaultTop: 100, maxTop: 1000 },
   /** sim choice. */

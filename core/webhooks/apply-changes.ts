@@ -1,0 +1,48 @@
+import pLimit from 'p-limit';
+import type { ConsumerInputs } from './consumer-inputs';
+import type { PlannedChange } from './plan-changes';
+import type { SubscriptionsApi } from './subscriptions-api';
+
+/**
+ * Carries out the planned changes with bounded concurrency: creates, updates and replacements
+ * first, deletions last, so that a scope switch (organization ↔ projects) never leaves a gap in
+ * coverage. One failed call fails that change only; the others still run.
+ */
+export async function applyChanges(changes: readonly PlannedChange[], deps: { api: SubscriptionsApi; consumerInputs: ConsumerInputs; concurrency: number }): Promise<void> {
+  const limit = pLimit(Math.max(1, deps.concurrency));
+  const run = (change: PlannedChange, call: () => Promise<void>) =>
+    limit(async () => {
+      try {
+        await call();
+        change.outcome = 'done';
+      } catch (error) {
+        change.outcome = 'failed';
+        change.error = error instanceof Error ? error.message : String(error);
+      }
+    });
+  const pending = changes.filter((c) => c.outcome === 'planned');
+
+  await Promise.all(
+    pending
+      .filter((c) => c.action !== 'prune')
+      .map((change) =>
+        run(change, async () => {
+          const desired = change.desired;
+          if (!desired) throw new Error(`internal: no desired subscription for a ${change.action}`);
+          const body = { publisherId: desired.publisherId, eventType: desired.eventType, scope: desired.scope, consumerInputs: deps.consumerInputs };
+          if (change.action === 'create') change.subscriptionId = (await deps.api.create(body)).id;
+          else if (change.subscriptionId) await deps.api.replace(change.subscriptionId, body);
+        }),
+      ),
+  );
+  await Promise.all(
+    pending
+      .filter((c) => c.action === 'prune')
+      .map((change) =>
+        run(change, async () => {
+          if (!change.subscriptionId) return;
+          await deps.api.delete(change.subscriptionId, { publisherId: change.publisher, eventType: change.eventType, scope: change.target });
+        }),
+      ),
+  );
+}

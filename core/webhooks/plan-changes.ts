@@ -1,0 +1,142 @@
+import type { WebhookPublisher } from '../config/known-values';
+import { consumerInputDrift, ownerOf, type ConsumerInputs } from './consumer-inputs';
+import { scopeLabel, subscriptionKey, type DesiredSubscription, type WebhookScope } from './desired-state';
+import { isSameReceiver } from './receiver';
+import type { WebhookChange } from './report';
+import { CONSUMER_ACTION_ID, CONSUMER_ID, type ExistingSubscription } from './subscriptions-api';
+
+/**
+ * Compares the subscriptions we want with the ones Azure DevOps has, and decides per subscription:
+ * create what is missing, replace (re-enable) disabled or on-probation ones, update ones whose
+ * credentials, headers or filters drifted, keep the rest; subscriptions at our receiver URL that
+ * are no longer wanted are pruned (or reported as stale when pruning is off); duplicates of a
+ * wanted one are removed.
+ *
+ * After any failed listing, nothing is created or deleted (Ocean created duplicates after a
+ * throttled listing, PR #3686); changes to subscriptions that were seen and are still wanted
+ * (re-enabling, new credentials) still go ahead: they cannot duplicate anything.
+ */
+
+export type Listing = { readonly publisherId: WebhookPublisher } & ({ readonly subscriptions: readonly ExistingSubscription[] } | { readonly error: string });
+
+export type PlannedChange = WebhookChange & {
+  /** The publisher whose host serves this subscription (the listing it came from). */
+  readonly publisher: WebhookPublisher;
+  readonly target: WebhookScope;
+  /** What to send for create/update/replace. */
+  readonly desired?: DesiredSubscription;
+};
+
+export type PlanInput = {
+  readonly desired: readonly DesiredSubscription[];
+  /** False when the project listing failed: what is wanted is unknown, so nothing is planned. */
+  readonly desiredKnown: boolean;
+  readonly listings: readonly Listing[];
+  readonly receiverUrl: string;
+  /** The Port integration identifier, which marks our subscriptions at a former receiver URL. */
+  readonly integration: string;
+  readonly consumerInputs: ConsumerInputs;
+  readonly prune: boolean;
+  /** Names of the projects in scope, for labels of existing subscriptions. */
+  readonly projectNames: ReadonlyMap<string, string>;
+  /** Why pruning unwanted subscriptions is refused this run, if it is (they are held instead). */
+  readonly pruneHeldBecause?: string | undefined;
+};
+
+const SERVER_ADDED_INPUTS = new Set(['projectid', 'hostid', 'tfssubscriptionid']);
+const ENABLED = 'enabled';
+
+/**
+ * Whether a subscription is ours: a webHooks subscription at our receiver URL (`receiver`), or one
+ * this integration registered for a receiver URL it no longer uses (`former`).
+ */
+export function ownership(subscription: ExistingSubscription, receiverUrl: string, integration: string): 'receiver' | 'former' | undefined {
+  if (subscription.consumerId.toLowerCase() !== CONSUMER_ID.toLowerCase() || subscription.consumerActionId.toLowerCase() !== CONSUMER_ACTION_ID.toLowerCase()) return undefined;
+  if (isSameReceiver(subscription.consumerInputs.url, receiverUrl)) return 'receiver';
+  return ownerOf(subscription.consumerInputs) === integration ? 'former' : undefined;
+}
+
+export function projectIdOf(subscription: ExistingSubscription): string | undefined {
+  const entry = Object.entries(subscription.publisherInputs).find(([key]) => key.toLowerCase() === 'projectid');
+  return entry && entry[1] !== '' ? entry[1] : undefined;
+}
+
+export function planChanges(input: PlanInput): PlannedChange[] {
+  if (!input.desiredKnown) return [];
+  const failed = input.listings.some((l) => 'error' in l);
+  const holdReason = failed ? 'not done: a subscriptions listing failed' : undefined;
+  const listed = new Map<WebhookPublisher, readonly ExistingSubscription[]>();
+  for (const listing of input.listings) if ('subscriptions' in listing) listed.set(listing.publisherId, listing.subscriptions);
+
+  const ours = new Map<string, { publisher: WebhookPublisher; subscription: ExistingSubscription }[]>();
+  const former: { publisher: WebhookPublisher; subscription: ExistingSubscription }[] = [];
+  for (const [publisher, subscriptions] of listed) {
+    for (const subscription of subscriptions) {
+      const owned = ownership(subscription, input.receiverUrl, input.integration);
+      if (owned === 'former') former.push({ publisher, subscription });
+      if (owned !== 'receiver') continue;
+      const key = subscriptionKey(subscription.publisherId, subscription.eventType, projectIdOf(subscription));
+      ours.set(key, [...(ours.get(key) ?? []), { publisher, subscription }]);
+    }
+  }
+
+  const changes: PlannedChange[] = [];
+  const wanted = new Set<string>();
+  for (const desired of input.desired) {
+    wanted.add(desired.key);
+    const base = { publisherId: desired.publisherId, eventType: desired.eventType, projectId: desired.scope.projectId, scope: scopeLabel(desired.scope), publisher: desired.publisherId, target: desired.scope, desired };
+    if (!listed.has(desired.publisherId)) {
+      changes.push({ ...base, action: 'create', subscriptionId: undefined, reasons: [`not verified: the ${desired.publisherId} listing failed`], outcome: 'held' });
+      continue;
+    }
+    const candidates = (ours.get(desired.key) ?? []).map((o) => o.subscription);
+    const drift = new Map(candidates.map((s) => [s.id, driftOf(s, input.consumerInputs)]));
+    const [keeper, ...duplicates] = [...candidates].sort((a, b) => rank(a, drift.get(a.id) ?? []) - rank(b, drift.get(b.id) ?? []));
+    if (!keeper) {
+      changes.push({ ...base, action: 'create', subscriptionId: undefined, reasons: holdReason ? [holdReason] : [], outcome: holdReason ? 'held' : 'planned' });
+      continue;
+    }
+    const reasons = drift.get(keeper.id) ?? [];
+    if (keeper.status !== ENABLED) changes.push({ ...base, action: 'replace', subscriptionId: keeper.id, reasons: [keeper.status, ...reasons], outcome: 'planned' });
+    else if (reasons.length > 0) changes.push({ ...base, action: 'update', subscriptionId: keeper.id, reasons, outcome: 'planned' });
+    else changes.push({ ...base, action: 'keep', subscriptionId: keeper.id, reasons: [], outcome: 'done' });
+    for (const duplicate of duplicates) {
+      changes.push({ ...base, desired: undefined, action: 'prune', subscriptionId: duplicate.id, reasons: [`duplicate of ${keeper.id}`, ...(holdReason ? [holdReason] : [])], outcome: holdReason ? 'held' : 'planned' });
+    }
+  }
+
+  const unwanted = [...ours].flatMap(([key, found]) => (wanted.has(key) ? [] : found.map((f) => ({ ...f, why: unwantedBecause(f.subscription, projectIdOf(f.subscription), input.desired) }))));
+  unwanted.push(...former.map((f) => ({ ...f, why: 'receiver URL changed' })));
+  for (const { publisher, subscription: s, why } of unwanted) {
+    const projectId = projectIdOf(s);
+    const target: WebhookScope = projectId === undefined ? { projectId: undefined } : { projectId, projectName: input.projectNames.get(projectId.toLowerCase()) ?? projectId };
+    const base = { publisherId: s.publisherId, eventType: s.eventType, projectId, scope: scopeLabel(target), subscriptionId: s.id, publisher, target };
+    if (!input.prune) changes.push({ ...base, action: 'stale', reasons: [why, 'pruning is off'], outcome: 'done' });
+    else {
+      const held = holdReason ?? input.pruneHeldBecause;
+      changes.push({ ...base, action: 'prune', reasons: [why, ...(held ? [held] : [])], outcome: held ? 'held' : 'planned' });
+    }
+  }
+  return changes;
+}
+
+function driftOf(subscription: ExistingSubscription, consumerInputs: ConsumerInputs): string[] {
+  const filters = Object.entries(subscription.publisherInputs)
+    .filter(([key, value]) => !SERVER_ADDED_INPUTS.has(key.toLowerCase()) && value !== '')
+    .map(([key]) => key);
+  return [...consumerInputDrift(subscription.consumerInputs, consumerInputs), ...(filters.length > 0 ? [`filters events on ${filters.join(', ')}`] : [])];
+}
+
+/** Which of several subscriptions for one key to keep: enabled and current first, then enabled. */
+function rank(subscription: ExistingSubscription, drift: readonly string[]): number {
+  return (subscription.status === ENABLED ? 0 : 2) + (drift.length === 0 ? 0 : 1);
+}
+
+function unwantedBecause(subscription: ExistingSubscription, projectId: string | undefined, desired: readonly DesiredSubscription[]): string {
+  const eventType = subscription.eventType.toLowerCase();
+  if (!desired.some((d) => d.eventType.toLowerCase() === eventType)) return 'event type not selected';
+  const orgLevel = desired.some((d) => d.scope.projectId === undefined);
+  if (projectId === undefined) return 'organization-wide, but subscriptions are per project (isProjectsLimited)';
+  if (orgLevel) return 'per project, but subscriptions are organization-wide (isProjectsLimited is false)';
+  return 'project not in scope (projects filter, excluded tags, or no longer there)';
+}

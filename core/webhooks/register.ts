@@ -1,0 +1,157 @@
+import type { AzureDevOpsClient } from '../azure-devops/client';
+import type { ParentListings } from '../kinds/parents';
+import type { RunReporter } from '../sync/reporter';
+import { applyChanges } from './apply-changes';
+import { isAvailable, PUBLISHERS, selectEventTypes } from './catalog';
+import { desiredConsumerInputs } from './consumer-inputs';
+import { desiredSubscriptions, webhookScopes, type WebhookScope } from './desired-state';
+import { credentialsFingerprint } from './fingerprint';
+import { ownership, planChanges, type Listing } from './plan-changes';
+import { receiverUrl, receiverWarnings } from './receiver';
+import { failedReport, type WebhookChange, type WebhookReport } from './report';
+import { SubscriptionsApi } from './subscriptions-api';
+
+/** The webhook settings of the configuration model (`webhooks.*`), as registration needs them. */
+export type WebhookSettings = {
+  readonly baseUrl: string;
+  readonly secret?: string | undefined;
+  readonly username: string;
+  readonly events?: readonly string[] | undefined;
+  readonly includeReleaseEvents: boolean;
+  readonly prune: boolean;
+  readonly headers: Readonly<Record<string, { readonly value: string }>>;
+};
+
+export type RegistrationInput = {
+  readonly settings: WebhookSettings;
+  /** The Port integration identifier: marks our subscriptions (see OWNER_HEADER). */
+  readonly integration: string;
+  readonly isProjectsLimited: boolean;
+  readonly mode: 'apply' | 'plan';
+};
+
+export type RegistrationDeps = {
+  /** A client counting into its own metrics: the report's request count comes from it. */
+  readonly client: AzureDevOpsClient;
+  /** The run's shared project listing (projects filter and excluded tags applied). */
+  readonly parents: ParentListings;
+  readonly reporter: RunReporter;
+  /** Subscription writes in flight at once. */
+  readonly concurrency: number;
+};
+
+/**
+ * Idempotent service-hook registration (BRIEF §7): work out the wanted subscriptions, list the
+ * existing ones once per publisher on the publisher's host, plan the differences, and apply them
+ * unless in plan mode. Never throws: every failure ends up in the report.
+ */
+export async function registerWebhooks(input: RegistrationInput, deps: RegistrationDeps): Promise<WebhookReport> {
+  try {
+    return await register(input, deps);
+  } catch (error) {
+    return failedReport({ mode: input.mode, receiverUrl: receiverUrl(input.settings.baseUrl), problem: `Webhook registration stopped: ${messageOf(error)}` });
+  }
+}
+
+async function register(input: RegistrationInput, deps: RegistrationDeps): Promise<WebhookReport> {
+  const { settings, mode } = input;
+  const { reporter, client } = deps;
+  const organization = client.organization;
+  const url = receiverUrl(settings.baseUrl);
+  const warnings = receiverWarnings(url, { basicAuth: settings.secret !== undefined, cloud: organization.deployment === 'cloud' });
+  const problems: string[] = [];
+
+  const selection = selectEventTypes(settings, organization);
+  for (const skipped of selection.unavailable.filter((u) => u.explicit)) warnings.push(`event type ${skipped.eventType} is skipped: ${skipped.reason}.`);
+  const skippedQuietly = selection.unavailable.filter((u) => !u.explicit);
+  if (skippedQuietly.length > 0) reporter.info(`Webhooks: ${skippedQuietly.length} event type(s) left out: ${skippedQuietly[0]?.reason ?? ''}.`);
+  const headers = Object.fromEntries(Object.entries(settings.headers).map(([name, header]) => [name, header.value]));
+  const secret = settings.secret;
+  if (secret !== undefined && Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
+    warnings.push('a custom Authorization header and Basic auth (the webhook secret) both set the Authorization header, and the receiver gets only one of them; use another header name, or drop the secret.');
+  }
+  for (const warning of warnings) reporter.warn(`Webhooks: ${warning}`);
+
+  const fingerprint = await credentialsFingerprint({ username: secret !== undefined ? settings.username : undefined, password: secret, headers }, url);
+  const consumerInputs = desiredConsumerInputs({ url, username: settings.username, secret, headers, fingerprint, integration: input.integration });
+
+  let scopes: WebhookScope[] = [];
+  let desiredKnown = true;
+  try {
+    scopes = await webhookScopes(deps.parents, input.isProjectsLimited);
+  } catch (error) {
+    desiredKnown = false;
+    problems.push(`Listing the projects failed, so the wanted subscriptions are unknown and nothing was changed: ${messageOf(error)}`);
+  }
+  const desired = desiredSubscriptions(selection.events, scopes);
+  // An empty scope is far more often a typo in the projects filter than a wish to unsubscribe everything.
+  const noScope = desiredKnown && scopes.length === 0;
+  if (noScope) {
+    warnings.push('no project is in scope (projects filter, excluded tags), so nothing is registered, and pruning is refused: it would remove every subscription of this receiver.');
+    reporter.warn(`Webhooks: ${warnings.at(-1) ?? ''}`);
+  }
+
+  // Pruning must see publishers we no longer subscribe to (release events turned off, say).
+  const wantedPublishers = new Set(selection.events.map((e) => e.publisherId));
+  const publishers = PUBLISHERS.filter((p) => wantedPublishers.has(p) || (settings.prune && isAvailable(p, organization)));
+  const api = new SubscriptionsApi(client);
+  const listings: Listing[] = [];
+  // One at a time and in catalogue order: a handful of requests, and failures read the same every run.
+  for (const publisherId of publishers) {
+    try {
+      listings.push({ publisherId, subscriptions: await api.list(publisherId) });
+    } catch (error) {
+      listings.push({ publisherId, error: messageOf(error) });
+      problems.push(`Listing the ${publisherId} subscriptions failed, so nothing was created or deleted: ${messageOf(error)}`);
+    }
+  }
+
+  const changes = planChanges({
+    desired,
+    desiredKnown,
+    listings,
+    receiverUrl: url,
+    integration: input.integration,
+    consumerInputs,
+    prune: settings.prune,
+    pruneHeldBecause: noScope ? 'not done: no project is in scope' : undefined,
+    projectNames: new Map(scopes.flatMap((s) => (s.projectId === undefined ? [] : [[s.projectId.toLowerCase(), s.projectName] as const]))),
+  });
+  if (mode === 'apply') await applyChanges(changes, { api, consumerInputs, concurrency: deps.concurrency });
+  problems.push(...failureLines(changes));
+
+  const report: WebhookReport = {
+    mode,
+    status: problems.length === 0 ? 'success' : 'failed',
+    receiverUrl: url,
+    eventTypes: selection.events.map((e) => e.eventType),
+    listings: listings.map((l) =>
+      'error' in l ? { publisherId: l.publisherId, subscriptions: 0, ours: 0, error: l.error } : { publisherId: l.publisherId, subscriptions: l.subscriptions.length, ours: l.subscriptions.filter((s) => ownership(s, url, input.integration) !== undefined).length },
+    ),
+    changes: changes.map(plain),
+    problems,
+    warnings,
+    requests: client.metrics.requests,
+  };
+  return report;
+}
+
+function plain(change: WebhookChange): WebhookChange {
+  const { action, publisherId, eventType, projectId, scope, subscriptionId, reasons, outcome, error } = change;
+  return { action, publisherId, eventType, projectId, scope, subscriptionId, reasons, outcome, ...(error !== undefined ? { error } : {}) };
+}
+
+/** Failed changes, one line per distinct error: a refused permission repeats for every event type of a project. */
+function failureLines(changes: readonly WebhookChange[]): string[] {
+  const groups = new Map<string, WebhookChange[]>();
+  for (const change of changes) if (change.outcome === 'failed') groups.set(change.error ?? '', [...(groups.get(change.error ?? '') ?? []), change]);
+  return [...groups].map(([error, group]) => {
+    const first = group[0];
+    const what = first ? `${first.action} ${first.eventType} (${first.scope})` : '';
+    return group.length === 1 ? `${what} failed: ${error}` : `${group.length} subscription changes failed, e.g. ${what}: ${error}`;
+  });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

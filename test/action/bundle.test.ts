@@ -1,0 +1,297 @@
+/**
+ * The committed bundle, run as the GitHub runner runs it (see runner.ts), against the simulators.
+ * The bundle is rebuilt once first, so the test exercises the current sources; `.ci/run` then
+ * proves the rebuilt bundle is the committed one. All runs live in this one file so that no two
+ * test files rebuild the bundle at the same time.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startAzureDevOpsSimulator, type AzureDevOpsSimulator } from '../../sim/azure-devops/index';
+import { startPortSimulator, type PortSimulator } from '../../sim/port/index';
+import { byIdentifier, CLIENT_ID, CLIENT_SECRET, DATASOURCE, ENTRA_TOKEN, expectedEntities, IDENTIFIER, MAPPING, MAPPING_PATH, PAT, seedBlueprints } from './fixtures';
+import { REPO_ROOT, runAction, visibleOutput, type ActionRun } from './runner';
+
+let port: PortSimulator;
+let ado: AzureDevOpsSimulator;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, ['scripts/build.mjs', '--only', 'action'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  port = await startPortSimulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+  ado = await startAzureDevOpsSimulator({ scale: 'tiny', pat: PAT, bearerTokens: [ENTRA_TOKEN] });
+});
+
+afterAll(async () => {
+  await port?.close();
+  await ado?.close();
+});
+
+beforeEach(() => {
+  port.reset();
+  ado.reset();
+  seedBlueprints(port);
+});
+
+const syncInputs = (extra: Record<string, string> = {}): Record<string, string> => ({
+  'port-client-id': CLIENT_ID,
+  'port-client-secret': CLIENT_SECRET,
+  'port-base-url': port.baseUrl,
+  'integration-identifier': IDENTIFIER,
+  'organization-url': ado.serverUrl,
+  'personal-access-token': PAT,
+  'initialize-port-resources': 'false',
+  mapping: MAPPING_PATH,
+  ...extra,
+});
+const mappingFile = { [MAPPING_PATH]: MAPPING };
+
+function portWrites() {
+  return port.calls().filter((c) => c.method !== 'GET' && !/^\/v1\/(auth\/access_token|entities\/search|blueprints\/entities\/datasource-entities)$/.test(c.path));
+}
+
+type PlanEntry = { blueprint: string; create: number; update: number; unchanged: number; delete: number };
+function summaryJson(run: ActionRun): { status: string; mode: string; resources: { kind: string; listed: number; upserted: number; error: string | null }[]; plan: PlanEntry[] } {
+  const path = run.outputs['summary-path'];
+  if (!path) throw new Error('no summary-path output');
+  return JSON.parse(readFileSync(path, 'utf8')) as never;
+}
+
+describe('against both simulators', () => {
+  it('syncs: entities in Port, outputs, job summary, summary file, one log group per kind', async () => {
+    const run = await runAction({ with: syncInputs(), files: mappingFile });
+    const expected = expectedEntities(ado);
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const total = expected.projects.length + expected.repositories.length;
+    expect(run.outputs).toMatchObject({ result: 'success', 'exit-code': '0', listed: String(total), upserted: String(total), unchanged: '0', failed: '0', deleted: '0' });
+
+    expect(byIdentifier(port.entities('adoProject')).map((e) => ({ identifier: e.identifier, title: e.title }))).toEqual(byIdentifier(expected.projects));
+    expect(byIdentifier(port.entities('adoRepository')).map((e) => ({ identifier: e.identifier, title: e.title, relations: e.relations }))).toEqual(byIdentifier(expected.repositories));
+    for (const entity of [...port.entities('adoProject'), ...port.entities('adoRepository')]) expect(entity.datasource).toBe(DATASOURCE);
+
+    expect(run.stdout).toContain('::group::project (resources[0])');
+    expect(run.stdout).toContain('::group::repository (resources[1])');
+    expect(run.summary).toMatch(/\| project #0 \| 2 \| 2 \|/);
+    expect(run.outputs['summary-path']).toBe(join(run.runnerTemp, 'port-ado-sync-summary.json'));
+    const summary = summaryJson(run);
+    expect(summary.status).toBe('success');
+    expect(summary.resources.map((r) => [r.kind, r.listed, r.upserted])).toEqual([
+      ['project', expected.projects.length, expected.projects.length],
+      ['repository', expected.repositories.length, expected.repositories.length],
+    ]);
+  });
+
+  it('plans with an Entra bearer token: counts what would change and writes nothing', async () => {
+    const expected = expectedEntities(ado);
+    // Two projects already in Port from an earlier run, plus one the organization no longer has.
+    port.seed.entities('adoProject', [...expected.projects, { identifier: 'deleted-project', title: 'Gone' }], { datasource: DATASOURCE, updatedAt: '2024-01-01T00:00:00.000Z' });
+    port.clearCalls();
+    const inputs = syncInputs({ mode: 'plan', 'azure-devops-token': ENTRA_TOKEN });
+    delete inputs['personal-access-token'];
+
+    const run = await runAction({ with: inputs, files: mappingFile });
+
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ result: 'success', 'exit-code': '0' });
+    expect(portWrites()).toEqual([]);
+    expect(port.entities('adoRepository')).toEqual([]);
+    expect(port.entities('adoProject').map((e) => e.identifier).sort()).toEqual([...expected.projects.map((p) => p.identifier), 'deleted-project'].sort());
+    const plan = Object.fromEntries(summaryJson(run).plan.map((p) => [p.blueprint, { create: p.create, update: p.update, unchanged: p.unchanged, delete: p.delete }]));
+    expect(plan).toEqual({
+      adoProject: { create: 0, update: 0, unchanged: expected.projects.length, delete: 1 },
+      adoRepository: { create: expected.repositories.length, update: 0, unchanged: 0, delete: 0 },
+    });
+    expect(run.summary).toContain('### Planned changes');
+    expect(run.summary).toMatch(/\| adoRepository \| 3 \| 0 \| 0 \| 0 \|/);
+    expect(summaryJson(run).mode).toBe('plan');
+    expect(run.masks).toContain(ENTRA_TOKEN);
+    expect(visibleOutput(run)).not.toContain(ENTRA_TOKEN);
+  });
+
+  it('fails a plan whose deletion guard would trip, even when partial failures are tolerated', async () => {
+    // Five entities this integration wrote earlier, none of which the organization still has.
+    port.seed.entities('adoProject', [1, 2, 3, 4, 5].map((i) => ({ identifier: `gone-${i}`, title: 'Gone' })), { datasource: DATASOURCE, updatedAt: '2024-01-01T00:00:00.000Z' });
+    const run = await runAction({ with: syncInputs({ mode: 'plan', 'tolerate-partial-failure': 'true' }), files: mappingFile });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ result: 'partial', failed: '0' });
+    expect(run.stdout).toMatch(/^::error::Plan: deletion guard: 5 of 5 owned entities .* above entityDeletionThreshold 0\.9\.$/m);
+    expect(run.stdout).not.toContain('tolerate-partial-failure');
+    expect(port.entities('adoProject')).toHaveLength(5);
+  });
+
+  it('fails the step with result partial when one kind fails (fault injected through the control API)', async () => {
+    const origin = new URL(ado.serverUrl).origin;
+    const response = await fetch(`${origin}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'status', route: 'git.repositories.list', status: 400 }) });
+    expect(response.ok).toBe(true);
+
+    const run = await runAction({ with: syncInputs(), files: mappingFile });
+    const expected = expectedEntities(ado);
+
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ result: 'partial', 'exit-code': '1', upserted: String(expected.projects.length) });
+    expect(run.stdout).toMatch(/^::error::Some kinds failed: repository.* Set tolerate-partial-failure: true to pass the step when only some kinds fail\.$/m);
+    expect(port.entities('adoProject')).toHaveLength(expected.projects.length);
+    expect(port.entities('adoRepository')).toEqual([]);
+    const summary = summaryJson(run);
+    expect(summary.status).toBe('partial');
+    expect(summary.resources.find((r) => r.kind === 'repository')?.error).toBeTruthy();
+    expect(run.summary).toContain('repository #1');
+  });
+
+  it('passes the step with a warning on a partial failure when tolerate-partial-failure is true', async () => {
+    ado.faults.add({ kind: 'status', route: 'git.repositories.list', status: 400 });
+    const run = await runAction({ with: syncInputs({ 'tolerate-partial-failure': 'true' }), files: mappingFile });
+    expect(run.code).toBe(0);
+    expect(run.outputs.result).toBe('partial');
+    expect(run.stdout).toMatch(/^::warning::Some kinds failed: repository.*The step passes because tolerate-partial-failure is true\.$/m);
+    expect(run.stdout).not.toMatch(/^::error::Some kinds failed/m);
+  });
+
+  it('runs from the OCEAN__ variables alone, as a workflow migrated from ocean-sail', async () => {
+    const run = await runAction({
+      files: mappingFile,
+      env: {
+        OCEAN__PORT__CLIENT_ID: CLIENT_ID,
+        OCEAN__PORT__CLIENT_SECRET: CLIENT_SECRET,
+        OCEAN__PORT__BASE_URL: port.baseUrl,
+        OCEAN__INTEGRATION__IDENTIFIER: IDENTIFIER,
+        OCEAN__INTEGRATION__TYPE: 'azure-devops',
+        OCEAN__INTEGRATION__CONFIG__ORGANIZATION_URL: ado.serverUrl,
+        OCEAN__INTEGRATION__CONFIG__PERSONAL_ACCESS_TOKEN: PAT,
+        OCEAN__EVENT_LISTENER: '{"type":"ONCE"}',
+        OCEAN__INITIALIZE_PORT_RESOURCES: 'false',
+        PORT_ADO_SYNC_MAPPING_FILE: MAPPING_PATH,
+      },
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.result).toBe('success');
+    expect(port.entities('adoRepository').length).toBe(expectedEntities(ado).repositories.length);
+    for (const entity of port.entities('adoProject')) expect(entity.datasource).toBe(DATASOURCE);
+    expect(run.masks).toEqual(expect.arrayContaining([CLIENT_SECRET, PAT]));
+  });
+
+  it('annotates a mapping problem on the mapping file and line, before anything is written', async () => {
+    port.clearCalls();
+    const broken = MAPPING.replace("title: .name\n          blueprint: '\"adoRepository\"'", "title: .name | ascii_downcase(\n          blueprint: '\"adoRepository\"'");
+    expect(broken).not.toBe(MAPPING);
+    const run = await runAction({ with: syncInputs(), files: { [MAPPING_PATH]: broken } });
+    expect(run.code).toBe(1);
+    expect(run.outputs.result).toBe('config-error');
+    const line = broken.split('\n').findIndex((l) => l.includes('ascii_downcase(')) + 1;
+    expect(run.stdout).toMatch(new RegExp(`^::error file=\\.port/port-app-config\\.yml,line=${line}[,:]`, 'm'));
+    expect(portWrites()).toEqual([]);
+  });
+
+  it('registers every secret, and only secrets, with ::add-mask:: and never prints one', async () => {
+    const webhookSecret = 'webhook-secret-Hf83kLq0';
+    const headerSecret = 'receiver-key-Px72mN4v';
+    const run = await runAction({
+      with: syncInputs({
+        'log-level': 'debug',
+        'register-webhooks': 'true',
+        'webhook-base-url': 'https://hooks.example.com',
+        'webhook-secret': webhookSecret,
+        'webhook-headers': `X-Receiver-Key: ${headerSecret}\nX-Team: platform`,
+      }),
+      files: mappingFile,
+    });
+    expect(run.outputs.result).toBe('success');
+    const derived = {
+      patBasic: Buffer.from(`:${PAT}`).toString('base64'),
+      webhookBasic: Buffer.from(`port:${webhookSecret}`).toString('base64'),
+    };
+    for (const secret of [CLIENT_SECRET, PAT, webhookSecret, headerSecret, derived.patBasic, derived.webhookBasic]) {
+      expect(run.masks, secret).toContain(secret);
+      expect(visibleOutput(run), secret).not.toContain(secret);
+    }
+    // The Port access token is made during the run: it is masked as soon as it exists, and it is
+    // a token Port really issued.
+    const tokens = run.masks.filter((m) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(m));
+    expect(tokens.length).toBeGreaterThanOrEqual(1);
+    const accepted = await Promise.all(tokens.map(async (token) => (await fetch(`${port.baseUrl}/v1/blueprints`, { headers: { authorization: `Bearer ${token}` } })).status));
+    expect(accepted).toContain(200);
+    for (const token of tokens) expect(visibleOutput(run)).not.toContain(token);
+    // Masks are exact values: ordinary words next to a secret (the header's name, another
+    // header) are not masked, or the log would be full of ***.
+    expect(run.masks).not.toContain('platform');
+    expect(run.masks.some((m) => m.startsWith('X-'))).toBe(false);
+  });
+});
+
+describe('configuration errors', () => {
+  it('reports every bad or missing input by its name, sets result config-error and writes nothing', async () => {
+    port.clearCalls();
+    const run = await runAction({
+      with: { 'port-client-id': CLIENT_ID, 'port-client-secret': CLIENT_SECRET, 'port-base-url': port.baseUrl, kinds: 'projct, repository' },
+    });
+
+    expect(run.code).toBe(1);
+    expect(run.outputs.result).toBe('config-error');
+    expect(run.outputs['exit-code']).toBe('2');
+    expect(run.stdout).toContain("::error::input 'kinds': 'projct' is not a known resource kind. Did you mean 'project'?");
+    expect(run.stdout).toMatch(/::error::Azure DevOps organization URL is missing: set OCEAN__INTEGRATION__CONFIG__ORGANIZATION_URL, or input 'organization-url'/);
+    expect(run.stdout).toMatch(/::error::Azure DevOps credential .* is missing: .*input 'personal-access-token' or input 'azure-devops-token'/);
+    // setFailed's own line: the step's one-line reason.
+    expect(run.stdout).toMatch(/^::error::Invalid configuration \(3 problems\)\.$/m);
+    expect(port.calls()).toHaveLength(0);
+    expect(run.masks).toContain(CLIENT_SECRET);
+    expect(visibleOutput(run)).not.toContain(CLIENT_SECRET);
+  });
+
+  it('names a rejected secret input without repeating its value', async () => {
+    const run = await runAction({
+      with: {
+        'port-client-id': CLIENT_ID,
+        'port-client-secret': CLIENT_SECRET,
+        'port-region': 'mars',
+        'organization-url': 'https://dev.azure.com/contoso',
+        'personal-access-token': PAT,
+        'azure-devops-token': 'bearer-token-value-that-is-long',
+      },
+    });
+    expect(run.outputs.result).toBe('config-error');
+    expect(run.stdout).toContain("::error::input 'port-region': must be eu or us");
+    expect(run.stdout).toMatch(/::error::.*input 'personal-access-token'.*input 'azure-devops-token'|::error::.*input 'azure-devops-token'.*input 'personal-access-token'/);
+    for (const secret of [CLIENT_SECRET, PAT, 'bearer-token-value-that-is-long']) {
+      expect(run.masks).toContain(secret);
+      expect(visibleOutput(run)).not.toContain(secret);
+    }
+  });
+
+  it('rejects an unreadable tolerate-partial-failure before any network call', async () => {
+    port.clearCalls();
+    const run = await runAction({
+      with: { 'port-client-id': CLIENT_ID, 'port-client-secret': CLIENT_SECRET, 'port-base-url': port.baseUrl, 'tolerate-partial-failure': 'sometimes' },
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.result).toBe('config-error');
+    expect(run.stdout).toContain("::error::input 'tolerate-partial-failure': must be true or false");
+    expect(port.calls()).toHaveLength(0);
+  });
+
+  it('treats wrong Port credentials as a configuration error, before Azure DevOps is contacted', async () => {
+    port.clearCalls();
+    const wrongSecret = 'not-the-port-secret-4711';
+    const run = await runAction({
+      with: {
+        'port-client-id': CLIENT_ID,
+        'port-client-secret': wrongSecret,
+        'port-base-url': port.baseUrl,
+        // Nothing listens there: reaching it would fail differently.
+        'organization-url': 'http://127.0.0.1:9/DefaultCollection',
+        'personal-access-token': PAT,
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.result).toBe('config-error');
+    expect(run.outputs['exit-code']).toBe('2');
+    expect(run.stdout).toMatch(/^::error::.*Port.*$/m);
+    expect(port.calls().map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual(['POST /v1/auth/access_token 401']);
+    for (const secret of [wrongSecret, PAT, Buffer.from(`:${PAT}`).toString('base64')]) {
+      expect(run.masks).toContain(secret);
+      expect(visibleOutput(run)).not.toContain(secret);
+    }
+  });
+});

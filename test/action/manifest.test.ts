@@ -1,0 +1,126 @@
+/**
+ * action.yml is the contract users see in the workflow editor and on the Marketplace: every input
+ * is read by the entry, every output is set by it, and the docs tables are rendered from it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ACTION_INPUTS, CONFIG_INPUTS, readActionSettings } from '../../action/src/inputs';
+import { DOC_PATH, renderDoc, renderInputsTable } from '../../scripts/generate-action-docs.mjs';
+import { layerFromEnvironment, TEXT_KEYS } from '../../core/config';
+import { parseAllDocuments } from 'yaml';
+import { REPO_ROOT, readManifest, ACTION_YML, inputVariable, parseOutputFile } from './runner';
+
+const manifest = readManifest();
+
+describe('action.yml', () => {
+  it('runs the committed bundle on node24', () => {
+    expect(manifest.runs).toEqual({ using: 'node24', main: 'action/dist/index.js' });
+    expect(existsSync(join(REPO_ROOT, manifest.runs.main))).toBe(true);
+  });
+
+  it('declares exactly the inputs the entry reads', () => {
+    expect(Object.keys(manifest.inputs).sort()).toEqual([...Object.keys(CONFIG_INPUTS), ...ACTION_INPUTS].sort());
+    for (const binding of Object.values(CONFIG_INPUTS)) expect(Object.keys(TEXT_KEYS)).toContain(binding.key);
+  });
+
+  it('gives configuration inputs no default, so OCEAN__ variables are not overridden by one', () => {
+    for (const name of Object.keys(CONFIG_INPUTS)) expect(manifest.inputs[name]?.default, name).toBeUndefined();
+    for (const name of ACTION_INPUTS) expect(manifest.inputs[name]?.default, name).toBeDefined();
+  });
+
+  it('describes every input and output in at least one full sentence', () => {
+    for (const [name, entry] of [...Object.entries(manifest.inputs), ...Object.entries(manifest.outputs)]) {
+      expect(entry.description.length, name).toBeGreaterThan(20);
+      expect(entry.description.trim(), name).toMatch(/[.)]$/);
+    }
+  });
+
+  it('has no expression syntax in descriptions (the runner would not expand it there)', () => {
+    expect(readFileSync(ACTION_YML, 'utf8')).not.toContain('${{');
+  });
+});
+
+describe('docs/github-actions.md', () => {
+  it('has the inputs and outputs tables rendered from action.yml (node scripts/generate-action-docs.mjs)', () => {
+    const doc = readFileSync(DOC_PATH, 'utf8');
+    expect(renderDoc(doc, readFileSync(ACTION_YML, 'utf8'))).toBe(doc);
+  });
+
+  it('renders each input once, with its description on one line and pipes escaped', () => {
+    const table = renderInputsTable('inputs:\n  a:\n    description: "x | y\\nz"\n  b:\n    description: B.\n    default: "false"\n');
+    expect(table.split('\n')).toEqual(['| Input | Description |', '|---|---|', '| `a` | x \\| y z |', '| `b` | B. Default `false`. |']);
+  });
+});
+
+describe('the workflow examples in docs/github-actions.md', () => {
+  const doc = readFileSync(DOC_PATH, 'utf8');
+  const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+  type Step = { uses?: string; with?: Record<string, unknown>; env?: Record<string, unknown> };
+  const steps: Step[] = [];
+  const collect = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(collect);
+    else if (node && typeof node === 'object') {
+      const step = node as Step;
+      if (typeof step.uses === 'string' && step.uses.startsWith('OWNER/port-ado-sync')) steps.push(step);
+      Object.values(node).forEach(collect);
+    }
+  };
+  for (const block of blocks) for (const document of parseAllDocuments(block)) collect(document.toJS());
+
+  it('are valid YAML and use the action several times', () => {
+    expect(blocks.length).toBeGreaterThan(4);
+    expect(steps.length).toBeGreaterThan(4);
+  });
+
+  it('only pass inputs the action declares', () => {
+    for (const step of steps) for (const name of Object.keys(step.with ?? {})) if (name !== '…') expect(Object.keys(manifest.inputs), name).toContain(name);
+  });
+
+  it('only set OCEAN__ variables the action reads, without warnings', () => {
+    const withEnv = steps.filter((step) => step.env);
+    expect(withEnv.length).toBeGreaterThan(0);
+    for (const step of withEnv) {
+      const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([name, value]) => [name, String(value)]));
+      expect(layerFromEnvironment(env).warnings).toEqual([]);
+    }
+  });
+});
+
+describe('input variables', () => {
+  it('keep hyphens and upper-case the name, as the runner does', () => {
+    expect(inputVariable('port-client-id')).toBe('INPUT_PORT-CLIENT-ID');
+  });
+
+  it('turn into configuration the way each input is named in messages', () => {
+    const inputs: Record<string, string> = {
+      'organization-url': 'https://dev.azure.com/contoso',
+      insecure: 'yes',
+      'tolerate-partial-failure': 'true',
+      mapping: 'mapping/port-app-config.yml',
+      'personal-access-token': 'pat-value-123456',
+      'webhook-headers': 'X-Api-Key: key-value-123456\nX-Team: platform',
+    };
+    const settings = readActionSettings((name) => inputs[name] ?? '', { GITHUB_WORKSPACE: '/repo', RUNNER_TEMP: '/tmp/runner', OCEAN__PORT__CLIENT_SECRET: 'client-secret-123456' });
+    expect(settings.toleratePartialFailure).toBe(true);
+    expect(settings.problems).toEqual([]);
+    expect(settings.layers.map((layer) => layer.kind)).toEqual(['inputs', 'inputs', 'environment', 'fallback']);
+    const [inputsLayer, , , fallback] = settings.layers;
+    // The raw headers text is not masked as a whole: the run masks the secret header values only.
+    expect(settings.secretsToMaskFirst).toEqual(expect.arrayContaining(['pat-value-123456', 'client-secret-123456']));
+    expect(settings.secretsToMaskFirst.some((s) => s.includes('X-Team') || s === 'platform')).toBe(false);
+    const entries = Object.fromEntries((inputsLayer?.entries ?? []).map((e) => [e.setting, e]));
+    expect(entries['azureDevOps.organizationUrl']?.source).toBe("input 'organization-url'");
+    // `insecure: yes` is the setting "do not verify certificates".
+    expect(entries['network.rejectUnauthorized']?.result).toEqual({ ok: true, value: false });
+    expect(entries.mapping?.result).toEqual({ ok: true, value: { source: 'file', path: '/repo/mapping/port-app-config.yml' } });
+    expect(fallback?.entries[0]?.result).toEqual({ ok: true, value: '/tmp/runner/port-ado-sync-summary.json' });
+  });
+});
+
+describe('GITHUB_OUTPUT parsing (test helper)', () => {
+  it('reads heredoc and one-line forms; the last write of a name wins', () => {
+    const text = 'result<<ghadelimiter_1\nsuccess\nghadelimiter_1\nmulti<<EOF\na\nb\nEOF\nresult=partial\n';
+    expect(parseOutputFile(text)).toEqual({ result: 'partial', multi: 'a\nb' });
+  });
+});

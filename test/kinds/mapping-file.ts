@@ -1,0 +1,35 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { findKind } from '../../core/kinds/registry';
+
+/**
+ * A port-app-config file for `--mapping`, built from kinds' default resources with selector keys
+ * or mapping fields overridden: how the per-kind tests try selector options end to end.
+ */
+export async function mappingFile(
+  resources: { kind: string; selector?: Record<string, unknown>; mappings?: Record<string, unknown>; properties?: Record<string, string> }[],
+  options: { entityDeletionThreshold?: number } = {},
+): Promise<string> {
+  const config = {
+    deleteDependentEntities: true,
+    createMissingRelatedEntities: true,
+    enableMergeEntity: true,
+    entityDeletionThreshold: options.entityDeletionThreshold ?? 0.9,
+    resources: resources.map(({ kind, selector, mappings, properties }) => {
+      const base = findKind(kind)?.defaults.resources[0];
+      if (!base) throw new Error(`no default resource for kind ${kind}`);
+      const baseMappings = base.port.entity.mappings as { properties?: Record<string, string> };
+      return {
+        kind,
+        selector: { ...base.selector, ...selector },
+        port: { entity: { mappings: { ...baseMappings, ...mappings, properties: { ...baseMappings.properties, ...properties } } } },
+      };
+    }),
+  };
+  const dir = await mkdtemp(join(tmpdir(), 'kind-mapping-'));
+  const path = join(dir, 'port-app-config.yml');
+  await writeFile(path, stringify(config, { lineWidth: 0 }));
+  return path;
+}

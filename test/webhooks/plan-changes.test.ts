@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import { parseOrganizationUrl } from '../../core/azure-devops/organization';
+import { selectEventTypes } from '../../core/webhooks/catalog';
+import { consumerInputDrift, desiredConsumerInputs, parseHttpHeaders } from '../../core/webhooks/consumer-inputs';
+import { desiredSubscriptions, ORGANIZATION_SCOPE, type WebhookScope } from '../../core/webhooks/desired-state';
+import { credentialsFingerprint, FINGERPRINT_HEADER } from '../../core/webhooks/fingerprint';
+import { planChanges, type Listing } from '../../core/webhooks/plan-changes';
+import { isSameReceiver, receiverUrl, receiverWarnings } from '../../core/webhooks/receiver';
+import type { ExistingSubscription } from '../../core/webhooks/subscriptions-api';
+
+const URL_ = 'https://hooks.example.com/integration/webhook';
+const P1: WebhookScope = { projectId: 'aaaaaaaa-0000-0000-0000-000000000001', projectName: 'One' };
+const P2: WebhookScope = { projectId: 'aaaaaaaa-0000-0000-0000-000000000002', projectName: 'Two' };
+const FINGERPRINT = 'v1.current';
+const INTEGRATION = 'my-ado-integration';
+const inputs = desiredConsumerInputs({ url: URL_, username: 'port', secret: 's3cret', headers: { 'X-Team': 'platform' }, fingerprint: FINGERPRINT, integration: INTEGRATION });
+
+let counter = 0;
+/** A subscription as the service lists it: password masked, server-added publisher inputs. */
+function existing(over: Partial<ExistingSubscription> & { projectId?: string | undefined } = {}): ExistingSubscription {
+  const { projectId: given, ...rest } = over;
+  const projectId = 'projectId' in over ? given : P1.projectId;
+  return {
+    id: `sub-${++counter}`,
+    publisherId: 'tfs',
+    eventType: 'git.push',
+    consumerId: 'webHooks',
+    consumerActionId: 'httpRequest',
+    status: 'enabled',
+    publisherInputs: { ...(projectId ? { projectId } : {}), hostId: 'host', tfsSubscriptionId: 'tfs-sub' },
+    consumerInputs: { ...inputs, basicAuthPassword: '********' },
+    ...rest,
+  };
+}
+
+const push = (scopes: WebhookScope[]) => desiredSubscriptions([{ publisherId: 'tfs', eventType: 'git.push' }], scopes);
+function plan(subscriptions: ExistingSubscription[], options: { scopes?: WebhookScope[]; prune?: boolean; listings?: Listing[] } = {}) {
+  return planChanges({
+    desired: push(options.scopes ?? [P1]),
+    desiredKnown: true,
+    listings: options.listings ?? [{ publisherId: 'tfs', subscriptions }],
+    receiverUrl: URL_,
+    integration: INTEGRATION,
+    consumerInputs: inputs,
+    prune: options.prune ?? true,
+    projectNames: new Map([[P1.projectId ?? '', 'One'], [P2.projectId ?? '', 'Two']]),
+  }).map(({ action, outcome, reasons, subscriptionId, scope }) => ({ action, outcome, reasons, subscriptionId, scope }));
+}
+
+describe('planChanges', () => {
+  it('keeps a matching subscription whose password comes back masked, ignoring server-added inputs', () => {
+    const s = existing();
+    expect(plan([s])).toEqual([{ action: 'keep', outcome: 'done', reasons: [], subscriptionId: s.id, scope: 'project One' }]);
+  });
+
+  it('creates what is missing', () => {
+    expect(plan([], { scopes: [P1, ORGANIZATION_SCOPE] })).toEqual([
+      { action: 'create', outcome: 'planned', reasons: [], subscriptionId: undefined, scope: 'project One' },
+      { action: 'create', outcome: 'planned', reasons: [], subscriptionId: undefined, scope: 'organization' },
+    ]);
+  });
+
+  it.each(['disabledByUser', 'disabledBySystem', 'disabledByInactiveIdentity', 'onProbation'])('replaces a %s subscription in place', (status) => {
+    const s = existing({ status });
+    expect(plan([s])).toEqual([{ action: 'replace', outcome: 'planned', reasons: [status], subscriptionId: s.id, scope: 'project One' }]);
+  });
+
+  it.each([
+    ['a rotated secret', { consumerInputs: { ...inputs, httpHeaders: `X-Team:platform\n${FINGERPRINT_HEADER}:v1.old` } }, 'credentials or headers changed'],
+    ['no fingerprint (Ocean made it)', { consumerInputs: { url: URL_, basicAuthUsername: 'port', basicAuthPassword: '********' } }, 'no credentials fingerprint'],
+    ['another user name', { consumerInputs: { ...inputs, basicAuthUsername: 'ocean' } }, 'Basic-auth user name differs'],
+    ['a changed header', { consumerInputs: { ...inputs, httpHeaders: `X-Team:other\n${FINGERPRINT_HEADER}:${FINGERPRINT}` } }, 'headers differ: x-team'],
+    ['minimal resource details', { consumerInputs: { ...inputs, resourceDetailsToSend: 'minimal' } }, 'sends minimal resource details'],
+    ['an extra event filter', { publisherInputs: { projectId: P1.projectId ?? '', repository: 'repo-id', tfsSubscriptionId: 'x' } }, 'filters events on repository'],
+  ])('updates a subscription with %s', (_name, over, reason) => {
+    const [change] = plan([existing(over)]);
+    expect(change?.action).toBe('update');
+    expect(change?.reasons.join('; ')).toContain(reason);
+  });
+
+  it('matches the receiver URL like a server routes it, and leaves other receivers alone', () => {
+    const trailing = existing({ consumerInputs: { ...inputs, url: 'HTTPS://Hooks.Example.com:443/integration/webhook/' } });
+    const foreign = existing({ consumerInputs: { url: 'https://hooks.example.com/other', httpHeaders: 'X-Team:platform' } });
+    expect(plan([trailing, foreign]).map((c) => [c.action, c.subscriptionId])).toEqual([['keep', trailing.id]]);
+  });
+
+  it('prunes ours at a receiver URL this integration used before, never another integration\'s', () => {
+    const moved = existing({ consumerInputs: { ...inputs, url: 'https://old-hooks.example.com/integration/webhook' } });
+    const otherIntegration = existing({ consumerInputs: { url: 'https://old-hooks.example.com/integration/webhook', httpHeaders: 'X-Port-Ado-Sync-Integration:someone-else' } });
+    expect(plan([existing(), moved, otherIntegration]).filter((c) => c.action !== 'keep')).toEqual([{ action: 'prune', outcome: 'planned', reasons: ['receiver URL changed'], subscriptionId: moved.id, scope: 'project One' }]);
+  });
+
+  it('keeps the best of duplicates (enabled and current) and removes the rest', () => {
+    const disabled = existing({ status: 'disabledBySystem' });
+    const stale = existing({ consumerInputs: { url: URL_ } });
+    const good = existing();
+    expect(plan([disabled, stale, good]).map((c) => [c.action, c.subscriptionId, c.reasons[0]])).toEqual([
+      ['keep', good.id, undefined],
+      ['prune', stale.id, `duplicate of ${good.id}`],
+      ['prune', disabled.id, `duplicate of ${good.id}`],
+    ]);
+  });
+
+  it('prunes ours that are no longer wanted, or reports them as stale without prune', () => {
+    const otherProject = existing({ projectId: P2.projectId });
+    const orgWide = existing({ projectId: undefined });
+    const otherEvent = existing({ eventType: 'workitem.created' });
+    const changes = plan([existing(), otherProject, orgWide, otherEvent]);
+    expect(changes.filter((c) => c.action === 'prune').map((c) => [c.subscriptionId, c.scope, c.reasons[0]])).toEqual([
+      [otherProject.id, 'project Two', 'project not in scope (projects filter, excluded tags, or no longer there)'],
+      [orgWide.id, 'organization', 'organization-wide, but subscriptions are per project (isProjectsLimited)'],
+      [otherEvent.id, 'project One', 'event type not selected'],
+    ]);
+    expect(plan([existing(), otherEvent], { prune: false }).map((c) => [c.action, c.outcome])).toEqual([
+      ['keep', 'done'],
+      ['stale', 'done'],
+    ]);
+  });
+
+  it('after a failed listing creates and deletes nothing, but still re-enables and updates what it saw', () => {
+    const disabled = existing({ status: 'disabledByUser' });
+    const unwanted = existing({ eventType: 'workitem.created' });
+    const desired = desiredSubscriptions(
+      [
+        { publisherId: 'tfs', eventType: 'git.push' },
+        { publisherId: 'rm', eventType: 'ms.vss-release.release-created-event' },
+      ],
+      [P1, P2],
+    );
+    const changes = planChanges({
+      desired,
+      desiredKnown: true,
+      listings: [{ publisherId: 'tfs', subscriptions: [disabled, unwanted] }, { publisherId: 'rm', error: 'HTTP 500' }],
+      receiverUrl: URL_,
+    integration: INTEGRATION,
+      consumerInputs: inputs,
+      prune: true,
+      projectNames: new Map(),
+    });
+    expect(changes.map((c) => [c.action, c.eventType, c.scope, c.outcome])).toEqual([
+      ['replace', 'git.push', 'project One', 'planned'],
+      ['create', 'git.push', 'project Two', 'held'],
+      ['create', 'ms.vss-release.release-created-event', 'project One', 'held'],
+      ['create', 'ms.vss-release.release-created-event', 'project Two', 'held'],
+      ['prune', 'workitem.created', 'project aaaaaaaa-0000-0000-0000-000000000001', 'held'],
+    ]);
+  });
+
+  it('plans nothing when the wanted set is unknown (the project listing failed)', () => {
+    expect(planChanges({ desired: [], desiredKnown: false, listings: [{ publisherId: 'tfs', subscriptions: [existing()] }], receiverUrl: URL_, integration: INTEGRATION, consumerInputs: inputs, prune: true, projectNames: new Map() })).toEqual([]);
+  });
+});
+
+describe('consumer inputs', () => {
+  it('sends Basic auth only with a secret, and always the fingerprint header', () => {
+    const without = desiredConsumerInputs({ url: URL_, username: 'port', secret: undefined, headers: { 'X-Port-Ado-Sync-Fingerprint': 'forged' }, fingerprint: 'v1.x', integration: 'i' });
+    expect(without).toEqual({ url: URL_, httpHeaders: `X-Port-Ado-Sync-Integration:i\n${FINGERPRINT_HEADER}:v1.x`, resourceDetailsToSend: 'all' });
+    expect(consumerInputDrift({ ...without, basicAuthUsername: 'port', basicAuthPassword: '********' }, without)).toEqual(['Basic-auth user name differs', 'has a Basic-auth password but no secret is configured']);
+  });
+
+  it('reads httpHeaders with CR, LF or CRLF separators and case-insensitive names', () => {
+    expect([...parseHttpHeaders('A: 1\r\nb:2\rC :3\nnot a header')]).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+      ['c', '3'],
+    ]);
+  });
+});
+
+describe('credentials fingerprint', () => {
+  const base = { username: 'port', password: 'correct horse', headers: { 'X-Key': 'k1' } };
+  it('is stable for the same credentials and changes with any of them, or with the receiver', async () => {
+    const a = await credentialsFingerprint(base, URL_);
+    expect(await credentialsFingerprint({ ...base, headers: { 'x-key': ' k1 ' } }, URL_)).toBe(a);
+    const others = await Promise.all([
+      credentialsFingerprint({ ...base, password: 'correct horse!' }, URL_),
+      credentialsFingerprint({ ...base, username: 'ocean' }, URL_),
+      credentialsFingerprint({ ...base, headers: { 'X-Key': 'k2' } }, URL_),
+      credentialsFingerprint(base, 'https://other.example.com/integration/webhook'),
+    ]);
+    for (const other of others) expect(other).not.toBe(a);
+    expect(a).toMatch(/^v1\.[A-Za-z0-9_-]{24}$/);
+    expect(a).not.toContain('correct');
+  });
+});
+
+describe('receiver', () => {
+  it('appends the Ocean receiver path', () => {
+    expect(receiverUrl('https://hooks.example.com/')).toBe(URL_);
+    expect(isSameReceiver('https://hooks.example.com/integration/webhook?x=1', URL_)).toBe(false);
+    expect(isSameReceiver('not a url', URL_)).toBe(false);
+  });
+
+  it.each([
+    ['http://localhost:8080/integration/webhook', true, ['loopback', 'HTTPS']],
+    ['https://10.1.2.3/integration/webhook', true, ['loopback']],
+    ['https://[::1]/integration/webhook', true, ['loopback']],
+    ['https://192.168.1.10/integration/webhook', false, []],
+    ['http://hooks.example.com/integration/webhook', true, ['HTTPS']],
+    ['https://hooks.example.com/integration/webhook', true, []],
+  ])('warns for %s (cloud: %s)', (url, cloud, expected) => {
+    const warnings = receiverWarnings(url, { basicAuth: true, cloud }).join(' | ');
+    for (const word of ['loopback', 'HTTPS']) expect(warnings.includes(word), word).toBe(expected.includes(word));
+  });
+});
+
+describe('event selection', () => {
+  const cloud = parseOrganizationUrl('https://dev.azure.com/acme');
+  const server = parseOrganizationUrl('https://tfs.example.com/tfs/DefaultCollection');
+  it('takes every event type but the release ones by default; includeReleaseEvents adds them', () => {
+    expect(selectEventTypes({ includeReleaseEvents: false }, cloud).events).toHaveLength(19);
+    expect(selectEventTypes({ includeReleaseEvents: true }, cloud).events).toHaveLength(23);
+  });
+  it('takes the named event types, release ones included', () => {
+    expect(selectEventTypes({ events: ['git.push', 'ms.vss-release.release-created-event'], includeReleaseEvents: false }, cloud).events).toEqual([
+      { publisherId: 'tfs', eventType: 'git.push' },
+      { publisherId: 'rm', eventType: 'ms.vss-release.release-created-event' },
+    ]);
+  });
+  it('leaves Advanced Security out on Azure DevOps Server, saying so when it was asked for', () => {
+    const selection = selectEventTypes({ events: ['git.push', 'ms.vss-alerts.alert-created-event'], includeReleaseEvents: false }, server);
+    expect(selection.events.map((e) => e.eventType)).toEqual(['git.push']);
+    expect(selection.unavailable).toEqual([{ eventType: 'ms.vss-alerts.alert-created-event', explicit: true, reason: 'Azure DevOps Server has no Advanced Security service' }]);
+  });
+});

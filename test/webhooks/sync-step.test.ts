@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulators, type Simulators } from '../support/simulators';
+import { counts, expectedKeys, Receiver, runCli, SECRET, subscriptionKeys, wellFormedProjects } from './harness';
+
+/** `sync --register-webhooks`: registration as a step after the sync, in the sync's summary and exit code. */
+let sims: Simulators;
+const receiver = new Receiver();
+
+beforeAll(async () => {
+  await receiver.start();
+  sims = await startSimulators({ ado: { scale: 'tiny', seed: 7 } });
+});
+afterAll(async () => {
+  await sims.close();
+  await receiver.stop();
+});
+
+const env = () => sims.env({ OCEAN__BASE_URL: receiver.baseUrl, OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: SECRET });
+const sync = (args: string[]) => runCli(['--kinds', 'project', '--register-webhooks', ...args], env(), { command: 'sync' });
+
+describe('registration after a sync', () => {
+  it('plans without writing, then registers, with a webhooks section in the summary', async () => {
+    const plan = await sync(['--plan']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(sims.ado.hooks.all()).toEqual([]);
+    expect(plan.stdout).toMatch(/Webhooks plan \(nothing was changed\)/);
+
+    const result = await sync([]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(subscriptionKeys(sims.ado)).toEqual(expectedKeys(['tfs', 'pipelines'], wellFormedProjects(sims.ado).map((p) => p.id)));
+    expect(result.summary?.status).toBe('success');
+    expect(result.summary?.webhooks?.status).toBe('success');
+    expect(counts(result.summary)).toEqual({ create: 32 });
+    expect(result.stdout).toMatch(/Sync succeeded[\s\S]*Webhooks registered for http:\/\/127\.0\.0\.1:\d+\/integration\/webhook/);
+    expect(result.stdout).toMatch(/event type\s+created\s+updated\s+replaced\s+kept\s+pruned/);
+    expect(sims.port.entities('azureDevopsProject').length).toBeGreaterThan(0);
+  });
+
+  it('makes the run a partial failure when registration fails, and still syncs', async () => {
+    sims.ado.hooks.clear();
+    sims.ado.faults.add({ kind: 'status', status: 403, route: 'hooks.subscriptions.create' });
+    try {
+      const result = await sync([]);
+      expect(result.code).toBe(1);
+      expect(result.summary?.status).toBe('partial');
+      expect(result.summary?.webhooks?.status).toBe('failed');
+      expect(result.stderr).toMatch(/Webhook registration failed: see the summary\./);
+      expect(result.stdout).toMatch(/Edit subscriptions/);
+      // The sync itself went through: the projects are in Port.
+      expect((result.summary as unknown as { resources: { kind: string; error: string | null }[] }).resources).toEqual([expect.objectContaining({ kind: 'project', error: null })]);
+    } finally {
+      sims.ado.faults.clear();
+    }
+  });
+});
