@@ -3,12 +3,14 @@ import { absentConfigFileLayer, FLAG_DEFINITIONS, layerFromConfigFile, layerFrom
 import { exitCodeOf, runFromLayers, runWebhooksFromLayers, type FrontDoorOptions } from '../core/run-from-layers';
 import { VERSION } from '../core/version';
 import { CliPlatform } from './cli-platform';
+import { receiveMain } from './receiver';
 
 const USAGE = `port-ado-sync ${VERSION}: sync an Azure DevOps organization into Port, once.
 
 Usage:
   port-ado-sync sync [--config port-ado-sync.yml] [--plan] [--mapping port-app-config.yml] [options]
   port-ado-sync webhooks [--config port-ado-sync.yml] [--plan] [--prune] [options]
+  port-ado-sync receive [options]   live-event receiver for service hooks (receive --help)
   port-ado-sync --help | --version
 
 'webhooks' only registers the Azure DevOps service hooks for the receiver at --webhook-base-url
@@ -38,6 +40,7 @@ export async function main(
   /** For tests that run the CLI in-process (shorter retry backoffs); the process entry passes none. */
   frontDoor: FrontDoorOptions = {},
 ): Promise<number> {
+  if (argv[0] === 'receive') return receiveMain(argv.slice(1), env, streams);
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
     config: { type: 'string' },
     help: { type: 'boolean' },
