@@ -15,6 +15,7 @@ import {
   expectNothingDeleted,
   expectNothingExistingDeleted,
   FAST_RETRIES,
+  oracleMapping,
   snapshot,
   sync,
   when,
@@ -23,11 +24,12 @@ import {
 import type { FrontDoorOptions } from '../../core/run-from-layers';
 
 let sims: Simulators;
+const MAPPING = ['--mapping', oracleMapping()];
 
 beforeAll(async () => {
   // Enough releases for several pages per project (the releases list pages by 100).
   sims = await startSimulators({ ado: { seed: 23, scale: { base: 'tiny', releases: 260 } } });
-  const first = await sync(sims);
+  const first = await sync(sims, MAPPING);
   expect(first.code, first.stderr).toBe(0);
   expectConverged(sims);
 });
@@ -63,7 +65,7 @@ async function faultCase(options: {
   const trigger = options.during?.();
   let run: CliRun;
   try {
-    run = await sync(sims, options.args ?? [], options.env ?? {}, options.frontDoor ?? FAST_RETRIES);
+    run = await sync(sims, [...MAPPING, ...(options.args ?? [])], options.env ?? {}, options.frontDoor ?? FAST_RETRIES);
   } finally {
     for (const id of ids) sims.ado.faults.clear(id);
     trigger?.cancel();
@@ -83,7 +85,7 @@ async function faultCase(options: {
   options.check?.(run, before);
 
   trigger?.undo?.();
-  const clean = await sync(sims);
+  const clean = await sync(sims, MAPPING);
   expect(clean.code, `${clean.stdout}\n${clean.stderr}`).toBe(0);
   expectConverged(sims);
 }

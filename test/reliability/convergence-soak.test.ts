@@ -8,10 +8,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulators, type Simulators } from '../support/simulators';
-import { expectConverged, sync } from './harness';
+import { expectConverged, oracleMapping, sync } from './harness';
 
 const ROUNDS = Number(process.env.SOAK_ROUNDS ?? 20);
 const SEED = Number(process.env.SOAK_SEED ?? 20_240_501);
+/** The default mapping's resources for the kinds the oracle models: Port must equal its catalog exactly. */
+const MAPPING = ['--mapping', oracleMapping()];
 
 /** mulberry32: small, fast, and the same sequence everywhere for a seed. */
 function random(seed: number): () => number {
@@ -133,7 +135,7 @@ describe(`convergence soak (${ROUNDS} rounds, seed ${SEED})`, () => {
   let sims: Simulators;
   beforeAll(async () => {
     sims = await startSimulators({ ado: { seed: SEED % 1000, scale: { base: 'tiny', workItems: 30, repositories: 5, branches: 12, pullRequests: 10, pipelines: 3, builds: 8, releases: 4 } } });
-    const first = await sync(sims);
+    const first = await sync(sims, MAPPING);
     expect(first.code, `${first.stdout}\n${first.stderr}`).toBe(0);
     expectConverged(sims);
   });
@@ -152,7 +154,7 @@ describe(`convergence soak (${ROUNDS} rounds, seed ${SEED})`, () => {
         if (what) applied.push(`${mutation.name}: ${what}`);
       }
       history.push(`round ${round}: ${applied.join('; ')}`);
-      const run = await sync(sims);
+      const run = await sync(sims, MAPPING);
       const context = `${history.join('\n')}\n\n${run.stdout}\n${run.stderr}`;
       expect(run.code, context).toBe(0);
       expect(run.stdout, context).not.toContain('Deletions were skipped');

@@ -10,11 +10,11 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPortAppConfig } from '../../core/kinds/defaults';
 import { startSimulators, type Simulators } from '../support/simulators';
-import { deleteCalls, deleteSomeObjects, expectConverged, expectNothingDeleted, oracle, snapshot, sync, writeCalls } from './harness';
+import { deleteCalls, deleteSomeObjects, expectConverged, expectNothingDeleted, oracle, oracleMapping, snapshot, sync, writeCalls } from './harness';
 
 function mappingFile(overrides: Record<string, unknown>): string {
   const path = join(mkdtempSync(join(tmpdir(), 'deletion-guard-')), 'port-app-config.yml');
-  writeFileSync(path, stringify({ ...defaultPortAppConfig(), ...overrides }));
+  writeFileSync(path, stringify({ ...defaultPortAppConfig('server'), ...overrides }));
   return path;
 }
 
@@ -30,9 +30,10 @@ function staleInPort(sims: Simulators): string[] {
 
 describe('the deletion guard', () => {
   let sims: Simulators;
+  const M = ['--mapping', oracleMapping()];
   beforeAll(async () => {
     sims = await startSimulators({ ado: { seed: 61, scale: { base: 'tiny', workItems: 60 } } });
-    const first = await sync(sims);
+    const first = await sync(sims, M);
     expect(first.code, first.stderr).toBe(0);
     expectConverged(sims);
   });
@@ -50,7 +51,7 @@ describe('the deletion guard', () => {
     expect(staleBefore.some((s) => s.startsWith('azureDevopsWorkItem/'))).toBe(true);
     // The team has iterations, so its boards answering 500 is not "no boards": the listing is incomplete.
     const fault = sims.ado.faults.add({ kind: 'status', status: 500, route: 'work.boards.list', path: `${team.id}/_apis/work/boards` });
-    const run = await sync(sims);
+    const run = await sync(sims, M);
     sims.ado.faults.clear(fault);
 
     for (const id of boards) expect(sims.port.entity('azureDevopsBoard', id), `board ${id} of the team whose boards failed`).toBeDefined();
@@ -60,7 +61,7 @@ describe('the deletion guard', () => {
     // Work items and branches were listed whole: their stale entities went.
     expect(staleInPort(sims).filter((s) => /^azureDevops(WorkItem|Branch)\//.test(s))).toEqual([]);
 
-    const clean = await sync(sims);
+    const clean = await sync(sims, M);
     expect(clean.code).toBe(0);
     expectConverged(sims);
   });
@@ -72,13 +73,13 @@ describe('the deletion guard', () => {
     const item = model.workItemsOf(project.id)[0]!;
     sims.ado.mutate.deleteRepository(repository.id);
     sims.ado.mutate.deleteWorkItem(item.id);
-    const run = await sync(sims, ['--kinds', 'work-item']);
+    const run = await sync(sims, [...M, '--kinds', 'work-item']);
     expect(run.code, run.stdout).toBe(0);
     expect(sims.port.entity('azureDevopsWorkItem', `${project.id}/${item.id}`), 'listed kind: reconciled').toBeUndefined();
     expect(sims.port.entity('azureDevopsRepository', repository.id), 'kind left out: held').toBeDefined();
     expect(run.stdout).toContain("kind 'repository' is left out by the kinds filter");
 
-    const clean = await sync(sims);
+    const clean = await sync(sims, M);
     expect(clean.code).toBe(0);
     expectConverged(sims);
   });
@@ -90,14 +91,14 @@ describe('the deletion guard', () => {
     sims.ado.mutate.deleteWorkItem(item.id);
     const before = snapshot(sims);
     sims.port.clearCalls();
-    const run = await sync(sims, ['--projects', kept!.name]);
+    const run = await sync(sims, [...M, '--projects', kept!.name]);
     expect(run.code, run.stdout).toBe(0);
     expectNothingDeleted(sims, before);
     expect(run.stdout).toContain('a projects filter is set');
     // The other project's entities are untouched, not deleted as "not listed".
     for (const repository of model.repositoriesOf(other!.id)) expect(sims.port.entity('azureDevopsRepository', repository.id)).toBeDefined();
 
-    const clean = await sync(sims);
+    const clean = await sync(sims, M);
     expect(clean.code).toBe(0);
     expectConverged(sims);
   });
@@ -110,7 +111,7 @@ describe('the deletion guard', () => {
     expect(stale.length).toBeGreaterThan(0);
     const before = snapshot(sims);
     sims.port.clearCalls();
-    const run = await sync(sims, ['--plan']);
+    const run = await sync(sims, [...M, '--plan']);
     expect(run.code, run.stdout).toBe(0);
     expect(writeCalls(sims), 'writes in plan mode').toEqual([]);
     expectNothingDeleted(sims, before);
@@ -120,7 +121,7 @@ describe('the deletion guard', () => {
     expect(Number(planned![2]), 'work items to update').toBe(model.projectList().reduce((n, p) => n + Math.min(3, model.workItemsOf(p.id).length), 0));
     expect(Number(planned![4]), 'work items to delete').toBe(stale.filter((s) => s.startsWith('azureDevopsWorkItem/')).length);
 
-    const clean = await sync(sims);
+    const clean = await sync(sims, M);
     expect(clean.code).toBe(0);
     expectConverged(sims);
   });
@@ -138,11 +139,11 @@ describe('the deletion guard', () => {
     expect(share).toBeGreaterThan(0.1);
     const before = snapshot(sims);
     sims.port.clearCalls();
-    const strict = await sync(sims, ['--mapping', mappingFile({ entityDeletionThreshold: share / 2 })]);
+    const strict = await sync(sims, ['--mapping', oracleMapping({ entityDeletionThreshold: share / 2 })]);
     expect(strict.stdout).toMatch(/Deletions were skipped: deletion guard: \d+ of \d+ owned entities/);
     expectNothingDeleted(sims, before);
 
-    const lenient = await sync(sims, ['--mapping', mappingFile({ entityDeletionThreshold: Math.min(1, share * 2) })]);
+    const lenient = await sync(sims, ['--mapping', oracleMapping({ entityDeletionThreshold: Math.min(1, share * 2) })]);
     expect(lenient.code, lenient.stdout).toBe(0);
     expect(deleteCalls(sims).length).toBeGreaterThan(0);
     expectConverged(sims);
@@ -151,7 +152,7 @@ describe('the deletion guard', () => {
 
 describe('a mapping that writes work items only', () => {
   let sims: Simulators;
-  const workItems = () => structuredClone(defaultPortAppConfig().resources.filter((r) => r.kind === 'work-item'));
+  const workItems = () => structuredClone(defaultPortAppConfig('server').resources.filter((r) => r.kind === 'work-item'));
   beforeAll(async () => {
     sims = await startSimulators({ ado: { seed: 73, scale: { base: 'tiny', workItems: 40 } } });
   });

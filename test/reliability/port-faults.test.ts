@@ -12,6 +12,7 @@ import {
   expectConverged,
   expectNothingDeleted,
   expectNothingExistingDeleted,
+  oracleMapping,
   portRouteCount,
   snapshot,
   sync,
@@ -24,11 +25,12 @@ const SINGLE = 'POST /v1/blueprints/:blueprint/entities';
 const TOKEN = 'POST /v1/auth/access_token';
 
 let sims: Simulators;
+const MAPPING = ['--mapping', oracleMapping()];
 
 beforeAll(async () => {
   // Enough work items that every case still has some to rename after the earlier cases deleted theirs.
   sims = await startSimulators({ ado: { seed: 31, scale: { base: 'tiny', workItems: 60 } } });
-  const first = await sync(sims);
+  const first = await sync(sims, MAPPING);
   expect(first.code, first.stderr).toBe(0);
   expectConverged(sims);
 });
@@ -59,7 +61,7 @@ async function portFaultCase(options: {
   const trigger = options.during?.();
   let run: CliRun;
   try {
-    run = await sync(sims);
+    run = await sync(sims, MAPPING);
   } finally {
     trigger?.cancel();
   }
@@ -79,7 +81,7 @@ async function portFaultCase(options: {
   options.check?.(run, before);
 
   undo?.();
-  const clean = await sync(sims);
+  const clean = await sync(sims, MAPPING);
   expect(clean.code, `${clean.stdout}\n${clean.stderr}`).toBe(0);
   expectConverged(sims);
 }

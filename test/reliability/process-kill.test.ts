@@ -7,20 +7,21 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulators, type Simulators } from '../support/simulators';
-import { deleteSomeObjects, expectConverged, expectNothingDeleted, expectNothingExistingDeleted, portRouteCount, snapshot, sync } from './harness';
+import { deleteSomeObjects, expectConverged, expectNothingDeleted, expectNothingExistingDeleted, oracleMapping, portRouteCount, snapshot, sync } from './harness';
 
 const ROOT = join(__dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
 const BULK = 'POST /v1/blueprints/:blueprint/entities/bulk';
 
 let sims: Simulators;
+const MAPPING = ['--mapping', oracleMapping()];
 
 beforeAll(async () => {
   // CI builds everything before the tests; building the CLI again keeps a local run honest.
   const build = spawnSync(process.execPath, ['scripts/build.mjs', '--only', 'cli'], { cwd: ROOT, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`building the CLI failed:\n${build.stderr}`);
   sims = await startSimulators({ ado: { seed: 53, scale: { base: 'tiny', workItems: 60 } } });
-  const first = await sync(sims);
+  const first = await sync(sims, MAPPING);
   expect(first.code, first.stderr).toBe(0);
 }, 120_000);
 afterAll(async () => sims?.close());
@@ -38,7 +39,7 @@ describe('the process killed mid-run', () => {
     const before = snapshot(sims);
     sims.port.clearCalls();
 
-    const child = spawn(process.execPath, [CLI, 'sync', '--no-progress'], { env: { PATH: process.env.PATH ?? '', ...sims.env() }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'sync', '--no-progress', ...MAPPING], { env: { PATH: process.env.PATH ?? '', ...sims.env() }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -59,7 +60,7 @@ describe('the process killed mid-run', () => {
     expect(renamedWorkItems, 'the run was cut before its last resource').toEqual([]);
     expect(sims.port.integration('my-azure-devops-integration')?.records.resyncStateHistory.at(-1)).toMatchObject({ status: 'running' });
 
-    const clean = await sync(sims);
+    const clean = await sync(sims, MAPPING);
     expect(clean.code, `${clean.stdout}\n${clean.stderr}`).toBe(0);
     expectConverged(sims);
     expect(sims.port.integration('my-azure-devops-integration')?.records.resyncStateHistory.at(-1)).toMatchObject({ status: 'completed' });

@@ -6,15 +6,16 @@
  * sent to Port, and the error messages. Secrets are also planted in the organization's data
  * (someone pasted a token into a work item, a branch name, a field Port rejects).
  *
- * Front doors on main: the CLI (in-process) and the Azure Pipelines task bundle (spawned as the
- * agent does). The GitHub Action and the webhook receiver join when they land.
+ * Front doors: the CLI (in-process), the Azure Pipelines task bundle (spawned as the agent does)
+ * and the GitHub Action bundle (spawned as the runner does). The webhook receiver joins when it lands.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { inputVariable, parseOutputFile, readManifest } from '../action/runner';
 import { agentEnvironment, maskLikeTheAgent, parseLoggingCommands, type AgentJob } from '../task/agent-harness';
 import { PAT, PORT_CLIENT_ID, PORT_CLIENT_SECRET, startSimulators, type Simulators } from '../support/simulators';
 import { sync, when } from './harness';
@@ -159,12 +160,16 @@ describe('secrets through the CLI', () => {
   });
 });
 
-const TASK_BUNDLE_DIR = mkdtempSync(join(tmpdir(), 'task-bundle-'));
-const TASK_BUNDLE = join(TASK_BUNDLE_DIR, 'index.js');
+const BUNDLES = mkdtempSync(join(tmpdir(), 'front-door-bundles-'));
+const TASK_BUNDLE = join(BUNDLES, 'task.js');
+const ACTION_BUNDLE = join(BUNDLES, 'action.js');
 
-/** The task bundle built as scripts/build.mjs builds it, into a directory of this test's own. */
-async function buildTaskBundle(): Promise<void> {
-  await build({ entryPoints: [join(__dirname, '../../task/src/main.ts')], outfile: TASK_BUNDLE, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error' });
+/**
+ * A front door's bundle built as scripts/build.mjs builds it, into a directory of this test's own
+ * (the task and action tests rebuild the shared ones; two writers must not race).
+ */
+async function buildBundle(entry: string, outfile: string): Promise<void> {
+  await build({ entryPoints: [join(__dirname, '../..', entry)], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error' });
 }
 
 /** Runs the bundle as the agent does (test/task/agent-harness.ts) and gathers every channel a user can read. */
@@ -201,7 +206,7 @@ describe('secrets through the Azure Pipelines task', () => {
   });
 
   beforeAll(async () => {
-    await buildTaskBundle();
+    await buildBundle('task/src/main.ts', TASK_BUNDLE);
     sims = await startSimulators({ ado: { seed: 89, scale: { base: 'tiny', workItems: 30 }, bearerTokens: [{ token: JOB_TOKEN, name: 'build-service' }] } });
     const first = await runTaskBundle(job());
     expect(first.result, first.log).toBe('Succeeded');
@@ -253,5 +258,110 @@ describe('secrets through the Azure Pipelines task', () => {
     expect(run.result, run.log).toBe('Succeeded');
     expect(run.files.find((f) => f.name === 'the JSON summary')?.text).toContain('"mode": "plan"');
     expectTaskClean(run, [PAT, ...TASK_SECRETS]);
+  });
+});
+
+type ActionRunResult = { code: number | null; visible: string; summaryFile: string | undefined; outputs: Record<string, string> };
+
+/** Runs the action bundle as the GitHub runner does (test/action/runner.ts): INPUT_ variables, command files. */
+async function runActionBundle(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRunResult> {
+  const root = mkdtempSync(join(tmpdir(), 'action-run-'));
+  const workspace = join(root, 'workspace');
+  const runnerTemp = join(root, 'temp');
+  for (const dir of [workspace, runnerTemp]) mkdirSync(dir, { recursive: true });
+  const outputFile = join(root, 'set_output');
+  const stepSummary = join(root, 'step_summary');
+  writeFileSync(outputFile, '');
+  writeFileSync(stepSummary, '');
+  const vars: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: root, CI: 'true', GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: workspace, RUNNER_TEMP: runnerTemp, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: stepSummary, ...env };
+  for (const [name, input] of Object.entries(readManifest().inputs)) {
+    const value = inputs[name] ?? input.default;
+    if (value !== undefined) vars[inputVariable(name)] = value;
+  }
+  const child = spawn(process.execPath, [ACTION_BUNDLE], { cwd: workspace, env: vars, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'));
+  const summaryPath = outputs['summary-path'];
+  return {
+    code,
+    // The runner masks what was registered with ::add-mask:: only from then on; the action masks its own output, so the raw stream is what counts.
+    visible: [stdout.replace(/^::add-mask::.*$/gm, ''), stderr, JSON.stringify(outputs), readFileSync(stepSummary, 'utf8')].join('\n'),
+    summaryFile: summaryPath && existsSync(summaryPath) ? readFileSync(summaryPath, 'utf8') : undefined,
+    outputs,
+  };
+}
+
+describe('secrets through the GitHub Action', () => {
+  let sims: Simulators;
+  const inputs = (extra: Record<string, string> = {}) => ({
+    'port-client-id': PORT_CLIENT_ID,
+    'port-client-secret': PORT_CLIENT_SECRET,
+    'port-base-url': sims.port.baseUrl,
+    'organization-url': sims.ado.serverUrl,
+    'personal-access-token': PAT,
+    'webhook-secret': WEBHOOK_SECRET,
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    await buildBundle('action/src/main.ts', ACTION_BUNDLE);
+    sims = await startSimulators({ ado: { seed: 101, scale: { base: 'tiny', workItems: 30 } } });
+    const first = await runActionBundle(inputs());
+    expect(first.code, first.visible).toBe(0);
+    plantSecrets(sims, PAT);
+  }, 120_000);
+  afterAll(async () => sims?.close());
+  beforeEach(() => {
+    sims.ado.resetCounters();
+    sims.port.clearCalls();
+  });
+
+  function expectActionClean(run: ActionRunResult): void {
+    expectClean('the step log, outputs and job summary', run.visible, CLI_SECRETS);
+    if (run.summaryFile !== undefined) expectClean('the JSON summary', run.summaryFile, CLI_SECRETS);
+    expectClean('the raw examples sent to Port', examples(sims), CLI_SECRETS);
+  }
+
+  it('Port refusing an entity and quoting the PAT', async () => {
+    const undo = rejectWorkItemQuoting(sims, PAT);
+    try {
+      const run = await runActionBundle(inputs());
+      expect(run.outputs.result, run.visible).toBe('partial');
+      expect(run.summaryFile).toBeDefined();
+      expectActionClean(run);
+    } finally {
+      undo();
+    }
+  });
+
+  it('the PAT turning into a sign-in page mid-run', async () => {
+    const trigger = when(
+      () => (sims.ado.counters().byRoute['git.refs.list'] ?? 0) > 0,
+      () => sims.ado.credentials.setMode(PAT, 'sign-in-page'),
+    );
+    try {
+      const run = await runActionBundle(inputs());
+      expect(trigger.fired()).toBe(true);
+      expect(run.code).not.toBe(0);
+      expectActionClean(run);
+    } finally {
+      trigger.cancel();
+      sims.ado.credentials.setMode(PAT, 'active');
+    }
+  });
+
+  it('plan mode, whose samples name an entity after the PAT', async () => {
+    plantSecrets(sims, PAT);
+    const run = await runActionBundle(inputs({ mode: 'plan' }));
+    expect(run.code, run.visible).toBe(0);
+    expect(run.summaryFile).toContain('"mode": "plan"');
+    expectActionClean(run);
   });
 });
