@@ -6,8 +6,9 @@
  * sent to Port, and the error messages. Secrets are also planted in the organization's data
  * (someone pasted a token into a work item, a branch name, a field Port rejects).
  *
- * Front doors: the CLI (in-process), the Azure Pipelines task bundle (spawned as the agent does)
- * and the GitHub Action bundle (spawned as the runner does). The webhook receiver joins when it lands.
+ * Front doors: the CLI (in-process), the Azure Pipelines task bundle (spawned as the agent does),
+ * the GitHub Action bundle (spawned as the runner does) and the webhook receiver (in-process,
+ * events delivered by the simulator's service hooks).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { inputVariable, parseOutputFile, readManifest } from '../action/runner';
 import { agentEnvironment, maskLikeTheAgent, parseLoggingCommands, type AgentJob } from '../task/agent-harness';
 import { PAT, PORT_CLIENT_ID, PORT_CLIENT_SECRET, startSimulators, type Simulators } from '../support/simulators';
+import { startStack, WEBHOOK_SECRET as RECEIVER_WEBHOOK_SECRET, type Stack } from '../receiver/harness';
 import { sync, when } from './harness';
 
 const WEBHOOK_SECRET = 'webhook-secret-reliability-5f2c9a';
@@ -363,5 +365,54 @@ describe('secrets through the GitHub Action', () => {
     expect(run.code, run.visible).toBe(0);
     expect(run.summaryFile).toContain('"mode": "plan"');
     expectActionClean(run);
+  });
+});
+
+describe('secrets through the webhook receiver', () => {
+  let stack: Stack;
+  const RECEIVER_SECRETS = [PAT, PORT_CLIENT_SECRET, RECEIVER_WEBHOOK_SECRET];
+
+  beforeAll(async () => {
+    stack = await startStack({ ado: { seed: 97, scale: { base: 'tiny', workItems: 20 } }, syncKinds: ['project', 'work-item'] });
+    await stack.subscribe([{ publisherId: 'tfs', eventType: 'workitem.updated' }]);
+    plantSecrets(stack.sims, PAT);
+    await stack.settle();
+  }, 120_000);
+  afterAll(async () => stack?.close());
+
+  /** Everything an operator can read: the JSON log lines, the metrics page, the answers to deliveries. */
+  async function visible(): Promise<string> {
+    const metrics = await fetch(`${stack.receiver.url}/metrics`).then((r) => r.text());
+    // The payload is the organization's own data (planted secrets included); what the receiver said is status and error.
+    const answers = stack.sims.ado.hooks.deliveries().map((d) => `${d.statusCode ?? ''} ${d.error ?? ''}`);
+    return [...stack.logs, metrics, ...answers].join('\n');
+  }
+
+  it('Port refusing the entity of an event and quoting the PAT, then failing with 5xx while the token expires', async () => {
+    const undo = rejectWorkItemQuoting(stack.sims, PAT);
+    try {
+      await stack.settle();
+      expect(stack.receiver.metrics.failed.total(), 'the refused entity is a failed event').toBeGreaterThan(0);
+    } finally {
+      undo();
+    }
+    const fault = stack.sims.port.injectFault({ path: '/v1/blueprints/*/entities/**', status: 502, bodyFormat: 'html', times: 2 });
+    stack.sims.port.expireTokens();
+    renameAWorkItem(stack.sims);
+    await stack.settle();
+    expect(stack.sims.port.faults().find((f) => f.id === fault.id)?.fired).toBeGreaterThan(0);
+    stack.sims.port.clearFaults();
+    const text = await visible();
+    expect(text).toMatch(/502|refused|must be one of/);
+    expectClean('the receiver\'s logs, metrics and delivery answers', text, RECEIVER_SECRETS);
+  });
+
+  it('deliveries with a wrong password or a secret in the body', async () => {
+    const wrong = `Basic ${b64(`port:${PAT}`)}`;
+    expect((await stack.post({ eventType: 'workitem.updated', publisherId: 'tfs', resource: { id: 1 } }, { authorization: wrong })).status).toBe(401);
+    const bad = await stack.post(undefined, { raw: `{"eventType": "${PAT}", "publisherId": "tfs", "resource": ` });
+    expect(bad.status).toBe(400);
+    expectClean('the answer to a malformed body', bad.text, RECEIVER_SECRETS);
+    expectClean('the receiver\'s logs, metrics and delivery answers', await visible(), RECEIVER_SECRETS);
   });
 });
