@@ -7,15 +7,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { stringify } from 'yaml';
 import { expect } from 'vitest';
-import { main } from '../../cli/main';
 import { defaultPortAppConfig } from '../../core/kinds/defaults';
 import type { FrontDoorOptions } from '../../core/run-from-layers';
 import { expectedCatalog, type ExpectedCatalog } from '../support/default-catalog-oracle';
 import { expectPortMatches } from '../support/port-assertions';
-import type { CliRun, Simulators } from '../support/simulators';
+import { runCli, type CliRun, type Simulators } from '../support/simulators';
 
 /**
  * Retries as the engine does them, with millisecond backoffs: a storm of faults costs little time
@@ -49,15 +47,8 @@ export async function sync(sims: Simulators, args: readonly string[] = [], extra
 }
 
 /** The same with exactly this environment (to leave a variable out, say). */
-export async function syncWithEnvironment(env: Record<string, string>, args: readonly string[] = [], options: FrontDoorOptions = FAST_RETRIES): Promise<CliRun> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c: Buffer) => (stdout += c.toString()));
-  err.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await main(['sync', '--no-progress', ...args], env, { out: out as unknown as NodeJS.WriteStream, err: err as unknown as NodeJS.WriteStream }, options);
-  return { code, stdout, stderr };
+export function syncWithEnvironment(env: Record<string, string>, args: readonly string[] = [], options: FrontDoorOptions = FAST_RETRIES): Promise<CliRun> {
+  return runCli(args, env, options);
 }
 
 export type PortSnapshot = Map<string, Set<string>>;
