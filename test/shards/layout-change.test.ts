@@ -111,6 +111,13 @@ describe('a failed shard, then a change from 3 shards to 2', () => {
     expect(deletions(sharded)).toEqual([]);
     expect(missingFrom(catalog(sharded), expected)).toEqual([]);
 
+    // A plan of the last shard writes nothing: no entity, and no record of a clean run either.
+    sharded.clearCalls();
+    const plan = await sync(ado, sharded, '1/2', ['--plan']);
+    expect(plan.code, plan.stdout).toBe(0);
+    expect(plan.stdout).toMatch(/^Shard 1\/2: Plan succeeded/);
+    expect(sharded.calls().filter((c) => c.method !== 'GET' && !/\/(auth\/access_token|entities\/search|datasource-entities)$/.test(c.path)).map((c) => `${c.method} ${c.path}`)).toEqual([]);
+
     // The round completes: the leftovers of the old layout (shard 1/3's stale work item) are swept.
     sharded.clearCalls();
     const second = await sync(ado, sharded, '1/2');
