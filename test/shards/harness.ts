@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
 import { first } from 'jq-wasm/inline';
-import { main } from '../../cli/main';
 import { defaultBlueprints, defaultPortAppConfig } from '../../core/kinds/defaults';
 import { startAzureDevOpsSimulator, type AzureDevOpsSimulator } from '../../sim/azure-devops';
 import { startPortSimulator, type PortSimulator } from '../../sim/port';
+import { CLOUD_RESOLVE, runCli, type CliRun } from '../support/simulators';
 
 export const PORT_CLIENT_ID = 'shards-client';
 export const PORT_CLIENT_SECRET = 'shards-client-secret-0001';
-export const CLOUD_RESOLVE = ['--resolve', 'dev.azure.com=127.0.0.1', '--resolve', '*.dev.azure.com=127.0.0.1'];
 
 /** One personal access token per shard: each job runs as its own identity, as docs/scale-out.md advises. */
 export const patOf = (job: string) => `shards-pat-${job}-0001`;
@@ -56,20 +54,12 @@ export function environment(ado: AzureDevOpsSimulator, port: PortSimulator, job:
   };
 }
 
-export type CliRun = { code: number; stdout: string; stderr: string };
+export type { CliRun } from '../support/simulators';
 
-/** `port-ado-sync sync [--shard i/n] …` in-process, through real sockets. */
-export async function sync(ado: AzureDevOpsSimulator, port: PortSimulator, shard: string | undefined, args: string[] = [], extraEnv: Record<string, string> = {}): Promise<CliRun> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c: Buffer) => (stdout += c.toString()));
-  err.on('data', (c: Buffer) => (stderr += c.toString()));
+/** `port-ado-sync sync [--shard i/n] …` in-process, through real sockets, as its own identity. */
+export function sync(ado: AzureDevOpsSimulator, port: PortSimulator, shard: string | undefined, args: string[] = [], extraEnv: Record<string, string> = {}): Promise<CliRun> {
   const shardArgs = shard === undefined ? [] : ['--shard', shard];
-  const env = environment(ado, port, shard?.replace('/', '-of-') ?? 'single', extraEnv);
-  const code = await main(['sync', '--no-progress', ...CLOUD_RESOLVE, ...shardArgs, ...args], env, { out: out as unknown as NodeJS.WriteStream, err: err as unknown as NodeJS.WriteStream });
-  return { code, stdout, stderr };
+  return runCli([...CLOUD_RESOLVE, ...shardArgs, ...args], environment(ado, port, shard?.replace('/', '-of-') ?? 'single', extraEnv));
 }
 
 /** Runs every shard of a layout one after the other (a round), in the given order. */
