@@ -29,6 +29,8 @@ export type ProjectScope = {
   include: readonly string[];
   /** Projects carrying any of these tags are skipped with everything under them (Ocean's excludedTags). */
   excludedTags: readonly string[];
+  /** Sharded runs (core/shards): only the projects this shard syncs. Applied before the tag lookups. */
+  partition?: (project: Project) => boolean;
 };
 
 const UNHEALTHY_PROJECT_STATES = new Set(['deleted', 'deleting', 'new', 'createPending']);
@@ -51,9 +53,9 @@ export class ParentListings {
     return new ParentListings(client, this.scope, this.concurrency, this.cache);
   }
 
-  /** True when the scope is every project the identity sees (no projects filter, no excluded tags). */
+  /** True when the scope is every project the identity sees (no projects filter, no excluded tags, not a shard's share). */
   get coversOrganization(): boolean {
-    return this.scope.include.length === 0 && this.scope.excludedTags.length === 0;
+    return this.scope.include.length === 0 && this.scope.excludedTags.length === 0 && this.scope.partition === undefined;
   }
 
   /** The projects in scope, in the order Azure DevOps lists them. */
@@ -64,7 +66,8 @@ export class ParentListings {
         for (const item of page) all.push(parse(projectSchema, item, 'project'));
       }
       const wanted = new Set(this.scope.include.map((p) => p.toLowerCase()));
-      const included = wanted.size === 0 ? all : all.filter((p) => wanted.has(p.id.toLowerCase()) || wanted.has(p.name.toLowerCase()));
+      const named = wanted.size === 0 ? all : all.filter((p) => wanted.has(p.id.toLowerCase()) || wanted.has(p.name.toLowerCase()));
+      const included = this.scope.partition ? named.filter(this.scope.partition) : named;
       return this.scope.excludedTags.length === 0 ? included : this.withoutExcludedTags(included);
     });
   }

@@ -4,13 +4,18 @@ import type { RunReporter } from './reporter';
 import type { DeletionReport } from './stats';
 
 export type ReconcileInput = {
-  entities: EntityApi;
+  entities: Pick<EntityApi, 'owned' | 'delete'>;
   /**
    * With createMissingRelatedEntities, Port creates bare targets for relations; they carry our
    * datasource but no listing produces them. Relation targets of kept entities are therefore
    * never deleted (Ocean's rule, port-api-and-ocean-core.md §2.9 step 5). Undefined: no protection.
    */
   relationTargets?: (blueprint: string, relation: string) => Promise<string | undefined>;
+  /**
+   * Sharded runs (core/shards): of the deletable stale entities (blueprint → identifiers), those an
+   * entity outside this run still relates to, which are kept as relation targets of kept entities are.
+   */
+  referencedElsewhere?: (deletable: ReadonlyMap<string, readonly string[]>) => Promise<ReadonlyMap<string, ReadonlySet<string>>>;
   datasource: Datasource;
   produced: ProducedEntities;
   /** Resync start: entities written after it are this run's. */
@@ -35,14 +40,37 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
     report.skipped = input.blockedBecause;
     return report;
   }
-  const referenced = input.relationTargets ? await referencedEntities(input.produced, input.relationTargets) : new Map<string, Set<string>>();
   const stale = new Map<string, string[]>();
-  for await (const page of input.entities.owned(input.datasource, input.before)) {
-    for (const { identifier, blueprint } of page) {
-      report.owned++;
-      if (input.produced.has(blueprint, identifier)) continue;
-      if (referenced.get(blueprint)?.has(identifier)) continue;
-      stale.set(blueprint, [...(stale.get(blueprint) ?? []), identifier]);
+  try {
+    const referenced = input.relationTargets ? await referencedEntities(input.produced, input.relationTargets) : new Map<string, Set<string>>();
+    for await (const page of input.entities.owned(input.datasource, input.before)) {
+      for (const { identifier, blueprint } of page) {
+        report.owned++;
+        if (input.produced.has(blueprint, identifier)) continue;
+        if (referenced.get(blueprint)?.has(identifier)) continue;
+        stale.set(blueprint, [...(stale.get(blueprint) ?? []), identifier]);
+      }
+    }
+  } catch (error) {
+    // Without the whole list of what the integration owns (or of what the run's relations point
+    // at), no stale entity can be told apart; the run's results stand, the failure is reported,
+    // and the next run reconciles.
+    report.error = error instanceof Error ? error.message : String(error);
+    report.skipped = `the entities this integration owns in Port could not be listed (${report.error}); nothing is deleted until a run can list them`;
+    report.owned = 0;
+    input.reporter.warn(`Reconciliation skipped: ${report.skipped}`);
+    return report;
+  }
+  // The share is of everything the integration owned before the run: the entities the listing
+  // shows (untouched since the run started) plus the ones this run rewrote.
+  report.owned += input.produced.rewrittenCount();
+  if (input.referencedElsewhere) {
+    const candidates = new Map([...stale].filter(([blueprint]) => !input.produced.heldReason(blueprint)));
+    const kept = candidates.size > 0 ? await input.referencedElsewhere(candidates) : new Map<string, ReadonlySet<string>>();
+    for (const [blueprint, identifiers] of kept) {
+      const rest = (stale.get(blueprint) ?? []).filter((identifier) => !identifiers.has(identifier));
+      if (rest.length > 0) stale.set(blueprint, rest);
+      else stale.delete(blueprint);
     }
   }
   let deletable = 0;

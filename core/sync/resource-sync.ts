@@ -82,6 +82,7 @@ export async function syncResource(prepared: PreparedResource, deps: ResourceSyn
     mode: deps.mode,
     merge: deps.merge,
     plan: deps.plan,
+    produced: deps.produced,
     stats,
     maxInFlight: 2 * deps.concurrency.portRequests,
   });

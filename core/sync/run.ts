@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { AzureDevOpsClient, RequestMetrics } from '../azure-devops/client';
+import { AzureDevOpsClient, DEFAULT_RETRY_POLICY, RequestMetrics, type RetryPolicy } from '../azure-devops/client';
 import { AzureDevOpsAuthError } from '../azure-devops/errors';
 import { parseOrganizationUrl } from '../azure-devops/organization';
 import { IdentityRateLimiter } from '../azure-devops/rate-limiter';
@@ -9,10 +9,12 @@ import { ParentListings } from '../kinds/parents';
 import { createJqEngine } from '../mapping/jq-engine';
 import { portAppConfigToObject } from '../mapping/app-config';
 import { BlueprintApi } from '../port/blueprints';
-import { PortClient } from '../port/client';
+import { DEFAULT_PORT_RETRY_POLICY, PortClient, type PortRetryPolicy } from '../port/client';
 import { EntityApi } from '../port/entities';
 import { IntegrationApi } from '../port/integration';
-import { datasourceOf, datasourceUserAgent, VERSION } from '../version';
+import { VERSION } from '../version';
+import { ShardRun } from '../shards/shard-run';
+import type { SetupWait } from '../shards/setup-wait';
 import { failedReport } from '../webhooks/report';
 import { registerWebhooks } from '../webhooks/register';
 import type { WebhookReport } from '../webhooks/report';
@@ -38,6 +40,13 @@ export type RunDependencies = {
   concurrency?: Partial<ConcurrencyPolicy>;
   now?: () => Date;
   signal?: AbortSignal;
+  /** How long shards other than 0 wait for shard 0's first-run setup (core/shards/setup-wait). */
+  shardSetupWait?: SetupWait;
+  /**
+   * Retry attempts and backoff of both clients. Not a user setting: fault tests shorten the
+   * backoffs so a storm of failures takes milliseconds instead of minutes.
+   */
+  retry?: { azureDevOps?: Partial<RetryPolicy>; port?: Partial<PortRetryPolicy> };
 };
 
 /** Raised for problems found before any write, that the user must fix (exit code 2). */
@@ -64,7 +73,8 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     rejectUnauthorized: config.network.rejectUnauthorized,
     resolve: deps.resolve,
   });
-  const userAgent = datasourceUserAgent(identifier);
+  const shard = new ShardRun(config.shard, identifier);
+  const userAgent = shard.userAgent;
   const port = new PortClient({
     baseUrl: config.port.baseUrl,
     credentials: { clientId: config.port.clientId, clientSecret: config.port.clientSecret },
@@ -73,6 +83,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     maxConcurrent: concurrency.portRequests,
     ...(deps.onSecret ? { onToken: deps.onSecret } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
+    retry: { ...DEFAULT_PORT_RETRY_POLICY, ...deps.retry?.port },
   });
   const limiter = new IdentityRateLimiter(concurrency.requests);
   const ado = new AzureDevOpsClient({
@@ -82,6 +93,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     limiter,
     userAgent: `port-ado-sync/${VERSION}`,
     ...(deps.signal ? { signal: deps.signal } : {}),
+    retry: { ...DEFAULT_RETRY_POLICY, ...deps.retry?.azureDevOps },
   });
   const integrationApi = new IntegrationApi(port, identifier);
 
@@ -91,7 +103,14 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   await preflightAzureDevOps(ado);
 
   // 2–3. The integration and its mapping; every mapping problem surfaces here, before writes.
-  const existing = await integrationApi.get();
+  const existing = await shard.awaitSetup({
+    existing: await integrationApi.get(),
+    initializePortResources: config.initializePortResources,
+    mode: config.mode,
+    read: () => integrationApi.get(),
+    reporter,
+    ...(deps.shardSetupWait ? { wait: deps.shardSetupWait } : {}),
+  });
   const engine = await createJqEngine();
   const mapping = await prepareMapping(config, existing, engine);
   for (const warning of mapping.warnings) reporter.warn(warning.message, { ...(warning.file ? { file: warning.file } : {}), ...(warning.line ? { line: warning.line } : {}) });
@@ -124,15 +143,29 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   // 4. Resources: in mapping order, several at once where that cannot change the outcome (resource-lanes.ts).
   const produced = new ProducedEntities();
   const planCounts = new Map<string, PlanCounts>();
-  const parents = new ParentListings(ado, { include: config.filters.projects ?? [], excludedTags: config.azureDevOps.excludedTags }, concurrency);
+  const projectScope = { include: config.filters.projects ?? [], excludedTags: config.azureDevOps.excludedTags };
+  const parents = new ParentListings(ado, shard.projectScope(projectScope), concurrency);
+  // Organization-level kinds and service hooks see every project, whatever the shard.
+  const wholeParents = shard.sharded ? new ParentListings(ado, projectScope, concurrency) : parents;
+  if (shard.sharded) reporter.info(`This run is ${shard.label}: its share of the projects${shard.shard.index === 0 ? ', and the organization-level kinds' : ''}.`);
   // Read while the first listings run; the first write waits for it. Unknown, everything is searched.
-  const owned = OwnedEntities.load(writer, datasourceOf(identifier), startedAt.toISOString()).catch((error: unknown) => {
+  const owned = OwnedEntities.load(writer, shard.datasource, startedAt.toISOString()).catch((error: unknown) => {
     reporter.debug(`the entities this integration owns could not be listed, every entity is compared before writing: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   });
   const total = mapping.resources.length;
+  const labelOf = (position: number) => {
+    const prepared = mapping.resources[position] as (typeof mapping.resources)[number];
+    return `${prepared.resource.kind} (resources[${prepared.resource.index}])`;
+  };
+  // The positions (in mapping.resources) this run syncs, in mapping order.
+  const synced: number[] = [];
+  for (const [position, prepared] of mapping.resources.entries()) {
+    if (shard.syncsResource(prepared.resource.kind, `${prepared.resource.kind} #${prepared.resource.index}`)) synced.push(position);
+    else reporter.info(`${labelOf(position)}: left to shard 0 (organization-level kind).`);
+  }
   const lanes = resourceLanes(
-    mapping.resources.map((r) => r.resource.port.entity.mappings.map((m) => literalBlueprint(m.blueprint))),
+    synced.map((position) => (mapping.resources[position] as (typeof mapping.resources)[number]).resource.port.entity.mappings.map((m) => literalBlueprint(m.blueprint))),
     mapping.config.createMissingRelatedEntities,
   );
   const concurrent = lanes.length > 1 && concurrency.resources > 1;
@@ -140,23 +173,20 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   let reported = 0;
   let done = 0;
   let reporting = Promise.resolve();
-  const labelOf = (position: number) => {
-    const prepared = mapping.resources[position] as (typeof mapping.resources)[number];
-    return `${prepared.resource.kind} (resources[${prepared.resource.index}])`;
-  };
-  await runLanes(concurrent ? lanes : [lanes.flat()], concurrency.resources, async (position) => {
+  await runLanes(concurrent ? lanes : [lanes.flat()], concurrency.resources, async (order) => {
+    const position = synced[order] as number;
     const prepared = mapping.resources[position] as (typeof mapping.resources)[number];
     const label = labelOf(position);
     const log = concurrent ? new HeldReporter(reporter) : undefined;
     const sync = () =>
       syncResource(prepared, {
         ado,
-        parents,
+        parents: shard.parentsFor(prepared.resource.kind, parents, wholeParents),
         concurrency,
         entities: writer,
         owned,
         integration: integrationApi,
-        datasource: datasourceOf(identifier),
+        datasource: shard.datasource,
         mode: config.mode,
         merge: mapping.config.enableMergeEntity,
         sendRawDataExamples: config.sendRawDataExamples,
@@ -169,11 +199,11 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
       });
     const stats = log ? await sync() : await reporter.section(label, sync);
     done++;
-    finished[position] = { stats, log };
+    finished[order] = { stats, log };
     // Sections are written in mapping order, each once its resource and those before it are done.
     reporting = reporting.then(async () => {
       for (let entry = finished[reported]; entry !== undefined; entry = finished[reported]) {
-        if (entry.log) await entry.log.replay(labelOf(reported));
+        if (entry.log) await entry.log.replay(labelOf(synced[reported] as number));
         reportResource(entry.stats, reporter);
         reported++;
       }
@@ -185,11 +215,16 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
 
   // 5. Reconciliation.
   const failedResources = results.filter((r) => !r.ok);
+  const filtered = config.filters.projects?.length
+    ? 'a projects filter is set, so the listings do not cover the whole organization'
+    : config.filters.kinds?.length
+      ? 'a kinds filter is set'
+      : undefined;
   const blockedBecause =
     failedResources.length > 0
       ? `the run had errors (${failedResources.map((r) => r.label).join(', ')}); nothing is deleted until a clean run`
       : config.filters.projects?.length
-        ? 'a projects filter is set, so the listings do not cover the whole organization'
+        ? filtered
         : undefined;
   if (config.filters.kinds?.length) {
     for (const resource of mapping.config.resources) {
@@ -202,10 +237,18 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     }
   }
   reporter.progress(total / (total + 1), 'Reconciling');
+  const referencedElsewhere = shard.referencedElsewhere({
+    port,
+    createMissingRelatedEntities: mapping.config.createMissingRelatedEntities,
+    blueprints: mapping.config.resources.flatMap((r) => r.port.entity.mappings.map((m) => literalBlueprint(m.blueprint))).filter((b): b is string => b !== undefined),
+    relationTargets: (bp) => blueprints.relationTargets(bp),
+    reporter,
+  });
   const deletions = await reconcile({
     entities: writer,
     ...(mapping.config.createMissingRelatedEntities ? { relationTargets: async (bp: string, relation: string) => (await blueprints.relationTargets(bp))[relation] } : {}),
-    datasource: datasourceOf(identifier),
+    ...(referencedElsewhere ? { referencedElsewhere } : {}),
+    datasource: shard.datasource,
     produced,
     before: startedAt.toISOString(),
     threshold: mapping.config.entityDeletionThreshold,
@@ -217,25 +260,43 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   for (const entry of deletions.blueprints) {
     for (const stats of results) if (stats.blueprints.has(entry.blueprint)) stats.deleted += entry.deleted;
   }
+  const shardReport = await shard.finish({
+    port,
+    entities: writer,
+    startedAt,
+    mode: config.mode,
+    results,
+    deletions,
+    filtered,
+    produced,
+    referencedElsewhere,
+    threshold: mapping.config.entityDeletionThreshold,
+    deleteDependents: mapping.config.deleteDependentEntities,
+    now,
+    reporter,
+  });
+  const sweep = shardReport?.sweep.ran ? shardReport.sweep.deletions : undefined;
 
   // 6. Webhooks (BRIEF §7), whatever the sync's outcome: registration does not depend on it.
   let webhooks: WebhookReport | undefined;
   const hooks = config.webhooks;
-  if (hooks?.register) {
+  if (hooks?.register && !shard.registersWebhooks) reporter.info(`Webhooks: registered by shard 0 for the whole organization; ${shard.label} leaves them alone.`);
+  if (hooks?.register && shard.registersWebhooks) {
     const { baseUrl } = hooks;
     webhooks = await reporter.section('webhooks', () =>
       baseUrl === undefined
         ? Promise.resolve(failedReport({ mode: plan ? 'plan' : 'apply', receiverUrl: '(none)', problem: 'webhooks.baseUrl is not set' }))
         : registerWebhooks(
             { settings: { ...hooks, baseUrl }, integration: identifier, isProjectsLimited: config.azureDevOps.isProjectsLimited ?? true, mode: plan ? 'plan' : 'apply' },
-            { client: ado.withMetrics(new RequestMetrics()), parents, reporter, concurrency: concurrency.projects },
+            { client: ado.withMetrics(new RequestMetrics()), parents: wholeParents, reporter, concurrency: concurrency.projects },
           ),
     );
     for (const problem of webhooks.problems) reporter.error(`Webhooks: ${problem}`);
   }
 
-  const deletionFailed = deletions.blueprints.some((b) => b.error);
-  const syncStatus = failedResources.length === 0 && !deletionFailed && !(plan && deletions.guardTripped) ? 'success' : failedResources.length === results.length && results.length > 0 ? 'failed' : 'partial';
+  const deletionFailed = deletions.error !== undefined || deletions.blueprints.some((b) => b.error) || sweep?.error !== undefined || (sweep?.blueprints.some((b) => b.error) ?? false);
+  const guardTripped = deletions.guardTripped || (sweep?.guardTripped ?? false);
+  const syncStatus = failedResources.length === 0 && !deletionFailed && !(plan && guardTripped) ? 'success' : failedResources.length === results.length && results.length > 0 ? 'failed' : 'partial';
   if (!plan) {
     await integrationApi
       .reportResyncState({ status: syncStatus === 'success' ? 'completed' : 'failed', lastResyncEnd: now().toISOString(), nextResync: nextResync(startedAt, interval), intervalInMinuets: interval })
@@ -248,6 +309,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   return {
     status,
     ...(webhooks ? { webhooks } : {}),
+    ...(shardReport ? { shard: shardReport } : {}),
     mode: config.mode,
     resources: results,
     deletions,
@@ -255,7 +317,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     adoRequests: ado.metrics.requests,
     portRequests: port.metrics.requests,
     throttledSeconds: limiter.throttled.milliseconds / 1000,
-    problems: deletionFailed ? ['some stale entities could not be deleted'] : [],
+    problems: deletions.error !== undefined ? ['reconciliation could not list the entities this integration owns'] : deletionFailed ? ['some stale entities could not be deleted'] : [],
     integrationUrl: undefined,
     plan: [...planCounts].map(([blueprint, counts]) => {
       const deletion = deletions.blueprints.find((d) => d.blueprint === blueprint);

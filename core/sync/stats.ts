@@ -1,4 +1,5 @@
 import { RequestMetrics } from '../azure-devops/client';
+import type { ShardReport } from '../shards/shard-report';
 import type { WebhookReport } from '../webhooks/report';
 
 /** What happened to one resource of the mapping (a kind with its selector and mapping). */
@@ -45,6 +46,8 @@ export type DeletionReport = {
   blueprints: { blueprint: string; stale: number; deleted: number; held: string | undefined; samples: string[]; error?: string }[];
   owned: number;
   guardTripped: boolean;
+  /** Reconciliation itself failed (the owned entities could not be listed). */
+  error?: string;
 };
 
 export type RunStatus = 'success' | 'partial' | 'failed';
@@ -63,5 +66,7 @@ export type RunResult = {
   integrationUrl: string | undefined;
   /** Service-hook registration, when it ran (`webhooks.register`). */
   webhooks?: WebhookReport;
+  /** A sharded run's shard, its share of the projects and the round bookkeeping (core/shards). */
+  shard?: ShardReport;
   plan: { blueprint: string; create: number; update: number; unchanged: number; delete: number; samples: { create: string[]; update: string[]; delete: string[] } }[];
 };

@@ -1,6 +1,7 @@
 import type { MappedEntity } from '../mapping/entity-mapper';
 import { BULK_MAX_ENTITIES, isUnchanged, type Datasource, type EntityApi, type PortEntity, type StoredEntity } from '../port/entities';
 import type { OwnedEntities } from './owned-entities';
+import type { ProducedEntities } from './produced';
 import type { ResourceStats } from './stats';
 
 export type PlanCounts = { create: number; update: number; unchanged: number; samples: { create: string[]; update: string[] } };
@@ -14,6 +15,8 @@ export type WritePipelineDeps = {
   /** enableMergeEntity: how two writes of one entity combine. */
   merge: boolean;
   plan: Map<string, PlanCounts>;
+  /** Told which entities of ours this run rewrote (their share counts in the deletion threshold). */
+  produced: Pick<ProducedEntities, 'rewrote'>;
   stats: ResourceStats;
   /** Port requests (searches and writes) this resource may have outstanding before the listing waits. */
   maxInFlight: number;
@@ -159,6 +162,7 @@ export class WritePipeline {
     const counts = this.counts(queue.blueprint);
     const id = typeof entity.identifier === 'string' ? entity.identifier : JSON.stringify(entity.identifier);
     if (existing) {
+      if (this.deps.mode === 'sync' && typeof entity.identifier === 'string') this.deps.produced.rewrote(queue.blueprint, entity.identifier);
       counts.update++;
       if (counts.samples.update.length < SAMPLES) counts.samples.update.push(id);
       if (this.deps.mode === 'plan') this.deps.stats.wouldUpdate++;
