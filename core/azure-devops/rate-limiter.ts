@@ -14,8 +14,8 @@ export type RateLimiterStats = {
  * makes with it, because the service budgets TSTUs per identity over a sliding five minutes
  * (azure-devops-api.md §3.1). It paces from the `X-RateLimit-*` headers the service sends *before*
  * it starts delaying, so a run slows down instead of being blocked:
- * - stage 1 (`Limit`/`Remaining`/`Reset`): pace to what the sliding window gives back (the
- *   limit per window) plus what remains, using the observed cost per request;
+ * - stage 1 (`Limit`/`Remaining`/`Reset`): spread the remaining budget until the reset time,
+ *   using the observed cost per request;
  * - stage 2 (delayed 200 with `X-RateLimit-Delay` and `Retry-After`): pause everyone for Retry-After;
  * - stage 3 (429 with `Retry-After`): pause everyone, and the caller retries.
  */
@@ -89,14 +89,7 @@ export class IdentityRateLimiter {
     this.lastRemaining = remaining;
     this.responsesSinceReading = 0;
     const windowMs = Math.max(1_000, (resetIn ?? 300) * 1000);
-    // The window slides: what was spent a window ago comes back continuously, so an identity can
-    // spend `Limit` TSTUs per window for ever. Spreading only `Remaining` until the reset would
-    // settle far below that (a request per window once Remaining is near zero). Pace to the limit's
-    // rate, 0.9 of it, plus what remains: usage settles near 95 % of the budget, short of delays.
-    const limit = Number(headers['x-ratelimit-limit']);
-    const sustainable = Number.isFinite(limit) && limit > 0 ? 0.9 * limit : 0;
-    const cost = Math.max(this.costEstimate, 0.01);
-    const requestsLeft = Math.max(1, (remaining + sustainable) / cost);
+    const requestsLeft = Math.max(1, remaining / Math.max(this.costEstimate, 0.01));
     this.spacingMs = windowMs / requestsLeft;
     this.pacingUntil = now + windowMs;
   }

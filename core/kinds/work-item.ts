@@ -8,8 +8,6 @@ import type { Project } from './parents';
 
 /** WIQL answers at most 20,000 ids (VS402337), and has no continuation (azure-devops-api.md §3.3). */
 const WIQL_PAGE = 20_000;
-/** WIQL text is limited to 32K characters; project lists longer than this are split across queries. */
-const PROJECT_CLAUSE_CHARS = 16_000;
 /** workitemsbatch takes at most 200 ids (VS403474). */
 const BATCH = 200;
 
@@ -29,7 +27,7 @@ export default defineKind({
     expand: z.enum(['None', 'Fields', 'Relations', 'Links', 'All']).default('All').describe('Which parts of each work item to read.'),
   }),
   endpoints: [
-    'POST {org}/_apis/wit/wiql (7.1, $top 20000, id-ordered pages over the organization or the projects in scope, id windows past VS402337)',
+    'POST {org}/_apis/wit/wiql (7.1, $top 20000, id-ordered pages over the organization; {org}/{project}/_apis/wit/wiql per project under a projects filter or a shard; id windows past VS402337)',
     'POST {org}/_apis/wit/workitemsbatch (7.1, 200 ids per batch)',
   ],
   enrichment: { __projectId: 'the project id', __project: 'the project' },
@@ -42,7 +40,9 @@ export default defineKind({
     const locate = projectLocator(projects);
     let unknown = 0;
     const wholeOrganization = ctx.parents.coversOrganization;
-    const groups = wholeOrganization ? [undefined] : projectGroups(projects);
+    // Under a projects filter, a shard's share or excluded tags: one project at a time, under the
+    // project's own path, so the query names exactly the projects in scope.
+    const groups = wholeOrganization ? [undefined] : projects.map((project) => [project]);
     yield* fanOut(
       idBatches(ctx, groups, selector.wiql),
       ctx.concurrency.workItemBatches,
@@ -141,25 +141,6 @@ function wiqlQuery(projects: readonly Project[] | undefined, filter: string | un
   return `SELECT [System.Id] FROM WorkItems WHERE ${conditions.join(' AND ')} ORDER BY [System.Id] ASC`;
 }
 
-/** Projects in groups whose `IN (…)` clause keeps a query well inside WIQL's length limit. */
-function projectGroups(projects: readonly Project[]): Project[][] {
-  const groups: Project[][] = [];
-  let current: Project[] = [];
-  let chars = 0;
-  for (const project of projects) {
-    const size = project.name.length + 4;
-    if (current.length > 0 && chars + size > PROJECT_CLAUSE_CHARS) {
-      groups.push(current);
-      current = [];
-      chars = 0;
-    }
-    current.push(project);
-    chars += size;
-  }
-  if (current.length > 0) groups.push(current);
-  return groups;
-}
-
 /** A work item's project: `System.TeamProject` (a name), else the project id in its URL. */
 function projectLocator(projects: readonly Project[]): (item: RawItem) => Project | undefined {
   const byName = new Map(projects.map((p) => [p.name.toLowerCase(), p]));
@@ -200,7 +181,7 @@ async function* workItemIds(ctx: KindContext, projects: Project[] | undefined, f
     const response = await ctx.client.request({
       method: 'POST',
       readOnly: true,
-      path: '_apis/wit/wiql',
+      path: projects?.length === 1 ? `${(projects[0] as Project).id}/_apis/wit/wiql` : '_apis/wit/wiql',
       query: { $top: WIQL_PAGE },
       body: { query: wiqlQuery(projects, filter, range) },
       apiVersion: '7.1',
