@@ -175,6 +175,7 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
       error: r.error ?? null,
     })),
     deletions: result.deletions,
+    cursors: result.cursors ?? null,
     plan: result.plan,
     webhooks: result.webhooks ?? null,
     problems: result.problems,

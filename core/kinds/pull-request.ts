@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { fanOut } from './fan-out';
-import { defineKind } from './kind';
+import { defineKind, type KindContext, type Page } from './kind';
 import type { Project } from './parents';
 import { positiveInt } from './selector-types';
 
@@ -18,38 +18,14 @@ export default defineKind({
   enrichment: {},
   availability: 'cloud-and-server',
   permission: 'Code (Read)',
-  async *list(ctx, selector) {
-    const healthy = await ctx.parents.healthyRepositories();
-    const repositoryIds = new Set(healthy.map((r) => r.id));
-    const projects = [...new Map(healthy.map((r) => [r.project.id, r.project] as const)).values()];
-    const since = new Date(ctx.now.getTime() - selector.minTimeInDays * 86_400_000).toISOString();
-    // One paged listing per project and status instead of Ocean's three per repository.
-    const lists = projects.flatMap((project) => STATUSES.map((status) => ({ project, status })));
-    yield* fanOut(
-      lists,
-      ctx.concurrency.projects,
-      async function* ({ project, status }: { project: Pick<Project, 'id' | 'name'>; status: (typeof STATUSES)[number] }) {
-        const perRepository = new Map<string, number>();
-        const query: Record<string, string> = { 'searchCriteria.status': status };
-        if (status !== 'active') {
-          query['searchCriteria.queryTimeRangeType'] = 'closed';
-          query['searchCriteria.minTime'] = since;
-        }
-        for await (const page of listPages(ctx.client, { path: `${project.id}/_apis/git/pullrequests`, query, apiVersion: '7.1' }, paging.topSkip(1000))) {
-          const kept: RawItem[] = [];
-          for (const pr of page) {
-            const repositoryId = (pr.repository as { id?: string } | undefined)?.id;
-            if (!repositoryId || !repositoryIds.has(repositoryId)) continue;
-            const count = perRepository.get(repositoryId) ?? 0;
-            if (status !== 'active' && count >= selector.maxResults) continue;
-            perRepository.set(repositoryId, count + 1);
-            kept.push(pr);
-          }
-          if (kept.length > 0) yield kept;
-        }
-      },
-      ({ project, status }) => `${status} pull requests of project ${project.name}`,
-    );
+  list: (ctx, selector) => listPullRequests(ctx, selector, new Date(ctx.now.getTime() - selector.minTimeInDays * 86_400_000)),
+  changedSince: {
+    filter: 'every active pull request (reviews, votes and pushes have no time filter), plus those completed or abandoned since the cursor (`searchCriteria.queryTimeRangeType=closed`, `minTime`) within `minTimeInDays`',
+    misses: 'nothing the full listing would see',
+    list: (ctx, selector, window) => {
+      const closedSince = Math.max(ctx.now.getTime() - selector.minTimeInDays * 86_400_000, window.since.getTime());
+      return listPullRequests(ctx, selector, new Date(closedSince));
+    },
   },
   defaults: {
     blueprints: [
@@ -105,3 +81,38 @@ export default defineKind({
     ],
   },
 });
+
+/** Every active pull request, and those closed since `closedSince` (at most `maxResults` per repository and status). */
+async function* listPullRequests(ctx: KindContext, selector: { maxResults: number }, closedSince: Date): AsyncGenerator<Page> {
+  const healthy = await ctx.parents.healthyRepositories();
+  const repositoryIds = new Set(healthy.map((r) => r.id));
+  const projects = [...new Map(healthy.map((r) => [r.project.id, r.project] as const)).values()];
+  const since = closedSince.toISOString();
+  // One paged listing per project and status instead of Ocean's three per repository.
+  const lists = projects.flatMap((project) => STATUSES.map((status) => ({ project, status })));
+  yield* fanOut(
+    lists,
+    ctx.concurrency.projects,
+    async function* ({ project, status }: { project: Pick<Project, 'id' | 'name'>; status: (typeof STATUSES)[number] }) {
+      const perRepository = new Map<string, number>();
+      const query: Record<string, string> = { 'searchCriteria.status': status };
+      if (status !== 'active') {
+        query['searchCriteria.queryTimeRangeType'] = 'closed';
+        query['searchCriteria.minTime'] = since;
+      }
+      for await (const page of listPages(ctx.client, { path: `${project.id}/_apis/git/pullrequests`, query, apiVersion: '7.1' }, paging.topSkip(1000))) {
+        const kept: RawItem[] = [];
+        for (const pr of page) {
+          const repositoryId = (pr.repository as { id?: string } | undefined)?.id;
+          if (!repositoryId || !repositoryIds.has(repositoryId)) continue;
+          const count = perRepository.get(repositoryId) ?? 0;
+          if (status !== 'active' && count >= selector.maxResults) continue;
+          perRepository.set(repositoryId, count + 1);
+          kept.push(pr);
+        }
+        if (kept.length > 0) yield kept;
+      }
+    },
+    ({ project, status }) => `${status} pull requests of project ${project.name}`,
+  );
+}

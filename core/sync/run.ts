@@ -4,6 +4,9 @@ import { AzureDevOpsAuthError } from '../azure-devops/errors';
 import { parseOrganizationUrl } from '../azure-devops/organization';
 import { IdentityRateLimiter } from '../azure-devops/rate-limiter';
 import { createHttpTransport } from '../http/transport';
+import { CursorStore } from '../incremental/cursor-store';
+import { DEFAULT_INCREMENTAL_SETTINGS } from '../incremental/listing-plan';
+import { ResourceCursors } from '../incremental/resource-cursors';
 import { DEFAULT_CONCURRENCY, type ConcurrencyPolicy } from '../kinds/kind';
 import { ParentListings } from '../kinds/parents';
 import { createJqEngine } from '../mapping/jq-engine';
@@ -96,6 +99,9 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   const writer = new EntityApi(port, { merge: mapping.config.enableMergeEntity, createMissingRelatedEntities: mapping.config.createMissingRelatedEntities });
 
   const plan = config.mode === 'plan';
+  // An incremental run writes like a sync; what differs is what it lists (core/incremental).
+  const incremental = config.mode === 'incremental';
+  const writeMode = plan ? 'plan' : 'sync';
   const blueprints = new BlueprintApi(port);
   if (!plan) {
     await ensureIntegration({
@@ -124,17 +130,28 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   const parents = new ParentListings(ado, { include: config.filters.projects ?? [], excludedTags: config.azureDevOps.excludedTags }, concurrency);
   const results: ResourceStats[] = [];
   const total = mapping.resources.length;
+  const cursors = plan
+    ? undefined
+    : new ResourceCursors({
+        store: new CursorStore(port, identifier),
+        mode: incremental ? 'incremental' : 'sync',
+        settings: config.incremental ?? DEFAULT_INCREMENTAL_SETTINGS,
+        startedAt,
+        reporter,
+        holdBecause: config.filters.projects?.length ? 'a projects filter is set, so the listings do not cover the whole organization' : undefined,
+      });
+  const sync = cursors ? cursors.wrap(syncResource) : syncResource;
   for (const [position, prepared] of mapping.resources.entries()) {
     const label = `${prepared.resource.kind} (resources[${prepared.resource.index}])`;
     const stats = await reporter.section(label, () =>
-      syncResource(prepared, {
+      sync(prepared, {
         ado,
         parents,
         concurrency,
         entities: writer,
         integration: integrationApi,
         datasource: datasourceOf(identifier),
-        mode: config.mode,
+        mode: writeMode,
         merge: mapping.config.enableMergeEntity,
         sendRawDataExamples: config.sendRawDataExamples,
         secrets: deps.secrets ?? [],
@@ -152,8 +169,9 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
 
   // 5. Reconciliation.
   const failedResources = results.filter((r) => !r.ok);
-  const blockedBecause =
-    failedResources.length > 0
+  const blockedBecause = incremental
+    ? 'an incremental run lists only what changed, which cannot prove anything is gone; the scheduled full sync deletes'
+    : failedResources.length > 0
       ? `the run had errors (${failedResources.map((r) => r.label).join(', ')}); nothing is deleted until a clean run`
       : config.filters.projects?.length
         ? 'a projects filter is set, so the listings do not cover the whole organization'
@@ -178,7 +196,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     threshold: mapping.config.entityDeletionThreshold,
     deleteDependents: mapping.config.deleteDependentEntities,
     blockedBecause,
-    mode: config.mode,
+    mode: writeMode,
     reporter,
   });
   for (const entry of deletions.blueprints) {
@@ -215,7 +233,8 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   return {
     status,
     ...(webhooks ? { webhooks } : {}),
-    mode: config.mode,
+    mode: writeMode,
+    ...(cursors ? { cursors: cursors.report() } : {}),
     resources: results,
     deletions,
     seconds: (now().getTime() - startedAt.getTime()) / 1000,

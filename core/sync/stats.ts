@@ -1,4 +1,5 @@
 import { RequestMetrics } from '../azure-devops/client';
+import type { CursorRunReport } from '../incremental/resource-cursors';
 import type { WebhookReport } from '../webhooks/report';
 
 /** What happened to one resource of the mapping (a kind with its selector and mapping). */
@@ -61,6 +62,8 @@ export type RunResult = {
   /** Run-level problems (not tied to one resource). */
   problems: string[];
   integrationUrl: string | undefined;
+  /** Incremental-sync cursors per resource (not in plan mode). */
+  cursors?: CursorRunReport;
   /** Service-hook registration, when it ran (`webhooks.register`). */
   webhooks?: WebhookReport;
   plan: { blueprint: string; create: number; update: number; unchanged: number; delete: number; samples: { create: string[]; update: string[]; delete: string[] } }[];

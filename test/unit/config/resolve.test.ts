@@ -86,6 +86,7 @@ describe('defaults', () => {
       initializePortResources: true,
       sendRawDataExamples: true,
       mode: 'sync',
+      incremental: { overlapMinutes: 5, unfilteredKinds: 'list' },
       filters: {},
       webhooks: { register: false, username: 'port', includeReleaseEvents: false, prune: false, headers: {} },
       network: { timeoutSeconds: 60, rejectUnauthorized: true },
