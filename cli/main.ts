@@ -3,12 +3,14 @@ import { absentConfigFileLayer, FLAG_DEFINITIONS, layerFromConfigFile, layerFrom
 import { exitCodeOf, runFromLayers, runWebhooksFromLayers } from '../core/run-from-layers';
 import { VERSION } from '../core/version';
 import { CliPlatform } from './cli-platform';
+import { receiveMain } from './receiver';
 
 const USAGE = `port-ado-sync ${VERSION}: sync an Azure DevOps organization into Port, once.
 
 Usage:
   port-ado-sync sync [--config port-ado-sync.yml] [--plan] [--mapping port-app-config.yml] [options]
   port-ado-sync webhooks [--config port-ado-sync.yml] [--plan] [--prune] [options]
+  port-ado-sync receive [options]   live-event receiver for service hooks (receive --help)
   port-ado-sync --help | --version
 
 'webhooks' only registers the Azure DevOps service hooks for the receiver at --webhook-base-url
@@ -32,6 +34,7 @@ Exit codes: 0 everything synced, 1 something failed (the summary says what), 2 b
 export type CliStreams = { out: NodeJS.WriteStream; err: NodeJS.WriteStream };
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, streams: CliStreams = { out: process.stdout, err: process.stderr }): Promise<number> {
+  if (argv[0] === 'receive') return receiveMain(argv.slice(1), env, streams);
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
     config: { type: 'string' },
     help: { type: 'boolean' },

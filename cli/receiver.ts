@@ -1,0 +1,138 @@
+/**
+ * The live-event receiver's front door: `port-ado-sync receive …` and, for hosting,
+ * `node dist/receiver.js …` (this file is that bundle's entry). See docs/receiver.md.
+ */
+import { parseArgs } from 'node:util';
+import { absentConfigFileLayer, FLAG_DEFINITIONS, layerFromConfigFile, layerFromEnvironment, layerFromFlags, suggestFlag, type ConfigLayer, type FlagValue } from '../core/config';
+import { receiveFromLayers, type SignalSource } from '../core/live-events/receive-from-layers';
+import { readReceiverOptions, RECEIVER_OPTIONS, ReceiverOptionsError } from '../core/live-events/receiver-options';
+import { VERSION } from '../core/version';
+
+/** The sync's flags that mean something to the receiver (the others are accepted and unused). */
+const RELEVANT = new Set([
+  'port-client-id',
+  'port-base-url',
+  'port-region',
+  'integration-identifier',
+  'organization-url',
+  'excluded-tags',
+  'mapping',
+  'kinds',
+  'projects',
+  'webhook-username',
+  'timeout',
+  'proxy',
+  'no-proxy',
+  'ca-file',
+  'insecure',
+  'log-level',
+  'debug',
+]);
+
+const USAGE = `port-ado-sync ${VERSION} receive: a live-event receiver for Azure DevOps service hooks.
+
+Usage:
+  port-ado-sync receive [--config port-ado-sync.yml] [--mapping port-app-config.yml] [options]
+  node dist/receiver.js [same options]
+
+Endpoints: POST /integration/webhook, GET /healthz, GET /readyz, GET /metrics.
+Configuration as for sync (flags, then the config file, then OCEAN__… variables); the webhook
+secret is OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET, and during a rotation the old one may go in
+PORT_ADO_SYNC_RECEIVER_PREVIOUS_WEBHOOK_SECRET. Stops gracefully on SIGTERM.
+
+Receiver options (flag, or environment variable):
+${RECEIVER_OPTIONS.map((o) => `  --${o.flag} <value>`.padEnd(35) + `${o.description}; ${o.env}`).join('\n')}
+
+Shared options:
+  --config <file>                  YAML config file (see docs/configuration.md)
+${FLAG_DEFINITIONS.filter((f) => RELEVANT.has(f.name)).map((f) => `  --${f.name}${f.type === 'boolean' ? '' : ' <value>'}`.padEnd(35) + f.description).join('\n')}
+  --resolve <host=address>         answer DNS for host (or *.domain) with address, like curl --resolve
+  --help
+
+Exit codes: 0 stopped cleanly, 1 could not listen, 2 bad configuration or credentials.
+`;
+
+/** During a secret rotation: the old secret, still accepted until registration has run with the new one. */
+export const PREVIOUS_SECRET_VARIABLE = 'PORT_ADO_SYNC_RECEIVER_PREVIOUS_WEBHOOK_SECRET';
+
+export type ReceiveStreams = { out: NodeJS.WritableStream; err: NodeJS.WritableStream };
+
+/** Runs the receiver until it stops and returns the exit code. `signals` defaults to the process (tests pass their own). */
+export async function receiveMain(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  streams: ReceiveStreams = { out: process.stdout, err: process.stderr },
+  signals?: SignalSource,
+): Promise<number> {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
+    config: { type: 'string' },
+    help: { type: 'boolean' },
+    resolve: { type: 'string', multiple: true },
+  };
+  for (const flag of FLAG_DEFINITIONS) options[flag.name] = flag.type === 'list' ? { type: 'string', multiple: true } : { type: flag.type === 'boolean' ? 'boolean' : 'string' };
+  for (const option of RECEIVER_OPTIONS) options[option.flag] = { type: 'string' };
+
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: false, strict: true, allowNegative: true });
+  } catch (error) {
+    const unknown = /Unknown option '--?([^']+)'/.exec((error as Error).message)?.[1];
+    streams.err.write(`${unknown ? `Unknown option --${unknown}.${suggestFlag(unknown)}` : (error as Error).message}\nRun port-ado-sync receive --help for the options.\n`);
+    return 2;
+  }
+  const values = parsed.values as Record<string, FlagValue>;
+  if (values.help) {
+    streams.out.write(USAGE);
+    return 0;
+  }
+
+  let receiverOptions;
+  try {
+    receiverOptions = readReceiverOptions(values, env);
+  } catch (error) {
+    if (!(error instanceof ReceiverOptionsError)) throw error;
+    streams.err.write(`${error.message}\n`);
+    return 2;
+  }
+  const resolve: Record<string, string> = {};
+  for (const entry of (values.resolve as string[] | undefined) ?? []) {
+    const [host, address] = entry.split('=');
+    if (!host || !address) {
+      streams.err.write(`--resolve expects host=address, got '${entry}'.\n`);
+      return 2;
+    }
+    resolve[host] = address;
+  }
+
+  const settingFlags = Object.fromEntries(Object.entries(values).filter(([name]) => FLAG_DEFINITIONS.some((f) => f.name === name)));
+  // The receiver is the long-running listener Ocean's OCEAN__EVENT_LISTENER selects; whatever it
+  // says (ONCE for the pipeline step, WEBHOOKS_ONLY for Ocean's own listener) does not apply here.
+  const { OCEAN__EVENT_LISTENER: _listener, ...environment } = env;
+  const layers: ConfigLayer[] = [
+    layerFromFlags(settingFlags),
+    typeof values.config === 'string' ? layerFromConfigFile(values.config, { env }) : absentConfigFileLayer(),
+    layerFromEnvironment(environment),
+  ];
+  // A secret, so never a flag: only the environment carries it.
+  const previousWebhookSecret = env[PREVIOUS_SECRET_VARIABLE]?.trim() || undefined;
+  return receiveFromLayers(layers, receiverOptions, {
+    out: streams.out,
+    ...(signals ? { signals } : {}),
+    ...(Object.keys(resolve).length ? { resolve } : {}),
+    ...(previousWebhookSecret ? { previousWebhookSecret } : {}),
+  });
+}
+
+// `node dist/receiver.js`: this module is the bundle's entry. Imported by the CLI (dist/cli.js),
+// or by tests, it must not start anything.
+if (/(^|[\\/])receiver\.(c?js|ts)$/.test(process.argv[1] ?? '')) {
+  receiveMain(process.argv.slice(2), process.env).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`Unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
