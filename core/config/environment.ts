@@ -7,7 +7,7 @@
 import { closestMatch } from './did-you-mean';
 import { LayerBuilder, type ConfigLayer } from './layer';
 import { TEXT_KEYS, type SettingPath, type TextKey } from './settings';
-import { unexpandedPipelineMacro, type TextParse } from './text-values';
+import { parseBooleanText, unexpandedPipelineMacro, type TextParse } from './text-values';
 
 export interface EnvironmentVariable {
   readonly name: string;
@@ -67,7 +67,8 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
 const EVENT_LISTENER = 'OCEAN__EVENT_LISTENER';
 const EVENT_LISTENER_TYPE = 'OCEAN__EVENT_LISTENER__TYPE';
 const ACCOUNT_MODE = 'OCEAN__INTEGRATION__CONFIG__ACCOUNT_MODE';
-const CHECKED_ONLY = [EVENT_LISTENER, EVENT_LISTENER_TYPE, ACCOUNT_MODE];
+const INCREMENTAL_SYNC = 'OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED';
+const CHECKED_ONLY = [EVENT_LISTENER, EVENT_LISTENER_TYPE, ACCOUNT_MODE, INCREMENTAL_SYNC];
 const KNOWN_NAMES = [...ENVIRONMENT_VARIABLES.map((v) => v.name), ...CHECKED_ONLY];
 
 /** Variables Ocean reads that need a specific hint rather than the generic "ignored" warning. */
@@ -125,6 +126,7 @@ export function layerFromEnvironment(env: Readonly<Record<string, string | undef
 
   checkEventListener(builder, read(EVENT_LISTENER), read(EVENT_LISTENER_TYPE));
   checkAccountMode(builder, read(ACCOUNT_MODE));
+  readIncrementalSwitch(builder, read(INCREMENTAL_SYNC));
   warnAboutIgnored(builder, lookup);
 
   return builder.build((setting) => howToSet(setting));
@@ -173,6 +175,26 @@ function checkListenerType(builder: LayerBuilder, source: string, type: string):
     source,
     `asks for the event listener "${type.slice(0, 20)}", but this tool always runs a single ONCE sync and exits. Set it to {"type":"ONCE"} or remove it; for a long-running listener (POLLING, KAFKA, WEBHOOKS_ONLY) run Ocean itself.`,
   );
+}
+
+/**
+ * Ocean's ONCE listener runs an incremental sync instead of a full one when this is true
+ * (`port-api-and-ocean-core.md` §4.1), so the same variable group switches this tool to
+ * `mode: incremental`. PORT_ADO_SYNC_MODE, ours and more precise, wins when both are set.
+ */
+function readIncrementalSwitch(builder: LayerBuilder, found: { name: string; text: string } | undefined): void {
+  if (!found) return;
+  const parsed = parseBooleanText(found.text);
+  if (!parsed.ok) {
+    builder.problem(label(found.name), parsed.message);
+    return;
+  }
+  if (!parsed.value) return;
+  if (builder.has('mode')) {
+    builder.warn(label(found.name), 'is ignored because PORT_ADO_SYNC_MODE is also set; the mode comes from PORT_ADO_SYNC_MODE');
+    return;
+  }
+  builder.set('mode', label(found.name), { ok: true, value: 'incremental' });
 }
 
 function checkAccountMode(builder: LayerBuilder, mode: { name: string; text: string } | undefined): void {

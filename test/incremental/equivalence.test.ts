@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortSimulator, type PortSimulator } from '../../sim/port';
 import { expectedCatalog } from '../support/default-catalog-oracle';
 import { PORT_CLIENT_ID, PORT_CLIENT_SECRET, startSimulators, type Simulators } from '../support/simulators';
-import { applyRandomChanges, catalogOf, cursorReportOf, resourceOf, storedCursors, sync, type Catalog } from './harness';
+import { applyRandomChanges, catalogOf, cursorReportOf, resourceOf, storedCursors, sync, type Catalog, type EntityView } from './harness';
 
 /**
  * The contract of an incremental run: after any changes to the organization, Port holds what a
@@ -44,7 +44,7 @@ describe('an incremental run after random changes', () => {
     const oracle = expectedCatalog(sims.ado, { now: Date.now() });
     const held = catalogOf(sims.port);
     for (const [blueprint, entities] of oracle) {
-      const stored = held.get(blueprint) ?? new Map();
+      const stored = held.get(blueprint) ?? new Map<string, EntityView>();
       for (const [identifier, want] of entities) {
         const got = stored.get(identifier);
         expect(got, `${blueprint} ${identifier}`).toBeDefined();
@@ -83,7 +83,7 @@ describe('an incremental run after random changes', () => {
 /** Every entity of the reference is in `actual`, the same; `actual` has more only where the source is gone. */
 function expectSameExceptDeletions(actual: Catalog, reference: Catalog, gone: ReadonlySet<string>): void {
   for (const [blueprint, entities] of reference) {
-    const held = actual.get(blueprint) ?? new Map();
+    const held = actual.get(blueprint) ?? new Map<string, EntityView>();
     for (const [identifier, want] of entities) expect(held.get(identifier), `${blueprint} ${identifier}`).toEqual(want);
     const extra = [...held.keys()].filter((identifier) => !entities.has(identifier));
     for (const identifier of extra) expect(gone.has(`${blueprint}/${identifier}`), `${blueprint} ${identifier} is in Port but not in a full run's catalog`).toBe(true);

@@ -65,7 +65,7 @@ export function catalogOf(port: PortSimulator): Catalog {
   const catalog: Catalog = new Map();
   for (const entity of port.entities()) {
     let entities = catalog.get(entity.blueprint);
-    if (!entities) catalog.set(entity.blueprint, (entities = new Map()));
+    if (!entities) catalog.set(entity.blueprint, (entities = new Map<string, EntityView>()));
     entities.set(entity.identifier, { title: entity.title, properties: entity.properties, relations: entity.relations, team: entity.team, icon: entity.icon ?? null });
   }
   return catalog;
