@@ -71,7 +71,8 @@ export function renderText(result: RunResult): string {
   if (result.cursors?.mode === 'incremental') {
     const cursorTable = [CURSOR_HEADERS, ...cursorRows(result.cursors)];
     const cw = CURSOR_HEADERS.map((_, i) => Math.max(...cursorTable.map((row) => (row[i] ?? '').length)));
-    out.push('', 'Cursors:', ...cursorTable.map((row) => row.map((c, i) => (i === row.length - 1 ? c.padStart(cw[i] ?? 0) : c.padEnd(cw[i] ?? 0))).join('  ').trimEnd()));
+    const cursorLine = (row: Row) => row.map((c, i) => (i === row.length - 1 ? c.padStart(cw[i] ?? 0) : c.padEnd(cw[i] ?? 0))).join('  ').trimEnd();
+    out.push('', 'Cursors:', cursorLine(CURSOR_HEADERS), cw.map((w) => '-'.repeat(w)).join('  '), ...cursorTable.slice(1).map(cursorLine));
   }
   if (result.cursors) out.push('', ...cursorNotes(result.cursors));
   const deletions = deletionLines(result);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortSimulator, type PortSimulator } from '../../sim/port';
 import { expectedCatalog } from '../support/default-catalog-oracle';
 import { PORT_CLIENT_ID, PORT_CLIENT_SECRET, startSimulators, type Simulators } from '../support/simulators';
-import { applyRandomChanges, catalogOf, cursorReportOf, resourceOf, storedCursors, sync, type Catalog, type EntityView } from './harness';
+import { applyRandomChanges, catalogOf, cursorReportOf, expectSameExceptDeletions, resourceOf, storedCursors, sync, type EntityView } from './harness';
 
 /**
  * The contract of an incremental run: after any changes to the organization, Port holds what a
@@ -79,14 +79,3 @@ describe('an incremental run after random changes', () => {
     for (const value of Object.values(storedCursors(sims.port))) expect(value).toBe(after);
   });
 });
-
-/** Every entity of the reference is in `actual`, the same; `actual` has more only where the source is gone. */
-function expectSameExceptDeletions(actual: Catalog, reference: Catalog, gone: ReadonlySet<string>): void {
-  for (const [blueprint, entities] of reference) {
-    const held = actual.get(blueprint) ?? new Map<string, EntityView>();
-    for (const [identifier, want] of entities) expect(held.get(identifier), `${blueprint} ${identifier}`).toEqual(want);
-    const extra = [...held.keys()].filter((identifier) => !entities.has(identifier));
-    for (const identifier of extra) expect(gone.has(`${blueprint}/${identifier}`), `${blueprint} ${identifier} is in Port but not in a full run's catalog`).toBe(true);
-  }
-  for (const blueprint of actual.keys()) expect(reference.has(blueprint) || (actual.get(blueprint)?.size ?? 0) === 0, blueprint).toBe(true);
-}

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AzureDevOpsSimulator } from '../../sim/azure-devops';
 import type { PortSimulator } from '../../sim/port';
-import { CLOUD_RESOLVE, runCli, type CliRun, type Simulators } from '../support/simulators';
+import { expect } from 'vitest';
+import { CLOUD_RESOLVE, PORT_CLIENT_ID, PORT_CLIENT_SECRET, runCli, type CliRun, type Simulators } from '../support/simulators';
 
 export const IDENTIFIER = 'my-azure-devops-integration';
 
@@ -263,4 +264,69 @@ export function applyRandomChanges(ado: AzureDevOpsSimulator, seed: number, coun
     n++;
   }
   return { gone, counts };
+}
+
+/** Every entity of the reference is in `actual`, the same; `actual` has more only where the source is gone. */
+export function expectSameExceptDeletions(actual: Catalog, reference: Catalog, gone: ReadonlySet<string> = new Set()): void {
+  for (const [blueprint, entities] of reference) {
+    const held = actual.get(blueprint) ?? new Map<string, EntityView>();
+    for (const [identifier, want] of entities) expect(held.get(identifier), `${blueprint} ${identifier}`).toEqual(want);
+    const extra = [...held.keys()].filter((identifier) => !entities.has(identifier));
+    for (const identifier of extra) expect(gone.has(`${blueprint}/${identifier}`), `${blueprint} ${identifier} is in Port but not in a full run's catalog`).toBe(true);
+  }
+  for (const blueprint of actual.keys()) expect(reference.has(blueprint) || (actual.get(blueprint)?.size ?? 0) === 0, blueprint).toBe(true);
+}
+
+/**
+ * Port's cursor routes called the way Ocean core calls them (port-api-and-ocean-core.md §10:
+ * `get_integration_cursor`, `upsert_integration_cursor`), with plain fetch: nothing of the engine.
+ */
+export class OceanCursorClient {
+  private token: string | undefined;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly integration: string = IDENTIFIER,
+  ) {}
+
+  /** The mapping's resources as Port stores them: a cursor's index is a position in this list. */
+  async resources(): Promise<{ kind: string }[]> {
+    const body = (await this.call('GET', `/v1/integration/${this.integration}`)).body as { integration?: { config?: { resources?: { kind: string }[] } } };
+    return body.integration?.config?.resources ?? [];
+  }
+
+  async read(kind: string, index: number): Promise<string | undefined> {
+    const { status, body } = await this.call('GET', this.cursorPath(kind, index));
+    if (status !== 200) throw new Error(`GET cursor answered ${status}`);
+    return (body as { cursor?: { primary?: string } }).cursor?.primary;
+  }
+
+  async write(kind: string, index: number, primary: string): Promise<void> {
+    const put = await this.call('PUT', this.cursorPath(kind, index), { primary });
+    if (put.status === 404) {
+      const post = await this.call('POST', this.cursorPath(kind, index), { primary });
+      if (post.status >= 300) throw new Error(`POST cursor answered ${post.status}`);
+    } else if (put.status >= 300) throw new Error(`PUT cursor answered ${put.status}`);
+  }
+
+  private cursorPath(kind: string, index: number): string {
+    return `/v1/integration/${this.integration}/cursor?${new URLSearchParams({ kind, index: String(index) }).toString()}`;
+  }
+
+  private async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    this.token ??= await this.login();
+    const response = await fetch(new URL(path, this.baseUrl), {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json', 'user-agent': `port-ocean/azure-devops/0.12.2/${this.integration}/exporter` },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  private async login(): Promise<string> {
+    const response = await fetch(new URL('/v1/auth/access_token', this.baseUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: PORT_CLIENT_ID, clientSecret: PORT_CLIENT_SECRET }) });
+    const body = (await response.json()) as { accessToken?: string };
+    if (!body.accessToken) throw new Error(`login answered ${response.status}`);
+    return body.accessToken;
+  }
 }
