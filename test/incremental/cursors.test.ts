@@ -50,6 +50,9 @@ describe("cursors shared with Ocean: the same routes, kinds and indexes", () => 
     const workItemIndex = synced.find((r) => r.kind === 'work-item')!.index;
     const oceanCursor = pythonIsoformat(middle);
     await ocean.write('work-item', workItemIndex, oceanCursor);
+    // A value that is not a time (another tool's format) is read as no cursor, and replaced.
+    const releaseIndex = synced.find((r) => r.kind === 'release')!.index;
+    await ocean.write('release', releaseIndex, 'page-7');
 
     const incremental = await sync(sims, [...kindsFlag, '--incremental', '--overlap-minutes', '0']);
     expect(incremental.code, incremental.stderr).toBe(0);
@@ -62,8 +65,11 @@ describe("cursors shared with Ocean: the same routes, kinds and indexes", () => 
     expect(expected).toBeLessThan(workItems.length);
     expect(resourceOf(incremental, 'work-item').listed).toBe(expected);
     // The others start from the full run's cursor: nothing changed since, nothing listed.
-    expect(cursorReportOf(incremental, 'release').cursorBefore).toBe(startedAt);
-    expect(resourceOf(incremental, 'release').listed).toBe(0);
+    expect(cursorReportOf(incremental, 'build').cursorBefore).toBe(startedAt);
+    expect(resourceOf(incremental, 'build').listed).toBe(0);
+    expect(cursorReportOf(incremental, 'release')).toMatchObject({ cursorBefore: 'page-7', listing: 'full', advanced: true });
+    expect(resourceOf(incremental, 'release').listed).toBe(resourceOf(full, 'release').listed);
+    expect(incremental.stdout + incremental.stderr).toMatch(/release #\d+: the cursor stored in Port \(page-7\) is not an ISO time/);
 
     const after = incremental.summary.cursors?.startedAt;
     for (const { kind, index } of synced) expect(await ocean.read(kind, index), `${kind} #${index}`).toBe(after);
