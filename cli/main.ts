@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { absentConfigFileLayer, FLAG_DEFINITIONS, layerFromConfigFile, layerFromEnvironment, layerFromFlags, suggestFlag, type ConfigLayer, type FlagValue } from '../core/config';
-import { exitCodeOf, runFromLayers, runWebhooksFromLayers } from '../core/run-from-layers';
+import { exitCodeOf, runFromLayers, runWebhooksFromLayers, type FrontDoorOptions } from '../core/run-from-layers';
 import { VERSION } from '../core/version';
 import { CliPlatform } from './cli-platform';
 import { receiveMain } from './receiver';
@@ -33,7 +33,13 @@ Exit codes: 0 everything synced, 1 something failed (the summary says what), 2 b
 /** Runs the CLI and returns its exit code (the process entry below sets it). */
 export type CliStreams = { out: NodeJS.WriteStream; err: NodeJS.WriteStream };
 
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, streams: CliStreams = { out: process.stdout, err: process.stderr }): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  streams: CliStreams = { out: process.stdout, err: process.stderr },
+  /** For tests that run the CLI in-process (shorter retry backoffs); the process entry passes none. */
+  frontDoor: FrontDoorOptions = {},
+): Promise<number> {
   if (argv[0] === 'receive') return receiveMain(argv.slice(1), env, streams);
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
     config: { type: 'string' },
@@ -96,6 +102,6 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, stre
     interactive: streams.err.isTTY === true && values['no-progress'] !== true && !env.CI,
   });
   const run = command === 'webhooks' ? runWebhooksFromLayers : runFromLayers;
-  const outcome = await run(platform, layers, Object.keys(resolve).length ? { resolve } : {});
+  const outcome = await run(platform, layers, { ...frontDoor, ...(Object.keys(resolve).length ? { resolve } : {}) });
   return exitCodeOf(outcome);
 }

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { AzureDevOpsAuthError } from './azure-devops/errors';
 import { OrganizationUrlError } from './azure-devops/organization';
-import { ConfigError, formatProblem, resolveConfig, secretValues, type ConfigLayer, type SyncConfig } from './config';
+import { ConfigError, formatProblem, redactWith, resolveConfig, secretValues, type ConfigLayer, type SyncConfig } from './config';
 import { MappingConfigError } from './mapping/app-config';
 import type { Outcome, Platform } from './platform';
 import { PortAuthError } from './port/errors';
@@ -12,7 +12,7 @@ import { failedReport, totalCounts, type WebhookReport } from './webhooks/report
 import { runWebhookRegistration } from './webhooks/run-registration';
 import { renderWebhooksMarkdown, renderWebhooksText } from './webhooks/summary';
 
-export type FrontDoorOptions = Pick<RunDependencies, 'resolve' | 'concurrency' | 'signal'>;
+export type FrontDoorOptions = Pick<RunDependencies, 'resolve' | 'concurrency' | 'signal' | 'retry'>;
 
 /** Exit code for an outcome: 0 all synced, 1 anything failed, 2 bad configuration or credentials. */
 export function exitCodeOf(outcome: Outcome): number {
@@ -33,18 +33,27 @@ export async function runFromLayers(platform: Platform, layers: readonly ConfigL
     return fail(platform, error);
   }
   const secrets = secretValues(config);
+  const known = new Set(secrets);
+  const onSecret = (secret: string) => {
+    known.add(secret);
+    platform.setSecret(secret);
+  };
 
   let result: RunResult;
   try {
-    result = await runSync(config, { reporter: platform, secrets, onSecret: (s) => platform.setSecret(s), ...options });
+    result = await runSync(config, { reporter: platform, secrets, onSecret, ...options });
   } catch (error) {
     return fail(platform, error);
   }
 
-  await platform.publishSummary(renderMarkdown(result), renderText(result));
+  // The summaries quote what Azure DevOps and Port said (identifiers, rejected values, error
+  // messages), which can hold a token someone pasted into their data; and they end up in files
+  // and pages no CI masker reads (the uploaded Markdown, the JSON file). They are masked here.
+  const mask = redactWith([...known].filter((secret) => secret.length >= 4));
+  await platform.publishSummary(mask(renderMarkdown(result)), mask(renderText(result)));
   let summaryPath: string | undefined;
   if (config.summaryPath) {
-    await writeFile(config.summaryPath, JSON.stringify(summaryJson(result), null, 2));
+    await writeFile(config.summaryPath, JSON.stringify(maskStrings(summaryJson(result), mask), null, 2));
     summaryPath = config.summaryPath;
   }
   const outcome: Outcome = result.status;
@@ -131,6 +140,9 @@ function fail(platform: Platform, error: unknown): Outcome {
     return 'config-error';
   }
   if (error instanceof MappingConfigError) {
+    for (const warning of error.warnings) {
+      platform.warn(warning.message, { file: warning.source.file, ...(warning.source.line ? { line: warning.source.line } : {}), ...(warning.source.column ? { column: warning.source.column } : {}) });
+    }
     for (const problem of error.problems) {
       platform.error(`${problem.path ? `${problem.path}: ` : ''}${problem.message}`, { file: problem.source.file, ...(problem.source.line ? { line: problem.source.line } : {}), ...(problem.source.column ? { column: problem.source.column } : {}) });
     }
@@ -180,4 +192,12 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
     webhooks: result.webhooks ?? null,
     problems: result.problems,
   };
+}
+
+/** The same value with `mask` applied to every string in it. */
+function maskStrings(value: unknown, mask: (text: string) => string): unknown {
+  if (typeof value === 'string') return mask(value);
+  if (Array.isArray(value)) return value.map((item) => maskStrings(item, mask));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [mask(key), maskStrings(item, mask)]));
+  return value;
 }

@@ -29,6 +29,8 @@ export class IdentityRateLimiter {
   private spacingMs = 0;
   private costEstimate = 1;
   private lastRemaining: number | undefined;
+  /** When the budget the current pacing was computed from resets (the reading's `X-RateLimit-Reset`). */
+  private pacingUntil = 0;
   private responsesSinceReading = 0;
 
   constructor(
@@ -74,8 +76,10 @@ export class IdentityRateLimiter {
     const remaining = Number(headers['x-ratelimit-remaining']);
     const resetIn = resetAfterSeconds(headers['x-ratelimit-reset'], now);
     if (!Number.isFinite(remaining) || headers['x-ratelimit-remaining'] === undefined) {
-      // Below the stage-1 threshold the service sends no headers: run at full speed.
-      if (this.spacingMs > 0 && now > this.nextStartAt + 5_000) this.spacingMs = 0;
+      // Below the stage-1 threshold the service sends no headers: run at full speed, once the
+      // window the last reading described has reset (before that, a header-less answer may come
+      // from a host that does not report, while the budget is still short).
+      if (this.spacingMs > 0 && (now >= this.pacingUntil || now > this.nextStartAt + 5_000)) this.spacingMs = 0;
       return;
     }
     if (this.lastRemaining !== undefined && remaining < this.lastRemaining && this.responsesSinceReading > 0) {
@@ -87,6 +91,7 @@ export class IdentityRateLimiter {
     const windowMs = Math.max(1_000, (resetIn ?? 300) * 1000);
     const requestsLeft = Math.max(1, remaining / Math.max(this.costEstimate, 0.01));
     this.spacingMs = windowMs / requestsLeft;
+    this.pacingUntil = now + windowMs;
   }
 
   private pauseFor(seconds: number, now: number): void {
@@ -98,9 +103,12 @@ export class IdentityRateLimiter {
     try {
       for (;;) {
         const now = this.clock.now();
-        const startAt = Math.max(this.pausedUntil, this.spacingMs > 0 ? this.nextStartAt : 0);
+        // Pacing spreads a reading's budget until its reset; past that the budget is back, even
+        // when every slot is queued here and no answer has arrived to say so.
+        const pacing = this.spacingMs > 0 && now < this.pacingUntil;
+        const startAt = Math.max(this.pausedUntil, pacing ? Math.min(this.nextStartAt, this.pacingUntil) : 0);
         if (startAt <= now) {
-          this.nextStartAt = Math.max(now, this.nextStartAt) + this.spacingMs;
+          this.nextStartAt = pacing ? Math.max(now, this.nextStartAt) + this.spacingMs : now;
           return;
         }
         if (!waiting) {

@@ -30,13 +30,22 @@ const TRANSIENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPI
 /** Network failures worth retrying: resets, timeouts, refused connections, DNS hiccups. */
 export function isTransientNetworkError(error: unknown): boolean {
   if (!isAxiosError(error)) return false;
-  if (error.response) return false;
+  if (error.response) return isCutOffBody(error);
   if (error.code && TRANSIENT_CODES.has(error.code)) return true;
   return /socket hang up|aborted|timeout/i.test(error.message);
 }
 
+/**
+ * The headers arrived but the connection dropped before the whole body did (a truncated answer):
+ * axios reports it as ERR_BAD_RESPONSE "stream has been aborted" with the partial response attached.
+ */
+function isCutOffBody(error: { code?: string | undefined; message: string }): boolean {
+  return error.code === 'ERR_BAD_RESPONSE' && /aborted/i.test(error.message);
+}
+
 export function describeNetworkError(error: unknown): string {
   if (isAxiosError(error)) {
+    if (isCutOffBody(error)) return 'the connection dropped before the whole answer arrived (truncated response)';
     if (error.code === 'ETIMEDOUT' || error.code === 'ECONNABORTED') return 'the request timed out';
     if (error.code === 'ECONNRESET' || /socket hang up/i.test(error.message)) return 'the connection was reset';
     if (error.code === 'ECONNREFUSED') return 'the connection was refused';

@@ -25,7 +25,7 @@ const MAPPING_KEYS = ['identifier', 'title', 'blueprint', 'icon', 'team', 'prope
 export function readPortAppConfig(value: unknown, locate: Locate, what: string): PortAppConfig {
   const reader = new Reader(locate);
   const config = reader.top(value);
-  if (reader.problems.length > 0) throw new MappingConfigError(reader.problems, what);
+  if (reader.problems.length > 0) throw new MappingConfigError(reader.problems, what, reader.warnings);
   return { ...config, warnings: reader.warnings };
 }
 

@@ -6,12 +6,18 @@ export type ConfigProblem = { message: string; source: SourceRef; path: string }
 /** Every problem found in a mapping, reported together so a user fixes them in one pass. */
 export class MappingConfigError extends Error {
   readonly problems: ConfigProblem[];
+  /**
+   * Warnings found on the way (an unknown key, say). Often they explain the problem: `mapings:`
+   * is ignored as unknown, and so `mappings` is missing.
+   */
+  readonly warnings: { message: string; source: SourceRef }[];
 
-  constructor(problems: ConfigProblem[], what = 'The mapping (port-app-config)') {
+  constructor(problems: ConfigProblem[], what = 'The mapping (port-app-config)', warnings: { message: string; source: SourceRef }[] = []) {
     const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
     super(`${what} has ${count}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
     this.name = 'MappingConfigError';
     this.problems = problems;
+    this.warnings = warnings;
   }
 }
 

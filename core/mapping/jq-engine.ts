@@ -92,6 +92,8 @@ export function checkJqCompiles(engine: JqEngine, expression: string): string | 
   }
 }
 
+const END_OF_OPTIONS = ['--'];
+
 class PooledWasmEngine implements WasmJqEngine {
   private readonly reloads = new Set<Promise<void>>();
   readonly version: string;
@@ -113,7 +115,9 @@ class PooledWasmEngine implements WasmJqEngine {
     }
     const text = input instanceof JsonText ? input.text : (JSON.stringify(input) ?? 'null');
     try {
-      return handle.json(text, program);
+      // jq-wasm hands the program to jq's command line: without `--`, an expression that starts
+      // with a dash (`-.a`, `-A`) is read as an option ("Unknown option") instead of as jq.
+      return handle.json(text, program, END_OF_OPTIONS);
     } catch (error) {
       if (error instanceof JqError) {
         // jq's CLI exits 3 for compile errors; 5 (runtime), 2 (bad input) and halt_error codes are runtime.

@@ -30,7 +30,10 @@ const tokenResponse = z.object({ accessToken: z.string().min(1), expiresIn: z.nu
 const errorBody = z.looseObject({ error: z.string().optional(), message: z.string().optional() });
 
 const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
-const MAX_ATTEMPTS = 8;
+
+/** How hard the client retries throttling and transient failures. */
+export type PortRetryPolicy = { maxAttempts: number; baseDelaySeconds: number; maxDelaySeconds: number };
+export const DEFAULT_PORT_RETRY_POLICY: PortRetryPolicy = { maxAttempts: 8, baseDelaySeconds: 0.3, maxDelaySeconds: 30 };
 
 /**
  * Port's HTTP API with the token lifecycle (fetched lazily, refreshed before expiry and once on a
@@ -42,6 +45,7 @@ export class PortClient {
   private token: { header: string; expiresAt: number } | undefined;
   private tokenRequest: Promise<string> | undefined;
   private readonly slots: LimitFunction;
+  private readonly retry: PortRetryPolicy;
 
   constructor(
     private readonly deps: {
@@ -54,9 +58,11 @@ export class PortClient {
       /** Called with every access token fetched, so wrappers can mask it. */
       onToken?: (token: string) => void;
       signal?: AbortSignal;
+      retry?: PortRetryPolicy;
     },
   ) {
     this.slots = pLimit(deps.maxConcurrent ?? 8);
+    this.retry = deps.retry ?? DEFAULT_PORT_RETRY_POLICY;
   }
 
   get baseUrl(): string {
@@ -94,7 +100,7 @@ export class PortClient {
         });
       } catch (error) {
         this.metrics.requests++;
-        if (request.retryable && isTransientNetworkError(error) && attempt < MAX_ATTEMPTS) {
+        if (request.retryable && isTransientNetworkError(error) && attempt < this.retry.maxAttempts) {
           await this.backoff(attempt);
           continue;
         }
@@ -114,7 +120,7 @@ export class PortClient {
         continue;
       }
       if ((status >= 200 && status < 300) || request.accept?.includes(status)) return { status, body };
-      if (RETRYABLE.has(status) && request.retryable && attempt < MAX_ATTEMPTS) {
+      if (RETRYABLE.has(status) && request.retryable && attempt < this.retry.maxAttempts) {
         const headers = headerMap(response.headers);
         const wait = retryAfterSeconds(headers['retry-after']) ?? resetAfterSeconds(headers['x-ratelimit-reset']);
         await this.backoff(attempt, wait);
@@ -136,7 +142,7 @@ export class PortClient {
 
   private async backoff(attempt: number, seconds?: number): Promise<void> {
     this.metrics.retries++;
-    await sleep(Math.min(300, seconds ?? backoffSeconds(attempt, 0.3, 30)) * 1000, this.deps.signal);
+    await sleep(Math.min(300, seconds ?? backoffSeconds(attempt, this.retry.baseDelaySeconds, this.retry.maxDelaySeconds)) * 1000, this.deps.signal);
   }
 
   private async authorization(force: boolean): Promise<string> {
@@ -162,7 +168,7 @@ export class PortClient {
         });
       } catch (error) {
         this.metrics.requests++;
-        if (isTransientNetworkError(error) && attempt < MAX_ATTEMPTS) {
+        if (isTransientNetworkError(error) && attempt < this.retry.maxAttempts) {
           await this.backoff(attempt);
           continue;
         }
@@ -170,7 +176,7 @@ export class PortClient {
       }
       this.metrics.requests++;
       const body = parseJson(typeof response.data === 'string' ? response.data : '');
-      if (RETRYABLE.has(response.status) && attempt < MAX_ATTEMPTS) {
+      if (RETRYABLE.has(response.status) && attempt < this.retry.maxAttempts) {
         const headers = headerMap(response.headers);
         await this.backoff(attempt, retryAfterSeconds(headers['retry-after']));
         continue;
@@ -206,6 +212,7 @@ function parseJson(text: string): unknown {
 export function apiError(route: string, status: number, body: unknown): PortApiError {
   const parsed = errorBody.safeParse(body);
   const code = parsed.success ? parsed.data.error : undefined;
-  const message = parsed.success ? parsed.data.message : typeof body === 'string' ? body.slice(0, 200) : undefined;
+  // A gateway in front of Port answers with an HTML page: its text is the message, not its markup.
+  const message = parsed.success ? parsed.data.message : typeof body === 'string' ? body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200) : undefined;
   return new PortApiError(`Port ${route} failed with HTTP ${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`, status, code, route);
 }

@@ -73,7 +73,7 @@ export async function prepareMapping(config: EngineConfig, integration: PortInte
       else throw error;
     }
   }
-  if (problems.length > 0) throw new MappingConfigError(problems);
+  if (problems.length > 0) throw new MappingConfigError(problems, undefined, warnings.map((w) => ({ message: w.message, source: { file: w.file ?? '', ...(w.line ? { line: w.line } : {}) } })));
   return { config: mapping, origin, resources, filteredOut, warnings };
 }
 

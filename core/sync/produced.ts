@@ -8,6 +8,8 @@ export class ProducedEntities {
   private everythingHeld: string | undefined;
   /** `blueprint \0 relation` → identifiers the produced entities point at through that relation. */
   private readonly references = new Map<string, Set<string>>();
+  /** Entities the integration owned before the run and rewrote during it (keys `blueprint\0identifier`). */
+  private readonly rewritten = new Set<string>();
 
   add(blueprint: string, identifier: string): void {
     let set = this.byBlueprint.get(blueprint);
@@ -42,6 +44,19 @@ export class ProducedEntities {
       const [blueprint = '', relation = ''] = key.split('\u0000');
       yield { blueprint, relation, targets };
     }
+  }
+
+  /**
+   * This entity was ours before the run and the run rewrote it. Port's listing of owned entities
+   * "last updated before the run started" no longer shows it, but it still counts among what the
+   * integration owned when the deletion threshold is applied.
+   */
+  rewrote(blueprint: string, identifier: string): void {
+    this.rewritten.add(`${blueprint}\u0000${identifier}`);
+  }
+
+  rewrittenCount(): number {
+    return this.rewritten.size;
   }
 
   /** Nothing of this blueprint may be deleted this run, and why. The first reason is kept. */

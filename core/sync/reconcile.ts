@@ -35,16 +35,30 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
     report.skipped = input.blockedBecause;
     return report;
   }
-  const referenced = input.relationTargets ? await referencedEntities(input.produced, input.relationTargets) : new Map<string, Set<string>>();
   const stale = new Map<string, string[]>();
-  for await (const page of input.entities.owned(input.datasource, input.before)) {
-    for (const { identifier, blueprint } of page) {
-      report.owned++;
-      if (input.produced.has(blueprint, identifier)) continue;
-      if (referenced.get(blueprint)?.has(identifier)) continue;
-      stale.set(blueprint, [...(stale.get(blueprint) ?? []), identifier]);
+  try {
+    const referenced = input.relationTargets ? await referencedEntities(input.produced, input.relationTargets) : new Map<string, Set<string>>();
+    for await (const page of input.entities.owned(input.datasource, input.before)) {
+      for (const { identifier, blueprint } of page) {
+        report.owned++;
+        if (input.produced.has(blueprint, identifier)) continue;
+        if (referenced.get(blueprint)?.has(identifier)) continue;
+        stale.set(blueprint, [...(stale.get(blueprint) ?? []), identifier]);
+      }
     }
+  } catch (error) {
+    // Without the whole list of what the integration owns (or of what the run's relations point
+    // at), no stale entity can be told apart; the run's results stand, the failure is reported,
+    // and the next run reconciles.
+    report.error = error instanceof Error ? error.message : String(error);
+    report.skipped = `the entities this integration owns in Port could not be listed (${report.error}); nothing is deleted until a run can list them`;
+    report.owned = 0;
+    input.reporter.warn(`Reconciliation skipped: ${report.skipped}`);
+    return report;
   }
+  // The share is of everything the integration owned before the run: the entities the listing
+  // shows (untouched since the run started) plus the ones this run rewrote.
+  report.owned += input.produced.rewrittenCount();
   let deletable = 0;
   for (const [blueprint, identifiers] of [...stale].sort(([a], [b]) => a.localeCompare(b))) {
     const held = input.produced.heldReason(blueprint);

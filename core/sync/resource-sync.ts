@@ -174,6 +174,7 @@ async function writeEntities(entities: readonly MappedEntity[], stats: ResourceS
         changed.push(entity);
         const id = typeof entity.identifier === 'string' ? entity.identifier : JSON.stringify(entity.identifier);
         if (existing) {
+          if (deps.mode === 'sync' && typeof entity.identifier === 'string') deps.produced.rewrote(blueprint, entity.identifier);
           counts.update++;
           if (counts.samples.update.length < 5) counts.samples.update.push(id);
         } else {

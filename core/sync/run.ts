@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { AzureDevOpsClient, RequestMetrics } from '../azure-devops/client';
+import { AzureDevOpsClient, DEFAULT_RETRY_POLICY, RequestMetrics, type RetryPolicy } from '../azure-devops/client';
 import { AzureDevOpsAuthError } from '../azure-devops/errors';
 import { parseOrganizationUrl } from '../azure-devops/organization';
 import { IdentityRateLimiter } from '../azure-devops/rate-limiter';
@@ -12,7 +12,7 @@ import { ParentListings } from '../kinds/parents';
 import { createJqEngine } from '../mapping/jq-engine';
 import { portAppConfigToObject } from '../mapping/app-config';
 import { BlueprintApi } from '../port/blueprints';
-import { PortClient } from '../port/client';
+import { DEFAULT_PORT_RETRY_POLICY, PortClient, type PortRetryPolicy } from '../port/client';
 import { EntityApi } from '../port/entities';
 import { IntegrationApi } from '../port/integration';
 import { datasourceOf, datasourceUserAgent, VERSION } from '../version';
@@ -39,6 +39,11 @@ export type RunDependencies = {
   concurrency?: Partial<ConcurrencyPolicy>;
   now?: () => Date;
   signal?: AbortSignal;
+  /**
+   * Retry attempts and backoff of both clients. Not a user setting: fault tests shorten the
+   * backoffs so a storm of failures takes milliseconds instead of minutes.
+   */
+  retry?: { azureDevOps?: Partial<RetryPolicy>; port?: Partial<PortRetryPolicy> };
 };
 
 /** Raised for problems found before any write, that the user must fix (exit code 2). */
@@ -73,6 +78,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     userAgent,
     ...(deps.onSecret ? { onToken: deps.onSecret } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
+    retry: { ...DEFAULT_PORT_RETRY_POLICY, ...deps.retry?.port },
   });
   const limiter = new IdentityRateLimiter(concurrency.requests);
   const ado = new AzureDevOpsClient({
@@ -82,6 +88,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     limiter,
     userAgent: `port-ado-sync/${VERSION}`,
     ...(deps.signal ? { signal: deps.signal } : {}),
+    retry: { ...DEFAULT_RETRY_POLICY, ...deps.retry?.azureDevOps },
   });
   const integrationApi = new IntegrationApi(port, identifier);
 
@@ -219,7 +226,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     for (const problem of webhooks.problems) reporter.error(`Webhooks: ${problem}`);
   }
 
-  const deletionFailed = deletions.blueprints.some((b) => b.error);
+  const deletionFailed = deletions.error !== undefined || deletions.blueprints.some((b) => b.error);
   const syncStatus = failedResources.length === 0 && !deletionFailed && !(plan && deletions.guardTripped) ? 'success' : failedResources.length === results.length && results.length > 0 ? 'failed' : 'partial';
   if (!plan) {
     await integrationApi
@@ -241,7 +248,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     adoRequests: ado.metrics.requests,
     portRequests: port.metrics.requests,
     throttledSeconds: limiter.throttled.milliseconds / 1000,
-    problems: deletionFailed ? ['some stale entities could not be deleted'] : [],
+    problems: deletions.error !== undefined ? ['reconciliation could not list the entities this integration owns'] : deletionFailed ? ['some stale entities could not be deleted'] : [],
     integrationUrl: undefined,
     plan: [...planCounts].map(([blueprint, counts]) => {
       const deletion = deletions.blueprints.find((d) => d.blueprint === blueprint);

@@ -46,6 +46,8 @@ export type DeletionReport = {
   blueprints: { blueprint: string; stale: number; deleted: number; held: string | undefined; samples: string[]; error?: string }[];
   owned: number;
   guardTripped: boolean;
+  /** Reconciliation itself failed (the owned entities could not be listed). */
+  error?: string;
 };
 
 export type RunStatus = 'success' | 'partial' | 'failed';

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { main } from '../../cli/main';
+import type { FrontDoorOptions } from '../../core/run-from-layers';
 import { startAzureDevOpsSimulator, type AzureDevOpsSimulator, type AzureDevOpsSimulatorOptions } from '../../sim/azure-devops';
 import { startPortSimulator, type PortSimulator, type PortSimulatorOptions } from '../../sim/port';
 
@@ -40,16 +41,21 @@ export async function startSimulators(options: { ado?: AzureDevOpsSimulatorOptio
 
 export type CliRun = { code: number; stdout: string; stderr: string };
 
-/** Runs the CLI in-process with real sockets, as `port-ado-sync sync …` would. */
-export async function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+/** Runs `port-ado-sync <argv…>` in-process with real sockets, capturing what it prints. */
+export async function runMain(argv: readonly string[], env: Record<string, string>, frontDoor?: FrontDoorOptions): Promise<CliRun> {
   const out = new PassThrough();
   const err = new PassThrough();
   let stdout = '';
   let stderr = '';
   out.on('data', (c: Buffer) => (stdout += c.toString()));
   err.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await main(['sync', '--no-progress', ...args], env, { out: out as unknown as NodeJS.WriteStream, err: err as unknown as NodeJS.WriteStream });
+  const code = await main(argv, env, { out: out as unknown as NodeJS.WriteStream, err: err as unknown as NodeJS.WriteStream }, frontDoor);
   return { code, stdout, stderr };
+}
+
+/** Runs the CLI in-process with real sockets, as `port-ado-sync sync …` would. */
+export function runCli(args: readonly string[], env: Record<string, string>, frontDoor?: FrontDoorOptions): Promise<CliRun> {
+  return runMain(['sync', '--no-progress', ...args], env, frontDoor);
 }
 
 /** `--resolve` flags that send the cloud host names to the simulator on 127.0.0.1. */

@@ -8,8 +8,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../cli/main';
+import { runMain } from '../support/simulators';
 import type { AzureDevOpsSimulator, SubscriptionRecord } from '../../sim/azure-devops';
 
 export const PAT = 'webhooks-test-personal-access-token';
@@ -85,14 +84,8 @@ export const CLOUD_RESOLVE = ['--resolve', 'dev.azure.com=127.0.0.1', '--resolve
 /** Runs `port-ado-sync <command> --no-progress --summary <file> …args` in-process over real sockets. */
 export async function runCli(args: string[], env: Record<string, string>, options: { cloud?: boolean; command?: 'webhooks' | 'sync' } = {}): Promise<Run> {
   const summaryPath = join(mkdtempSync(join(tmpdir(), 'webhooks-')), 'summary.json');
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c: Buffer) => (stdout += c.toString()));
-  err.on('data', (c: Buffer) => (stderr += c.toString()));
   const argv = [options.command ?? 'webhooks', '--no-progress', '--summary', summaryPath, ...(options.cloud ? CLOUD_RESOLVE : []), ...args];
-  const code = await main(argv, env, { out: out as unknown as NodeJS.WriteStream, err: err as unknown as NodeJS.WriteStream });
+  const { code, stdout, stderr } = await runMain(argv, env);
   let summary: WebhookSummary | undefined;
   try {
     summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as WebhookSummary;
