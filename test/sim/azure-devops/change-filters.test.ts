@@ -103,4 +103,20 @@ describe('pull requests: closed time range', () => {
     expect(week.every((p) => Date.parse(p.closedDate) >= now - 30 * DAY)).toBe(true);
     expect(week.map((p) => p.pullRequestId)).toContain(pr.id);
   });
+
+  it('lists completed and abandoned ones together with status=all and a closed range, never an active one', async () => {
+    const since = sim.model.now - 60 * DAY;
+    const active = projects().flatMap((p) => sim.model.repositoriesOf(p.id)).flatMap((r) => sim.model.pullRequestsOf(r.id)).find((p) => p.status === 'active')!;
+    sim.mutate.updatePullRequest(active.id, { status: 'abandoned' });
+    const statuses = new Set<string>();
+    for (const project of projects()) {
+      const all = sim.model.repositoriesOf(project.id).flatMap((r) => sim.model.pullRequestsOf(r.id));
+      const path = `/${project.id}/_apis/git/pullrequests?searchCriteria.status=all&searchCriteria.queryTimeRangeType=closed&searchCriteria.minTime=${new Date(since).toISOString()}&$top=1000&api-version=7.1`;
+      const listed = (await get(sim, path)).json<ListBody<{ pullRequestId: number; status: string }>>().value;
+      const expected = all.filter((p) => p.closedDate !== null && p.closedDate >= since).map((p) => p.id);
+      expect(listed.map((p) => p.pullRequestId).sort((a, b) => a - b), project.name).toEqual([...expected].sort((a, b) => a - b));
+      for (const p of listed) statuses.add(p.status);
+    }
+    expect(statuses).toEqual(new Set(['completed', 'abandoned']));
+  });
 });
