@@ -10,6 +10,8 @@ export type RunOutputs = {
   unchanged: number;
   failed: number;
   deleted: number;
+  /** A sharded run's shard as `index/count` (docs/scale-out.md). */
+  shard?: string;
   /** Where the JSON summary was written, when it was. */
   summaryPath?: string;
 };

@@ -69,7 +69,7 @@ export async function runFromLayers(platform: Platform, layers: readonly ConfigL
     }),
     { listed: 0, upserted: 0, unchanged: 0, failed: 0, deleted: plan ? result.plan.reduce((n, p) => n + p.delete, 0) : 0 },
   );
-  platform.setOutputs({ result: outcome, ...totals, ...(summaryPath ? { summaryPath } : {}) });
+  platform.setOutputs({ result: outcome, ...totals, ...(result.shard ? { shard: `${result.shard.index}/${result.shard.count}` } : {}), ...(summaryPath ? { summaryPath } : {}) });
   const failedLabels = result.resources.filter((r) => !r.ok).map((r) => r.label);
   const webhooksFailed = result.webhooks?.status === 'failed';
   platform.complete(
@@ -190,6 +190,8 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
     cursors: result.cursors ?? null,
     plan: result.plan,
     webhooks: result.webhooks ?? null,
+    // Sharded runs: which shard this is, so a final job can combine the shards' files (docs/scale-out.md).
+    shard: result.shard ?? null,
     problems: result.problems,
   };
 }

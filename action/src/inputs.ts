@@ -38,6 +38,7 @@ export const CONFIG_INPUTS: Readonly<Record<string, InputBinding>> = {
   kinds: { key: 'filters.kinds' },
   projects: { key: 'filters.projects' },
   'excluded-tags': { key: 'azureDevOps.excludedTags' },
+  shard: { key: 'shard' },
   'initialize-port-resources': { key: 'initializePortResources' },
   'send-raw-data-examples': { key: 'sendRawDataExamples' },
   'scheduled-resync-interval': { key: 'scheduledResyncIntervalMinutes' },

@@ -95,6 +95,7 @@ export class ActionPlatform implements Platform {
     this.core.setOutput('result', outputs.result);
     this.core.setOutput('exit-code', exitCodeOf(outputs.result));
     for (const name of ['listed', 'upserted', 'unchanged', 'failed', 'deleted'] as const) this.core.setOutput(name, outputs[name]);
+    if (outputs.shard) this.core.setOutput('shard', outputs.shard);
     if (outputs.summaryPath) this.core.setOutput('summary-path', outputs.summaryPath);
   }
 

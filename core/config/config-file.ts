@@ -77,6 +77,7 @@ const FILE_SHAPE: FileSection = {
     },
   },
   summaryPath: text('summaryPath'),
+  shard: text('shard'),
   logLevel: text('logLevel'),
 };
 

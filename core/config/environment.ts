@@ -60,6 +60,7 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
   { name: 'PORT_ADO_SYNC_MAPPING_FILE', key: 'mapping.path', description: 'local port-app-config file' },
   { name: 'PORT_ADO_SYNC_KINDS', key: 'filters.kinds', description: 'only these kinds' },
   { name: 'PORT_ADO_SYNC_PROJECTS', key: 'filters.projects', description: 'only these projects' },
+  { name: 'PORT_ADO_SYNC_SHARD', key: 'shard', description: 'this job is shard i of n (0-based i/n, or none)' },
   { name: 'HTTPS_PROXY', key: 'network.proxyUrl', description: 'proxy for all requests' },
   { name: 'NO_PROXY', key: 'network.noProxy', description: 'hosts that bypass the proxy' },
 ];

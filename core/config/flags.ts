@@ -53,6 +53,7 @@ export const FLAG_DEFINITIONS: readonly FlagDefinition[] = [
   { name: 'ca-file', type: 'string', key: 'network.caFile', description: 'extra CA certificates (PEM)' },
   { name: 'insecure', type: 'boolean', key: 'network.rejectUnauthorized', whenTrue: 'false', whenFalse: 'true', description: 'skip TLS verification' },
   { name: 'summary', type: 'string', key: 'summaryPath', description: 'write the run summary (JSON) here' },
+  { name: 'shard', type: 'string', key: 'shard', description: 'sync shard i of n (0-based, e.g. 1/3): a share of the projects' },
   { name: 'log-level', type: 'string', key: 'logLevel', description: 'info or debug' },
   { name: 'debug', type: 'boolean', key: 'logLevel', whenTrue: 'debug', whenFalse: 'info', description: 'same as --log-level debug' },
 ];

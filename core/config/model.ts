@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { parseOrganizationUrl } from '../azure-devops/organization';
+import { checkShard, MAX_SHARDS } from '../shards/shard';
 import { didYouMean } from './did-you-mean';
 import { ALL_WEBHOOK_EVENT_TYPES, RESOURCE_KINDS } from './known-values';
 
@@ -241,6 +242,19 @@ export const proxyUrlSchema = z
   );
 export const noProxySchema = z.array(nonEmptyText, { error: 'must be a list of host names' });
 export const filePathSchema = nonEmptyText;
+
+/** Job `index` (0-based) of `count` parallel jobs splitting the organization (docs/scale-out.md). */
+export const shardSchema = z
+  .object({
+    index: z.number().int().min(0),
+    count: z.number().int().min(1).max(MAX_SHARDS),
+  })
+  .strict()
+  .superRefine((shard, ctx) => {
+    const checked = checkShard(shard.index, shard.count);
+    if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.message });
+  });
+export type ShardSetting = z.output<typeof shardSchema>;
 export const logLevelSchema = z.enum(['info', 'debug'], { error: 'must be info or debug' });
 
 export const syncConfigSchema = z
@@ -311,6 +325,7 @@ export const syncConfigSchema = z
       .strict()
       .prefault({}),
     summaryPath: filePathSchema.optional(),
+    shard: shardSchema.optional(),
     logLevel: logLevelSchema.default('info'),
   })
   .strict();

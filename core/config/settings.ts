@@ -9,6 +9,7 @@
 import { resolve as resolvePath } from 'node:path';
 import type { z } from 'zod';
 import * as model from './model';
+import { parseShardText } from '../shards/shard';
 import { parseBooleanText, parseIntegerText, parseListText, type TextParse } from './text-values';
 
 interface SettingDefinition {
@@ -62,6 +63,7 @@ export const SETTINGS = {
   'network.caFile': setting('CA certificate file', model.filePathSchema),
   'network.rejectUnauthorized': setting('TLS certificate verification switch', model.booleanSchema),
   summaryPath: setting('summary file path', model.filePathSchema),
+  shard: setting('shard (index/count)', model.shardSchema),
   logLevel: setting('log level', model.logLevelSchema),
 } as const satisfies Record<string, SettingDefinition>;
 
@@ -185,6 +187,7 @@ export const TEXT_KEYS = {
   'network.caFile': { setting: 'network.caFile', parse: asPath },
   'network.rejectUnauthorized': { setting: 'network.rejectUnauthorized', parse: asBoolean },
   summaryPath: { setting: 'summaryPath', parse: asPath },
+  shard: { setting: 'shard', parse: (text) => parseShardText(text) },
   logLevel: { setting: 'logLevel', parse: (text) => ok(text.trim().toLowerCase()) },
 } as const satisfies Record<string, TextBinding>;
 

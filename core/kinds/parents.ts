@@ -28,6 +28,8 @@ export type ProjectScope = {
   include: readonly string[];
   /** Projects carrying any of these tags are skipped with everything under them (Ocean's excludedTags). */
   excludedTags: readonly string[];
+  /** Sharded runs (core/shards): only the projects this shard syncs. Applied before the tag lookups. */
+  partition?: (project: Project) => boolean;
 };
 
 const UNHEALTHY_PROJECT_STATES = new Set(['deleted', 'deleting', 'new', 'createPending']);
@@ -58,7 +60,8 @@ export class ParentListings {
         for (const item of page) all.push(parse(projectSchema, item, 'project'));
       }
       const wanted = new Set(this.scope.include.map((p) => p.toLowerCase()));
-      const included = wanted.size === 0 ? all : all.filter((p) => wanted.has(p.id.toLowerCase()) || wanted.has(p.name.toLowerCase()));
+      const named = wanted.size === 0 ? all : all.filter((p) => wanted.has(p.id.toLowerCase()) || wanted.has(p.name.toLowerCase()));
+      const included = this.scope.partition ? named.filter(this.scope.partition) : named;
       return this.scope.excludedTags.length === 0 ? included : this.withoutExcludedTags(included);
     });
   }

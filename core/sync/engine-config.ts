@@ -21,5 +21,7 @@ export type EngineConfig = {
   filters: { kinds?: readonly string[] | undefined; projects?: readonly string[] | undefined };
   /** Service-hook registration after the sync, when `register` is set (core/webhooks). */
   webhooks?: Omit<WebhookSettings, 'baseUrl'> & { register: boolean; baseUrl?: string | undefined };
+  /** Job `index` of `count` parallel jobs splitting the organization (core/shards); absent or 1 job: the whole organization. */
+  shard?: { index: number; count: number } | undefined;
   network: { timeoutSeconds: number; proxyUrl?: string | undefined; noProxy?: readonly string[] | undefined; caFile?: string | undefined; rejectUnauthorized?: boolean | undefined };
 };

@@ -4,13 +4,18 @@ import type { RunReporter } from './reporter';
 import type { DeletionReport } from './stats';
 
 export type ReconcileInput = {
-  entities: EntityApi;
+  entities: Pick<EntityApi, 'owned' | 'delete'>;
   /**
    * With createMissingRelatedEntities, Port creates bare targets for relations; they carry our
    * datasource but no listing produces them. Relation targets of kept entities are therefore
    * never deleted (Ocean's rule, port-api-and-ocean-core.md §2.9 step 5). Undefined: no protection.
    */
   relationTargets?: (blueprint: string, relation: string) => Promise<string | undefined>;
+  /**
+   * Sharded runs (core/shards): of the deletable stale entities (blueprint → identifiers), those an
+   * entity outside this run still relates to, which are kept as relation targets of kept entities are.
+   */
+  referencedElsewhere?: (deletable: ReadonlyMap<string, readonly string[]>) => Promise<ReadonlyMap<string, ReadonlySet<string>>>;
   datasource: Datasource;
   produced: ProducedEntities;
   /** Resync start: entities written after it are this run's. */
@@ -59,6 +64,15 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
   // The share is of everything the integration owned before the run: the entities the listing
   // shows (untouched since the run started) plus the ones this run rewrote.
   report.owned += input.produced.rewrittenCount();
+  if (input.referencedElsewhere) {
+    const candidates = new Map([...stale].filter(([blueprint]) => !input.produced.heldReason(blueprint)));
+    const kept = candidates.size > 0 ? await input.referencedElsewhere(candidates) : new Map<string, ReadonlySet<string>>();
+    for (const [blueprint, identifiers] of kept) {
+      const rest = (stale.get(blueprint) ?? []).filter((identifier) => !identifiers.has(identifier));
+      if (rest.length > 0) stale.set(blueprint, rest);
+      else stale.delete(blueprint);
+    }
+  }
   let deletable = 0;
   for (const [blueprint, identifiers] of [...stale].sort(([a], [b]) => a.localeCompare(b))) {
     const held = input.produced.heldReason(blueprint);

@@ -15,7 +15,9 @@ import { BlueprintApi } from '../port/blueprints';
 import { DEFAULT_PORT_RETRY_POLICY, PortClient, type PortRetryPolicy } from '../port/client';
 import { EntityApi } from '../port/entities';
 import { IntegrationApi } from '../port/integration';
-import { datasourceOf, datasourceUserAgent, VERSION } from '../version';
+import { VERSION } from '../version';
+import { ShardRun } from '../shards/shard-run';
+import type { SetupWait } from '../shards/setup-wait';
 import { failedReport } from '../webhooks/report';
 import { registerWebhooks } from '../webhooks/register';
 import type { WebhookReport } from '../webhooks/report';
@@ -39,6 +41,8 @@ export type RunDependencies = {
   concurrency?: Partial<ConcurrencyPolicy>;
   now?: () => Date;
   signal?: AbortSignal;
+  /** How long shards other than 0 wait for shard 0's first-run setup (core/shards/setup-wait). */
+  shardSetupWait?: SetupWait;
   /**
    * Retry attempts and backoff of both clients. Not a user setting: fault tests shorten the
    * backoffs so a storm of failures takes milliseconds instead of minutes.
@@ -70,7 +74,8 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     rejectUnauthorized: config.network.rejectUnauthorized,
     resolve: deps.resolve,
   });
-  const userAgent = datasourceUserAgent(identifier);
+  const shard = new ShardRun(config.shard, identifier);
+  const userAgent = shard.userAgent;
   const port = new PortClient({
     baseUrl: config.port.baseUrl,
     credentials: { clientId: config.port.clientId, clientSecret: config.port.clientSecret },
@@ -98,7 +103,14 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   await preflightAzureDevOps(ado);
 
   // 2–3. The integration and its mapping; every mapping problem surfaces here, before writes.
-  const existing = await integrationApi.get();
+  const existing = await shard.awaitSetup({
+    existing: await integrationApi.get(),
+    initializePortResources: config.initializePortResources,
+    mode: config.mode === 'plan' ? 'plan' : 'sync',
+    read: () => integrationApi.get(),
+    reporter,
+    ...(deps.shardSetupWait ? { wait: deps.shardSetupWait } : {}),
+  });
   const engine = await createJqEngine();
   const mapping = await prepareMapping(config, existing, engine);
   for (const warning of mapping.warnings) reporter.warn(warning.message, { ...(warning.file ? { file: warning.file } : {}), ...(warning.line ? { line: warning.line } : {}) });
@@ -134,7 +146,11 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   // 4. Resources, in mapping order.
   const produced = new ProducedEntities();
   const planCounts = new Map<string, PlanCounts>();
-  const parents = new ParentListings(ado, { include: config.filters.projects ?? [], excludedTags: config.azureDevOps.excludedTags }, concurrency);
+  const projectScope = { include: config.filters.projects ?? [], excludedTags: config.azureDevOps.excludedTags };
+  const parents = new ParentListings(ado, shard.projectScope(projectScope), concurrency);
+  // Organization-level kinds and service hooks see every project, whatever the shard.
+  const wholeParents = shard.sharded ? new ParentListings(ado, projectScope, concurrency) : parents;
+  if (shard.sharded) reporter.info(`This run is ${shard.label}: its share of the projects${shard.shard.index === 0 ? ', and the organization-level kinds' : ''}.`);
   const results: ResourceStats[] = [];
   const total = mapping.resources.length;
   const cursors = plan
@@ -145,19 +161,29 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
         settings: config.incremental ?? DEFAULT_INCREMENTAL_SETTINGS,
         startedAt,
         reporter,
-        holdBecause: config.filters.projects?.length ? 'a projects filter is set, so the listings do not cover the whole organization' : undefined,
+        // Every shard shares the integration's cursors (Ocean's keys have no shard): one shard's
+        // success would claim the other shards' projects were seen.
+        holdBecause: config.filters.projects?.length
+          ? 'a projects filter is set, so the listings do not cover the whole organization'
+          : shard.sharded
+            ? `${shard.label} lists only its share of the projects, and the cursors are the whole organization's`
+            : undefined,
       });
   const sync = cursors ? cursors.wrap(syncResource) : syncResource;
   for (const [position, prepared] of mapping.resources.entries()) {
     const label = `${prepared.resource.kind} (resources[${prepared.resource.index}])`;
+    if (!shard.syncsResource(prepared.resource.kind, `${prepared.resource.kind} #${prepared.resource.index}`)) {
+      reporter.info(`${label}: left to shard 0 (organization-level kind).`);
+      continue;
+    }
     const stats = await reporter.section(label, () =>
       sync(prepared, {
         ado,
-        parents,
+        parents: shard.parentsFor(prepared.resource.kind, parents, wholeParents),
         concurrency,
         entities: writer,
         integration: integrationApi,
-        datasource: datasourceOf(identifier),
+        datasource: shard.datasource,
         mode: writeMode,
         merge: mapping.config.enableMergeEntity,
         sendRawDataExamples: config.sendRawDataExamples,
@@ -176,12 +202,17 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
 
   // 5. Reconciliation.
   const failedResources = results.filter((r) => !r.ok);
+  const filtered = config.filters.projects?.length
+    ? 'a projects filter is set, so the listings do not cover the whole organization'
+    : config.filters.kinds?.length
+      ? 'a kinds filter is set'
+      : undefined;
   const blockedBecause = incremental
     ? 'an incremental run lists only what changed, which cannot prove anything is gone; the scheduled full sync deletes'
     : failedResources.length > 0
       ? `the run had errors (${failedResources.map((r) => r.label).join(', ')}); nothing is deleted until a clean run`
       : config.filters.projects?.length
-        ? 'a projects filter is set, so the listings do not cover the whole organization'
+        ? filtered
         : undefined;
   if (config.filters.kinds?.length) {
     for (const resource of mapping.config.resources) {
@@ -194,10 +225,18 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     }
   }
   reporter.progress(total / (total + 1), 'Reconciling');
+  const referencedElsewhere = shard.referencedElsewhere({
+    port,
+    createMissingRelatedEntities: mapping.config.createMissingRelatedEntities,
+    blueprints: mapping.config.resources.flatMap((r) => r.port.entity.mappings.map((m) => literalBlueprint(m.blueprint))).filter((b): b is string => b !== undefined),
+    relationTargets: (bp) => blueprints.relationTargets(bp),
+    reporter,
+  });
   const deletions = await reconcile({
     entities: writer,
     ...(mapping.config.createMissingRelatedEntities ? { relationTargets: async (bp: string, relation: string) => (await blueprints.relationTargets(bp))[relation] } : {}),
-    datasource: datasourceOf(identifier),
+    ...(referencedElsewhere ? { referencedElsewhere } : {}),
+    datasource: shard.datasource,
     produced,
     before: startedAt.toISOString(),
     threshold: mapping.config.entityDeletionThreshold,
@@ -209,25 +248,43 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   for (const entry of deletions.blueprints) {
     for (const stats of results) if (stats.blueprints.has(entry.blueprint)) stats.deleted += entry.deleted;
   }
+  const shardReport = await shard.finish({
+    port,
+    entities: writer,
+    startedAt,
+    mode: writeMode,
+    results,
+    deletions,
+    filtered,
+    produced,
+    referencedElsewhere,
+    threshold: mapping.config.entityDeletionThreshold,
+    deleteDependents: mapping.config.deleteDependentEntities,
+    now,
+    reporter,
+  });
+  const sweep = shardReport?.sweep.ran ? shardReport.sweep.deletions : undefined;
 
   // 6. Webhooks (BRIEF §7), whatever the sync's outcome: registration does not depend on it.
   let webhooks: WebhookReport | undefined;
   const hooks = config.webhooks;
-  if (hooks?.register) {
+  if (hooks?.register && !shard.registersWebhooks) reporter.info(`Webhooks: registered by shard 0 for the whole organization; ${shard.label} leaves them alone.`);
+  if (hooks?.register && shard.registersWebhooks) {
     const { baseUrl } = hooks;
     webhooks = await reporter.section('webhooks', () =>
       baseUrl === undefined
         ? Promise.resolve(failedReport({ mode: plan ? 'plan' : 'apply', receiverUrl: '(none)', problem: 'webhooks.baseUrl is not set' }))
         : registerWebhooks(
             { settings: { ...hooks, baseUrl }, integration: identifier, isProjectsLimited: config.azureDevOps.isProjectsLimited ?? true, mode: plan ? 'plan' : 'apply' },
-            { client: ado.withMetrics(new RequestMetrics()), parents, reporter, concurrency: concurrency.projects },
+            { client: ado.withMetrics(new RequestMetrics()), parents: wholeParents, reporter, concurrency: concurrency.projects },
           ),
     );
     for (const problem of webhooks.problems) reporter.error(`Webhooks: ${problem}`);
   }
 
-  const deletionFailed = deletions.error !== undefined || deletions.blueprints.some((b) => b.error);
-  const syncStatus = failedResources.length === 0 && !deletionFailed && !(plan && deletions.guardTripped) ? 'success' : failedResources.length === results.length && results.length > 0 ? 'failed' : 'partial';
+  const deletionFailed = deletions.error !== undefined || deletions.blueprints.some((b) => b.error) || sweep?.error !== undefined || (sweep?.blueprints.some((b) => b.error) ?? false);
+  const guardTripped = deletions.guardTripped || (sweep?.guardTripped ?? false);
+  const syncStatus = failedResources.length === 0 && !deletionFailed && !(plan && guardTripped) ? 'success' : failedResources.length === results.length && results.length > 0 ? 'failed' : 'partial';
   if (!plan) {
     await integrationApi
       .reportResyncState({ status: syncStatus === 'success' ? 'completed' : 'failed', lastResyncEnd: now().toISOString(), nextResync: nextResync(startedAt, interval), intervalInMinuets: interval })
@@ -240,6 +297,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   return {
     status,
     ...(webhooks ? { webhooks } : {}),
+    ...(shardReport ? { shard: shardReport } : {}),
     mode: writeMode,
     ...(cursors ? { cursors: cursors.report() } : {}),
     resources: results,

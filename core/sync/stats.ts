@@ -1,5 +1,6 @@
 import { RequestMetrics } from '../azure-devops/client';
 import type { CursorRunReport } from '../incremental/resource-cursors';
+import type { ShardReport } from '../shards/shard-report';
 import type { WebhookReport } from '../webhooks/report';
 
 /** What happened to one resource of the mapping (a kind with its selector and mapping). */
@@ -68,5 +69,7 @@ export type RunResult = {
   cursors?: CursorRunReport;
   /** Service-hook registration, when it ran (`webhooks.register`). */
   webhooks?: WebhookReport;
+  /** A sharded run's shard, its share of the projects and the round bookkeeping (core/shards). */
+  shard?: ShardReport;
   plan: { blueprint: string; create: number; update: number; unchanged: number; delete: number; samples: { create: string[]; update: string[]; delete: string[] } }[];
 };

@@ -1,4 +1,5 @@
 import { CURSOR_HEADERS, cursorNotes, cursorRows } from '../incremental/cursor-summary';
+import { shardHeadline, shardLines } from '../shards/shard-summary';
 import { renderWebhooksMarkdown, renderWebhooksText } from '../webhooks/summary';
 import type { RunResult } from './stats';
 
@@ -25,7 +26,7 @@ function resourceRows(result: RunResult): Row[] {
 function headline(result: RunResult): string {
   const verb = result.mode === 'plan' ? 'Plan' : result.cursors?.mode === 'incremental' ? 'Incremental sync' : 'Sync';
   const outcome = { success: 'succeeded', partial: 'finished with failures', failed: 'failed' }[result.status];
-  return `${verb} ${outcome} in ${result.seconds.toFixed(1)} s: ${result.adoRequests} Azure DevOps requests, ${result.portRequests} Port requests, ${result.throttledSeconds.toFixed(1)} s throttled.`;
+  return `${result.shard ? `${shardHeadline(result.shard)}: ` : ''}${verb} ${outcome} in ${result.seconds.toFixed(1)} s: ${result.adoRequests} Azure DevOps requests, ${result.portRequests} Port requests, ${result.throttledSeconds.toFixed(1)} s throttled.`;
 }
 
 function deletionLines(result: RunResult): string[] {
@@ -77,6 +78,8 @@ export function renderText(result: RunResult): string {
   if (result.cursors) out.push('', ...cursorNotes(result.cursors));
   const deletions = deletionLines(result);
   if (deletions.length) out.push('', ...deletions);
+  const shard = shardLines(result);
+  if (shard.length) out.push('', ...shard);
   const problems = problemLines(result);
   if (problems.length) out.push('', 'Problems:', ...problems.map((p) => `- ${p}`));
   if (result.webhooks) out.push('', renderWebhooksText(result.webhooks));
@@ -92,7 +95,7 @@ export function renderMarkdown(result: RunResult): string {
     `| ${headers.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
     ...rows.map((row) => `| ${row.map(escape).join(' | ')} |`),
   ];
-  const out = [`## Port sync from Azure DevOps`, '', headline(result), '', ...table(HEADERS, resourceRows(result))];
+  const out = [`## Port sync from Azure DevOps${result.shard ? ` (shard ${result.shard.index}/${result.shard.count})` : ''}`, '', headline(result), '', ...table(HEADERS, resourceRows(result))];
   if (result.mode === 'plan' && result.plan.length > 0) {
     out.push('', '### Planned changes', '', ...table(PLAN_HEADERS, result.plan.map((p) => [p.blueprint, String(p.create), String(p.update), String(p.unchanged), String(p.delete)])));
   }
@@ -100,6 +103,8 @@ export function renderMarkdown(result: RunResult): string {
   if (result.cursors) out.push('', ...cursorNotes(result.cursors).map((l) => `- ${escape(l)}`));
   const deletions = deletionLines(result);
   if (deletions.length) out.push('', '### Deletions', '', ...deletions.map((l) => `- ${escape(l)}`));
+  const shard = shardLines(result);
+  if (shard.length) out.push('', '### Shard', '', ...shard.map((l) => `- ${escape(l.trim())}`));
   const problems = problemLines(result);
   if (problems.length) out.push('', '### Problems', '', ...problems.map((p) => `- ${escape(p)}`));
   if (result.webhooks) out.push('', renderWebhooksMarkdown(result.webhooks).trimEnd());

@@ -34,6 +34,7 @@ export const SETTING_INPUTS = {
   kinds: 'filters.kinds',
   projects: 'filters.projects',
   excludedTags: 'azureDevOps.excludedTags',
+  shard: 'shard',
   registerWebhooks: 'webhooks.register',
   webhookBaseUrl: 'webhooks.baseUrl',
   webhookSecret: 'webhooks.secret',

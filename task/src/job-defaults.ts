@@ -1,9 +1,11 @@
 /**
  * What the job offers when nothing else says otherwise, as the lowest-ranked layer: this
  * pipeline's organization, the job's access token, the agent's proxy and certificates, a summary
- * file in the agent's temporary directory. Any input, variable or `env:` mapping wins over these.
+ * file in the agent's temporary directory, and in a parallel or matrix job its position as the
+ * shard. Any input, variable or `env:` mapping wins over these.
  */
 import { layerFromInputs, type ConfigLayer, type InputValues, type TextKey } from '../../core/config';
+import { shardFromJobPosition, shardText } from '../../core/shards/shard';
 import type { Agent, AgentCertificates, AgentProxy } from './agent';
 
 export interface JobDefaults {
@@ -32,6 +34,9 @@ export function jobDefaults(agent: Agent, options: JobDefaultsOptions): JobDefau
     offer('azureDevOps.bearerToken', agent.jobAccessToken(), "System.AccessToken (the job's access token)");
   }
   offer('summaryPath', options.summaryPath, "the agent's temporary directory");
+  // A job of a `parallel: n` or matrix strategy is shard position-1 of n (docs/scale-out.md); input `shard: none` opts out.
+  const shard = shardFromJobPosition(agent.variable('System.JobPositionInPhase'), agent.variable('System.TotalJobsInPhase'));
+  if (shard) offer('shard', shardText(shard), 'System.JobPositionInPhase of System.TotalJobsInPhase (this parallel job)');
   if ((agent.variable('System.Debug') ?? '').trim().toLowerCase() === 'true') offer('logLevel', 'debug', 'System.Debug');
 
   const proxy = agent.proxy();

@@ -88,6 +88,7 @@ export class AzurePipelinesPlatform implements Platform {
     output('unchanged', outputs.unchanged);
     output('failed', outputs.failed);
     output('deleted', outputs.deleted);
+    if (outputs.shard !== undefined) output('shard', outputs.shard);
     if (outputs.summaryPath !== undefined) output('summaryPath', outputs.summaryPath);
     if (this.options.integrationUrl !== undefined) output('integrationUrl', this.options.integrationUrl);
   }

@@ -57,6 +57,25 @@ function summaryJson(run: ActionRun): { status: string; mode: string; resources:
   return JSON.parse(readFileSync(path, 'utf8')) as never;
 }
 
+describe('as shards of a matrix', () => {
+  it('syncs its share with input shard, names it in output shard, and two shards sync everything', async () => {
+    const expected = expectedEntities(ado);
+    const first = await runAction({ with: syncInputs({ shard: '0/2' }), files: mappingFile });
+    expect(first.code, first.stdout).toBe(0);
+    expect(first.outputs).toMatchObject({ result: 'success', shard: '0/2' });
+    const zero = port.entities('adoProject').map((e) => e.identifier);
+    const second = await runAction({ with: syncInputs({ shard: '1/2' }), files: mappingFile });
+    expect(second.code, second.stdout).toBe(0);
+    expect(second.outputs).toMatchObject({ result: 'success', shard: '1/2' });
+    expect(second.summary).toMatch(/^## Port sync from Azure DevOps \(shard 1\/2\)/m);
+    expect((JSON.parse(readFileSync(second.outputs['summary-path']!, 'utf8')) as { shard: { index: number; count: number } }).shard).toMatchObject({ index: 1, count: 2 });
+
+    expect(byIdentifier(port.entities('adoProject')).map((e) => ({ identifier: e.identifier, title: e.title }))).toEqual(byIdentifier(expected.projects));
+    expect(byIdentifier(port.entities('adoRepository')).map((e) => e.identifier)).toEqual(byIdentifier(expected.repositories).map((r) => r.identifier));
+    for (const entity of port.entities('adoProject')) expect(entity.datasource).toContain(zero.includes(entity.identifier) ? '/shard-0-of-2+' : '/shard-1-of-2+');
+  });
+});
+
 describe('against both simulators', () => {
   it('syncs: entities in Port, outputs, job summary, summary file, one log group per kind', async () => {
     const run = await runAction({ with: syncInputs(), files: mappingFile });

@@ -73,6 +73,14 @@ describe("cursors shared with Ocean: the same routes, kinds and indexes", () => 
 
     const after = incremental.summary.cursors?.startedAt;
     for (const { kind, index } of synced) expect(await ocean.read(kind, index), `${kind} #${index}`).toBe(after);
+
+    // A shard covers only its share of the projects: it reads the organization's cursors but moves none.
+    const sharded = await sync(sims, [...kindsFlag, '--incremental', '--shard', '1/2']);
+    expect(sharded.code, sharded.stderr).toBe(0);
+    const shardReports = sharded.summary.cursors?.resources ?? [];
+    expect(shardReports.length).toBeGreaterThan(0);
+    for (const r of shardReports) expect(r, r.label).toMatchObject({ advanced: false, cursorBefore: after, held: expect.stringMatching(/share of the projects/) as unknown });
+    for (const { kind, index } of synced) expect(await ocean.read(kind, index), `${kind} #${index}`).toBe(after);
   });
 });
 

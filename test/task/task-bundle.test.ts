@@ -258,6 +258,30 @@ describe('the bundled task on an agent', () => {
     expectNoSecretLeaks(run, [CLIENT_SECRET, JOB_TOKEN]);
   });
 
+  it('runs as one shard of a parallel job: input shard, else the job position; the shards together sync everything', async () => {
+    port.seed.integration({ installationId: IDENTIFIER, installationAppType: 'azure-devops', config: parseMapping() });
+    const job = (inputs: Record<string, string>): AgentJob => ({
+      collectionUri: `${ado.serverUrl}/`,
+      jobAccessToken: JOB_TOKEN,
+      inputs: { portClientId: CLIENT_ID, portClientSecret: CLIENT_SECRET, portBaseUrl: port.baseUrl, integrationIdentifier: IDENTIFIER, initializePortResources: 'false', ...inputs },
+      // Job 2 of a `strategy: parallel: 2`, as the agent sets it.
+      variables: { 'System.JobPositionInPhase': '2', 'System.TotalJobsInPhase': '2' },
+    });
+    const first = await runTask(job({ shard: '0/2' }));
+    expect(first.result, first.stdout).toBe('Succeeded');
+    expect(first.outputs.shard).toBe('0/2');
+    const zero = ids(port.entities('adoProject'));
+    const second = await runTask(job({}));
+    expect(second.result, second.stdout).toBe('Succeeded');
+    expect(second.outputs.shard).toBe('1/2');
+    expect(second.stdout).toMatch(/Shard 1\/2: Sync succeeded/);
+
+    const all = port.entities('adoProject');
+    expect(ids(all)).toEqual(ids(expectedProjects()));
+    expect(ids(port.entities('adoRepository'))).toEqual(ids(expectedRepositories()));
+    for (const entity of all) expect(entity.datasource).toMatch(zero.includes(entity.identifier) ? /\/shard-0-of-2\+/ : /\/shard-1-of-2\+/);
+  });
+
   it('fails on bad configuration before any request, naming each variable and input', async () => {
     const run = await runTask({
       collectionUri: `${ado.serverUrl}/`,

@@ -50,6 +50,7 @@ const FLAG_CASES: [Record<string, FlagValue>, (c: SyncConfig) => unknown, unknow
   [{ 'ca-file': 'certs/root.pem' }, (c) => c.network.caFile, resolve(CWD, 'certs/root.pem')],
   [{ insecure: true }, (c) => c.network.rejectUnauthorized, false],
   [{ summary: 'out/summary.json' }, (c) => c.summaryPath, resolve(CWD, 'out/summary.json')],
+  [{ shard: '1/3' }, (c) => c.shard, { index: 1, count: 3 }],
   [{ 'log-level': 'DEBUG' }, (c) => c.logLevel, 'debug'],
   [{ debug: true }, (c) => c.logLevel, 'debug'],
   [{ '--mode': 'plan' }, (c) => c.mode, 'plan'],
