@@ -29,19 +29,11 @@ export default defineKind({
   enrichment: { __projectId: 'the project id', __project: 'the project' },
   availability: 'cloud-and-server',
   permission: 'Work Items (Read)',
-  async *list(ctx, selector) {
-    yield* fanOut(
-      await ctx.parents.projects(),
-      ctx.concurrency.projects,
-      (project: Project) =>
-        fanOut(
-          workItemIdBatches(ctx, project, selector.wiql),
-          ctx.concurrency.workItemBatches,
-          (ids: number[]) => fetchBatch(ctx.client, project, ids, selector.expand),
-          (ids) => `work items ${ids[0]}…${ids.at(-1)} of project ${project.name}`,
-        ),
-      (project) => `work items of project ${project.name}`,
-    );
+  list: (ctx, selector) => listWorkItems(ctx, selector),
+  changedSince: {
+    filter: "WIQL `[System.ChangedDate] >= '<cursor>'` with `timePrecision=true`, ANDed to the selector's condition",
+    misses: 'a work item moved to the recycle bin (a deletion)',
+    list: (ctx, selector, window) => listWorkItems(ctx, selector, window.since.toISOString()),
   },
   defaults: {
     blueprints: [
@@ -114,8 +106,25 @@ export default defineKind({
   },
 });
 
-function wiqlQuery(project: Project, filter: string | undefined, range: { after: number; upTo?: number }): string {
+/** Every work item in scope, or with `changedSince` those changed since then. */
+async function* listWorkItems(ctx: KindContext, selector: { wiql?: string | undefined; expand: string }, changedSince?: string): AsyncGenerator<Page> {
+  yield* fanOut(
+    await ctx.parents.projects(),
+    ctx.concurrency.projects,
+    (project: Project) =>
+      fanOut(
+        workItemIdBatches(ctx, project, selector.wiql, changedSince),
+        ctx.concurrency.workItemBatches,
+        (ids: number[]) => fetchBatch(ctx.client, project, ids, selector.expand),
+        (ids) => `work items ${ids[0]}…${ids.at(-1)} of project ${project.name}`,
+      ),
+    (project) => `work items of project ${project.name}`,
+  );
+}
+
+function wiqlQuery(project: Project, filter: string | undefined, range: { after: number; upTo?: number }, changedSince?: string): string {
   const conditions = [`[System.TeamProject] = '${project.name.replaceAll("'", "''")}'`, `[System.Id] > ${range.after}`];
+  if (changedSince) conditions.push(`[System.ChangedDate] >= '${changedSince}'`);
   if (range.upTo !== undefined) conditions.push(`[System.Id] <= ${range.upTo}`);
   if (filter?.trim()) conditions.push(`(${filter})`);
   return `SELECT [System.Id] FROM WorkItems WHERE ${conditions.join(' AND ')} ORDER BY [System.Id] ASC`;
@@ -130,14 +139,15 @@ function isOverCap(error: unknown): boolean {
  * the ids are read in id-ordered pages (`[System.Id] > last`, `$top`); should the service refuse a
  * query over the cap even with `$top`, the range is narrowed by id windows until each fits.
  */
-async function* workItemIdBatches(ctx: KindContext, project: Project, filter: string | undefined): AsyncGenerator<number[]> {
+async function* workItemIdBatches(ctx: KindContext, project: Project, filter: string | undefined, changedSince?: string): AsyncGenerator<number[]> {
   const run = async (range: { after: number; upTo?: number }) => {
     const response = await ctx.client.request({
       method: 'POST',
       readOnly: true,
       path: `${project.id}/_apis/wit/wiql`,
-      query: { $top: WIQL_PAGE },
-      body: { query: wiqlQuery(project, filter, range) },
+      // Without timePrecision WIQL compares dates by day (ocean-azure-devops.md §1.3).
+      query: { $top: WIQL_PAGE, ...(changedSince ? { timePrecision: true } : {}) },
+      body: { query: wiqlQuery(project, filter, range, changedSince) },
       apiVersion: '7.1',
     });
     const parsed = wiqlResult.safeParse(response.body);

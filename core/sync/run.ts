@@ -4,6 +4,9 @@ import { AzureDevOpsAuthError } from '../azure-devops/errors';
 import { parseOrganizationUrl } from '../azure-devops/organization';
 import { IdentityRateLimiter } from '../azure-devops/rate-limiter';
 import { createHttpTransport } from '../http/transport';
+import { CursorStore } from '../incremental/cursor-store';
+import { DEFAULT_INCREMENTAL_SETTINGS } from '../incremental/listing-plan';
+import { ResourceCursors } from '../incremental/resource-cursors';
 import { DEFAULT_CONCURRENCY, type ConcurrencyPolicy } from '../kinds/kind';
 import { ParentListings } from '../kinds/parents';
 import { createJqEngine } from '../mapping/jq-engine';
@@ -103,7 +106,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   const existing = await shard.awaitSetup({
     existing: await integrationApi.get(),
     initializePortResources: config.initializePortResources,
-    mode: config.mode,
+    mode: config.mode === 'plan' ? 'plan' : 'sync',
     read: () => integrationApi.get(),
     reporter,
     ...(deps.shardSetupWait ? { wait: deps.shardSetupWait } : {}),
@@ -115,6 +118,9 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   const writer = new EntityApi(port, { merge: mapping.config.enableMergeEntity, createMissingRelatedEntities: mapping.config.createMissingRelatedEntities });
 
   const plan = config.mode === 'plan';
+  // An incremental run writes like a sync; what differs is what it lists (core/incremental).
+  const incremental = config.mode === 'incremental';
+  const writeMode = plan ? 'plan' : 'sync';
   const blueprints = new BlueprintApi(port);
   if (!plan) {
     await ensureIntegration({
@@ -147,6 +153,23 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   if (shard.sharded) reporter.info(`This run is ${shard.label}: its share of the projects${shard.shard.index === 0 ? ', and the organization-level kinds' : ''}.`);
   const results: ResourceStats[] = [];
   const total = mapping.resources.length;
+  const cursors = plan
+    ? undefined
+    : new ResourceCursors({
+        store: new CursorStore(port, identifier),
+        mode: incremental ? 'incremental' : 'sync',
+        settings: config.incremental ?? DEFAULT_INCREMENTAL_SETTINGS,
+        startedAt,
+        reporter,
+        // Every shard shares the integration's cursors (Ocean's keys have no shard): one shard's
+        // success would claim the other shards' projects were seen.
+        holdBecause: config.filters.projects?.length
+          ? 'a projects filter is set, so the listings do not cover the whole organization'
+          : shard.sharded
+            ? `${shard.label} lists only its share of the projects, and the cursors are the whole organization's`
+            : undefined,
+      });
+  const sync = cursors ? cursors.wrap(syncResource) : syncResource;
   for (const [position, prepared] of mapping.resources.entries()) {
     const label = `${prepared.resource.kind} (resources[${prepared.resource.index}])`;
     if (!shard.syncsResource(prepared.resource.kind, `${prepared.resource.kind} #${prepared.resource.index}`)) {
@@ -154,14 +177,14 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
       continue;
     }
     const stats = await reporter.section(label, () =>
-      syncResource(prepared, {
+      sync(prepared, {
         ado,
         parents: shard.parentsFor(prepared.resource.kind, parents, wholeParents),
         concurrency,
         entities: writer,
         integration: integrationApi,
         datasource: shard.datasource,
-        mode: config.mode,
+        mode: writeMode,
         merge: mapping.config.enableMergeEntity,
         sendRawDataExamples: config.sendRawDataExamples,
         secrets: deps.secrets ?? [],
@@ -184,8 +207,9 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     : config.filters.kinds?.length
       ? 'a kinds filter is set'
       : undefined;
-  const blockedBecause =
-    failedResources.length > 0
+  const blockedBecause = incremental
+    ? 'an incremental run lists only what changed, which cannot prove anything is gone; the scheduled full sync deletes'
+    : failedResources.length > 0
       ? `the run had errors (${failedResources.map((r) => r.label).join(', ')}); nothing is deleted until a clean run`
       : config.filters.projects?.length
         ? filtered
@@ -218,7 +242,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     threshold: mapping.config.entityDeletionThreshold,
     deleteDependents: mapping.config.deleteDependentEntities,
     blockedBecause,
-    mode: config.mode,
+    mode: writeMode,
     reporter,
   });
   for (const entry of deletions.blueprints) {
@@ -228,7 +252,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     port,
     entities: writer,
     startedAt,
-    mode: config.mode,
+    mode: writeMode,
     results,
     deletions,
     filtered,
@@ -274,7 +298,8 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     status,
     ...(webhooks ? { webhooks } : {}),
     ...(shardReport ? { shard: shardReport } : {}),
-    mode: config.mode,
+    mode: writeMode,
+    ...(cursors ? { cursors: cursors.report() } : {}),
     resources: results,
     deletions,
     seconds: (now().getTime() - startedAt.getTime()) / 1000,
