@@ -75,7 +75,7 @@ export async function runFromLayers(platform: Platform, layers: readonly ConfigL
   platform.complete(
     outcome,
     outcome === 'success'
-      ? `${result.mode === 'plan' ? 'Plan' : 'Sync'} complete: ${totals.upserted} upserted, ${totals.unchanged} unchanged, ${totals.deleted} deleted${result.webhooks ? `; webhooks: ${webhookTotals(result.webhooks)}` : ''}.`
+      ? `${result.mode === 'plan' ? 'Plan' : result.cursors?.mode === 'incremental' ? 'Incremental sync' : 'Sync'} complete: ${totals.upserted} upserted, ${totals.unchanged} unchanged, ${totals.deleted} deleted${result.webhooks ? `; webhooks: ${webhookTotals(result.webhooks)}` : ''}.`
       : result.mode === 'plan' && result.deletions.guardTripped
         ? `Plan: ${result.deletions.skipped ?? 'the deletion guard would trip'}.`
         : failedLabels.length > 0
@@ -165,7 +165,7 @@ function fail(platform: Platform, error: unknown): Outcome {
 export function summaryJson(result: RunResult): Record<string, unknown> {
   return {
     status: result.status,
-    mode: result.mode,
+    mode: result.cursors?.mode === 'incremental' ? 'incremental' : result.mode,
     seconds: result.seconds,
     adoRequests: result.adoRequests,
     portRequests: result.portRequests,
@@ -187,6 +187,7 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
       error: r.error ?? null,
     })),
     deletions: result.deletions,
+    cursors: result.cursors ?? null,
     plan: result.plan,
     webhooks: result.webhooks ?? null,
     // Sharded runs: which shard this is, so a final job can combine the shards' files (docs/scale-out.md).

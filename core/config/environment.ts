@@ -7,7 +7,7 @@
 import { closestMatch } from './did-you-mean';
 import { LayerBuilder, type ConfigLayer } from './layer';
 import { TEXT_KEYS, type SettingPath, type TextKey } from './settings';
-import { unexpandedPipelineMacro, type TextParse } from './text-values';
+import { parseBooleanText, unexpandedPipelineMacro, type TextParse } from './text-values';
 
 export interface EnvironmentVariable {
   readonly name: string;
@@ -53,7 +53,10 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
   { name: 'OCEAN__CLIENT_TIMEOUT', key: 'network.timeoutSeconds', description: 'HTTP timeout in seconds' },
   { name: 'APPLICATION__LOG_LEVEL', key: 'logLevel', parse: oceanLogLevel, description: 'DEBUG for debug logs' },
   { name: 'PORT_ADO_SYNC_BEARER_TOKEN', key: 'azureDevOps.bearerToken', description: 'Azure DevOps bearer token (Entra ID)' },
-  { name: 'PORT_ADO_SYNC_MODE', key: 'mode', description: 'sync or plan' },
+  { name: 'PORT_ADO_SYNC_MODE', key: 'mode', description: 'sync, plan or incremental' },
+  { name: 'PORT_ADO_SYNC_INCREMENTAL_OVERLAP_MINUTES', key: 'incremental.overlapMinutes', description: 'incremental: minutes listed again before each cursor' },
+  { name: 'PORT_ADO_SYNC_INCREMENTAL_LOOK_BACK_DAYS', key: 'incremental.lookBackDays', description: 'incremental: first-run look-back in days' },
+  { name: 'PORT_ADO_SYNC_INCREMENTAL_UNFILTERED_KINDS', key: 'incremental.unfilteredKinds', description: 'incremental: list or skip kinds without a change filter' },
   { name: 'PORT_ADO_SYNC_MAPPING_FILE', key: 'mapping.path', description: 'local port-app-config file' },
   { name: 'PORT_ADO_SYNC_KINDS', key: 'filters.kinds', description: 'only these kinds' },
   { name: 'PORT_ADO_SYNC_PROJECTS', key: 'filters.projects', description: 'only these projects' },
@@ -65,7 +68,8 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
 const EVENT_LISTENER = 'OCEAN__EVENT_LISTENER';
 const EVENT_LISTENER_TYPE = 'OCEAN__EVENT_LISTENER__TYPE';
 const ACCOUNT_MODE = 'OCEAN__INTEGRATION__CONFIG__ACCOUNT_MODE';
-const CHECKED_ONLY = [EVENT_LISTENER, EVENT_LISTENER_TYPE, ACCOUNT_MODE];
+const INCREMENTAL_SYNC = 'OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED';
+const CHECKED_ONLY = [EVENT_LISTENER, EVENT_LISTENER_TYPE, ACCOUNT_MODE, INCREMENTAL_SYNC];
 const KNOWN_NAMES = [...ENVIRONMENT_VARIABLES.map((v) => v.name), ...CHECKED_ONLY];
 
 /** Variables Ocean reads that need a specific hint rather than the generic "ignored" warning. */
@@ -123,6 +127,7 @@ export function layerFromEnvironment(env: Readonly<Record<string, string | undef
 
   checkEventListener(builder, read(EVENT_LISTENER), read(EVENT_LISTENER_TYPE));
   checkAccountMode(builder, read(ACCOUNT_MODE));
+  readIncrementalSwitch(builder, read(INCREMENTAL_SYNC));
   warnAboutIgnored(builder, lookup);
 
   return builder.build((setting) => howToSet(setting));
@@ -171,6 +176,26 @@ function checkListenerType(builder: LayerBuilder, source: string, type: string):
     source,
     `asks for the event listener "${type.slice(0, 20)}", but this tool always runs a single ONCE sync and exits. Set it to {"type":"ONCE"} or remove it; for a long-running listener (POLLING, KAFKA, WEBHOOKS_ONLY) run Ocean itself.`,
   );
+}
+
+/**
+ * Ocean's ONCE listener runs an incremental sync instead of a full one when this is true
+ * (`port-api-and-ocean-core.md` §4.1), so the same variable group switches this tool to
+ * `mode: incremental`. PORT_ADO_SYNC_MODE, ours and more precise, wins when both are set.
+ */
+function readIncrementalSwitch(builder: LayerBuilder, found: { name: string; text: string } | undefined): void {
+  if (!found) return;
+  const parsed = parseBooleanText(found.text);
+  if (!parsed.ok) {
+    builder.problem(label(found.name), parsed.message);
+    return;
+  }
+  if (!parsed.value) return;
+  if (builder.has('mode')) {
+    builder.warn(label(found.name), 'is ignored because PORT_ADO_SYNC_MODE is also set; the mode comes from PORT_ADO_SYNC_MODE');
+    return;
+  }
+  builder.set('mode', label(found.name), { ok: true, value: 'incremental' });
 }
 
 function checkAccountMode(builder: LayerBuilder, mode: { name: string; text: string } | undefined): void {

@@ -160,7 +160,18 @@ export const resyncIntervalSchema = z
   .int({ error: 'must be a whole number of minutes' })
   .min(1, { error: 'must be at least 1 minute' });
 
-export const modeSchema = z.enum(['sync', 'plan'], { error: 'must be sync or plan' });
+export const modeSchema = z.enum(['sync', 'plan', 'incremental'], { error: 'must be sync, plan or incremental' });
+
+export const overlapMinutesSchema = z
+  .number({ error: 'must be a number of minutes' })
+  .int({ error: 'must be a whole number of minutes' })
+  .min(0, { error: 'must be 0 or more minutes' })
+  .max(1440, { error: 'must be at most 1440 minutes (a day)' });
+export const lookBackDaysSchema = z
+  .number({ error: 'must be a number of days' })
+  .int({ error: 'must be a whole number of days' })
+  .min(1, { error: 'must be at least 1 day' });
+export const unfilteredKindsSchema = z.enum(['list', 'skip'], { error: 'must be list or skip' });
 
 function closedList(what: string, known: readonly string[]) {
   return z
@@ -275,6 +286,14 @@ export const syncConfigSchema = z
     sendRawDataExamples: booleanSchema.default(true),
     scheduledResyncIntervalMinutes: resyncIntervalSchema.optional(),
     mode: modeSchema.default('sync'),
+    incremental: z
+      .object({
+        overlapMinutes: overlapMinutesSchema.default(5),
+        lookBackDays: lookBackDaysSchema.optional(),
+        unfilteredKinds: unfilteredKindsSchema.default('list'),
+      })
+      .strict()
+      .prefault({}),
     filters: z
       .object({
         kinds: kindsFilterSchema.optional(),

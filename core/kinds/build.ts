@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { AzureDevOpsClient } from '../azure-devops/client';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { fanOut } from './fan-out';
-import { defineKind } from './kind';
+import { changedBuilds } from '../incremental/changed-builds';
+import { chunks } from '../incremental/chunks';
+import { defineKind, type KindContext } from './kind';
 import type { Project } from './parents';
 import { flag } from './selector-types';
 
@@ -17,27 +19,29 @@ export default defineKind({
   availability: 'cloud-and-server',
   permission: 'Build (Read)',
   async *list(ctx, selector) {
-    const projects = await ctx.parents.projects();
     yield* fanOut(
-      projects,
+      await ctx.parents.projects(),
       ctx.concurrency.projects,
-      async function* (project: Project) {
+      (project: Project) => {
         const request = { path: `${project.id}/_apis/build/builds`, query: { queryOrder: 'queueTimeDescending' }, apiVersion: '7.1' };
-        for await (const page of listPages(ctx.client, request, paging.continuationHeader(1000))) {
-          const builds = page.map((build) => ({ ...build, __projectId: project.id, __project: project }));
-          if (!selector.enrichWithFirstCommit) {
-            yield builds;
-            continue;
-          }
-          const enriched: RawItem[] = [];
-          for await (const one of fanOut(builds, ctx.concurrency.enrichment, async function* (build: RawItem) { yield { ...build, __firstCommit: await firstCommit(ctx.client, project, build) }; }, (build) => `build ${String(build.id)}`)) {
-            enriched.push(one);
-          }
-          yield enriched;
-        }
+        return enrichedBuilds(ctx, selector, project, listPages(ctx.client, request, paging.continuationHeader(1000)));
       },
       (project) => `builds of project ${project.name}`,
     );
+  },
+  changedSince: {
+    filter: '`minTime` with `queryOrder` queueTimeDescending, startTimeDescending and finishTimeDescending: builds queued, started or finished since the cursor',
+    misses: 'a build whose only change is a retention lease, a tag or a move to `cancelling` (its finish is seen)',
+    async *list(ctx, selector, window) {
+      yield* fanOut(
+        await ctx.parents.projects(),
+        ctx.concurrency.projects,
+        async function* (project: Project) {
+          yield* enrichedBuilds(ctx, selector, project, chunks(await changedBuilds(ctx, window, project), 1000));
+        },
+        (project) => `changed builds of project ${project.name}`,
+      );
+    },
   },
   defaults: {
     blueprints: [
@@ -101,6 +105,21 @@ export default defineKind({
     ],
   },
 });
+
+async function* enrichedBuilds(ctx: KindContext, selector: { enrichWithFirstCommit: boolean }, project: Project, pages: AsyncIterable<RawItem[]> | Iterable<RawItem[]>): AsyncGenerator<RawItem[]> {
+  for await (const page of pages) {
+    const builds = page.map((build) => ({ ...build, __projectId: project.id, __project: project }));
+    if (!selector.enrichWithFirstCommit) {
+      yield builds;
+      continue;
+    }
+    const enriched: RawItem[] = [];
+    for await (const one of fanOut(builds, ctx.concurrency.enrichment, async function* (build: RawItem) { yield { ...build, __firstCommit: await firstCommit(ctx.client, project, build) }; }, (build) => `build ${String(build.id)}`)) {
+      enriched.push(one);
+    }
+    yield enriched;
+  }
+}
 
 async function firstCommit(client: AzureDevOpsClient, project: Project, build: RawItem): Promise<RawItem | null> {
   const changes: RawItem[] = [];

@@ -87,6 +87,29 @@ export type KindDefaults = {
   optIn?: { reason: string; example: DefaultResource[] };
 };
 
+/**
+ * The window of an incremental run for one resource (docs/incremental.md): list what changed at or
+ * after `since`. `shared` memoizes a probe for the whole run, so kinds that read the same changes
+ * (changed builds feed build, pipeline-run and pipeline-stage) ask Azure DevOps once.
+ */
+export type ChangeWindow = {
+  readonly since: Date;
+  shared<T>(key: string, load: () => Promise<T>): Promise<T>;
+};
+
+/**
+ * A kind's server-side "changed since" listing, for incremental runs. It must list, among the
+ * items the full listing would give with the same selector, every one that changed at or after
+ * `window.since` (more is harmless: unchanged entities are skipped), in the same raw shape.
+ */
+export type ChangeFilter<S> = {
+  /** The Azure DevOps filter it relies on, for docs/incremental.md. */
+  readonly filter: string;
+  /** Changes the filter cannot see, which wait for the next full sync (docs/incremental.md). */
+  readonly misses?: string;
+  readonly list: (ctx: KindContext, selector: S, window: ChangeWindow) => AsyncIterable<Page>;
+};
+
 export type KindDefinition<S extends z.ZodType = z.ZodType> = {
   readonly kind: string;
   readonly description: string;
@@ -101,6 +124,8 @@ export type KindDefinition<S extends z.ZodType = z.ZodType> = {
   /** The Azure DevOps permission the identity needs, for docs and error messages. */
   readonly permission: string;
   readonly list: (ctx: KindContext, selector: z.output<S>) => AsyncIterable<Page>;
+  /** Incremental runs list only what changed through this; a kind without one is listed in full. */
+  readonly changedSince?: ChangeFilter<z.output<S>>;
   readonly defaults: KindDefaults;
 };
 

@@ -1,11 +1,21 @@
 import { z } from 'zod';
-import { listPages, paging } from '../azure-devops/paging';
+import { listPages, paging, type RawItem } from '../azure-devops/paging';
+import { changedBuilds, pipelineIdOf } from '../incremental/changed-builds';
 import { fanOut } from './fan-out';
-import { defineKind } from './kind';
-import type { Pipeline } from './parents';
+import { defineKind, type KindContext, type Page } from './kind';
+import type { Pipeline, Project } from './parents';
 
 /** The runs endpoint returns the newest 10,000 runs and cannot page (azure-devops-api.md §3.3). */
 const RUNS_CAP = 10_000;
+
+/** A pipeline's runs (a run is a build of it: same id), those `keep` accepts. */
+async function* runsOf(ctx: KindContext, pipeline: Pipeline, keep: (run: RawItem) => boolean = () => true): AsyncGenerator<Page> {
+  for await (const page of listPages(ctx.client, { path: `${pipeline.__project.id}/_apis/pipelines/${pipeline.id}/runs`, apiVersion: '7.1' }, paging.single())) {
+    if (page.length >= RUNS_CAP) ctx.listing.incomplete(`pipeline '${pipeline.name}' has at least ${RUNS_CAP} runs, the most the API returns; older runs are not listed`);
+    const kept = page.filter(keep);
+    if (kept.length > 0) yield kept.map((run) => ({ ...run, __project: pipeline.__project, __pipeline: pipeline }));
+  }
+}
 
 export default defineKind({
   kind: 'pipeline-run',
@@ -16,17 +26,26 @@ export default defineKind({
   availability: 'cloud-and-server',
   permission: 'Build (Read)',
   async *list(ctx) {
-    yield* fanOut(
-      await ctx.parents.pipelines(),
-      ctx.concurrency.pipelines,
-      async function* (pipeline: Pipeline) {
-        for await (const page of listPages(ctx.client, { path: `${pipeline.__project.id}/_apis/pipelines/${pipeline.id}/runs`, apiVersion: '7.1' }, paging.single())) {
-          if (page.length >= RUNS_CAP) ctx.listing.incomplete(`pipeline '${pipeline.name}' has at least ${RUNS_CAP} runs, the most the API returns; older runs are not listed`);
-          yield page.map((run) => ({ ...run, __project: pipeline.__project, __pipeline: pipeline }));
-        }
-      },
-      (pipeline) => `runs of pipeline ${pipeline.name}`,
-    );
+    yield* fanOut(await ctx.parents.pipelines(), ctx.concurrency.pipelines, (pipeline: Pipeline) => runsOf(ctx, pipeline), (pipeline) => `runs of pipeline ${pipeline.name}`);
+  },
+  changedSince: {
+    filter: 'the builds queued, started or finished since the cursor (`minTime`, as for build); then the runs of only the pipelines those builds belong to, keeping those runs',
+    misses: 'the same as build',
+    async *list(ctx, _selector, window) {
+      const pipelines = await ctx.parents.pipelines();
+      yield* fanOut(
+        await ctx.parents.projects(),
+        ctx.concurrency.projects,
+        async function* (project: Project) {
+          const changed = await changedBuilds(ctx, window, project);
+          const ids = new Set(changed.map((build) => build.id));
+          const touched = new Set(changed.map(pipelineIdOf));
+          const affected = pipelines.filter((p) => p.__project.id === project.id && touched.has(p.id));
+          yield* fanOut(affected, ctx.concurrency.pipelines, (pipeline: Pipeline) => runsOf(ctx, pipeline, (run) => ids.has(run.id)), (pipeline) => `runs of pipeline ${pipeline.name}`);
+        },
+        (project) => `changed runs of project ${project.name}`,
+      );
+    },
   },
   defaults: {
     blueprints: [

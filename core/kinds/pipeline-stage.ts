@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AzureDevOpsNotFoundError, AzureDevOpsResponseError } from '../azure-devops/errors';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { fanOut } from './fan-out';
+import { changedBuilds } from '../incremental/changed-builds';
 import { defineKind, type KindContext } from './kind';
 import type { Project } from './parents';
 
@@ -23,6 +24,8 @@ const selector = z.object({
     .describe('At most this many builds per pipeline, the newest (sent as `maxBuildsPerDefinition`); 0 for no limit.'),
 });
 
+type Selector = z.output<typeof selector>;
+
 const timelineBody = z.union([z.object({ records: z.array(z.record(z.string(), z.unknown())).nullish() }), z.null(), z.undefined()]);
 
 export default defineKind({
@@ -38,46 +41,22 @@ export default defineKind({
   availability: 'cloud-and-server',
   permission: 'Build (Read)',
   async *list(ctx, s) {
-    const minTime = s.buildsQueuedWithinDays > 0 ? new Date(ctx.now.getTime() - s.buildsQueuedWithinDays * DAY_MS).toISOString() : undefined;
-    const perPipeline = s.maxBuildsPerPipeline > 0 ? s.maxBuildsPerPipeline : undefined;
-    yield* fanOut(
-      await ctx.parents.projects(),
-      ctx.concurrency.projects,
-      async function* (project: Project) {
-        const request = {
-          path: `${project.id}/_apis/build/builds`,
-          query: { queryOrder: 'queueTimeDescending', minTime, maxBuildsPerDefinition: perPipeline },
-          apiVersion: '7.1',
-        };
-        // Capped here as well, so the bound holds whatever the service makes of maxBuildsPerDefinition.
-        const seen = new Map<unknown, number>();
-        for await (const page of listPages(ctx.client, request, paging.continuationHeader(1000))) {
-          const builds = page.filter((build) => {
-            const pipeline = (build.definition as { id?: unknown } | undefined)?.id;
-            const count = (seen.get(pipeline) ?? 0) + 1;
-            seen.set(pipeline, count);
-            return perPipeline === undefined || count <= perPipeline;
-          });
-          // A build has a handful of stages: gather them into pages worth one Port write each.
-          let stages: RawItem[] = [];
-          try {
-            for await (const found of fanOut(builds, ctx.concurrency.builds, (build: RawItem) => stagesOf(ctx, project, build), (build) => `timeline of build ${String(build.id)}`)) {
-              stages.push(...found);
-              if (stages.length >= STAGES_PER_PAGE) {
-                yield stages;
-                stages = [];
-              }
-            }
-          } catch (error) {
-            // The healthy builds' stages still go to Port when some timeline failed.
-            if (stages.length > 0) yield stages;
-            throw error;
-          }
-          if (stages.length > 0) yield stages;
-        }
-      },
-      (project) => `builds of project ${project.name}`,
-    );
+    yield* fanOut(await ctx.parents.projects(), ctx.concurrency.projects, (project: Project) => stagesOfProject(ctx, s, project), (project) => `builds of project ${project.name}`);
+  },
+  changedSince: {
+    filter: "the same builds as the full listing, but timelines only of those queued, started or finished since the cursor (`minTime`, as for build) or not completed yet (a running build's stages move while its own times stay put)",
+    misses: 'nothing the full listing would see',
+    async *list(ctx, s, window) {
+      yield* fanOut(
+        await ctx.parents.projects(),
+        ctx.concurrency.projects,
+        async function* (project: Project) {
+          const changed = new Set((await changedBuilds(ctx, window, project)).map((build) => build.id));
+          yield* stagesOfProject(ctx, s, project, (build) => changed.has(build.id) || build.status !== 'completed');
+        },
+        (project) => `builds of project ${project.name}`,
+      );
+    },
   },
   defaults: {
     blueprints: [
@@ -131,6 +110,43 @@ export default defineKind({
     ],
   },
 });
+
+/** Stages of the project's builds in the look-back (at most `maxBuildsPerPipeline` each), of the builds `keep` accepts. */
+async function* stagesOfProject(ctx: KindContext, s: Selector, project: Project, keep: (build: RawItem) => boolean = () => true): AsyncGenerator<RawItem[]> {
+  const minTime = s.buildsQueuedWithinDays > 0 ? new Date(ctx.now.getTime() - s.buildsQueuedWithinDays * DAY_MS).toISOString() : undefined;
+  const perPipeline = s.maxBuildsPerPipeline > 0 ? s.maxBuildsPerPipeline : undefined;
+  const request = {
+    path: `${project.id}/_apis/build/builds`,
+    query: { queryOrder: 'queueTimeDescending', minTime, maxBuildsPerDefinition: perPipeline },
+    apiVersion: '7.1',
+  };
+  // Capped here as well, so the bound holds whatever the service makes of maxBuildsPerDefinition.
+  const seen = new Map<unknown, number>();
+  for await (const page of listPages(ctx.client, request, paging.continuationHeader(1000))) {
+    const builds = page.filter((build) => {
+      const pipeline = (build.definition as { id?: unknown } | undefined)?.id;
+      const count = (seen.get(pipeline) ?? 0) + 1;
+      seen.set(pipeline, count);
+      return (perPipeline === undefined || count <= perPipeline) && keep(build);
+    });
+    // A build has a handful of stages: gather them into pages worth one Port write each.
+    let stages: RawItem[] = [];
+    try {
+      for await (const found of fanOut(builds, ctx.concurrency.builds, (build: RawItem) => stagesOf(ctx, project, build), (build) => `timeline of build ${String(build.id)}`)) {
+        stages.push(...found);
+        if (stages.length >= STAGES_PER_PAGE) {
+          yield stages;
+          stages = [];
+        }
+      }
+    } catch (error) {
+      // The healthy builds' stages still go to Port when some timeline failed.
+      if (stages.length > 0) yield stages;
+      throw error;
+    }
+    if (stages.length > 0) yield stages;
+  }
+}
 
 async function* stagesOf(ctx: KindContext, project: Project, build: RawItem): AsyncGenerator<RawItem[]> {
   const path = `${project.id}/_apis/build/builds/${String(build.id)}/timeline`;

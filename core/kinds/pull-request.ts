@@ -1,11 +1,19 @@
 import { z } from 'zod';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { fanOut } from './fan-out';
-import { defineKind } from './kind';
+import { defineKind, type KindContext, type Page } from './kind';
 import type { Project } from './parents';
 import { positiveInt } from './selector-types';
 
 const STATUSES = ['active', 'completed', 'abandoned'] as const;
+/**
+ * An incremental run asks for completed and abandoned ones in one listing: `all` with a closed-time
+ * range admits only pull requests that have a closing time (azure-devops-rest-specs git/7.1
+ * git.json: status `all` includes every status; `closed` is the date a pull request was completed or
+ * abandoned), which saves one request per project on every run.
+ */
+const CHANGED_STATUSES = ['active', 'all'] as const;
+type Status = (typeof STATUSES)[number] | (typeof CHANGED_STATUSES)[number];
 
 export default defineKind({
   kind: 'pull-request',
@@ -18,38 +26,14 @@ export default defineKind({
   enrichment: {},
   availability: 'cloud-and-server',
   permission: 'Code (Read)',
-  async *list(ctx, selector) {
-    const healthy = await ctx.parents.healthyRepositories();
-    const repositoryIds = new Set(healthy.map((r) => r.id));
-    const projects = [...new Map(healthy.map((r) => [r.project.id, r.project] as const)).values()];
-    const since = new Date(ctx.now.getTime() - selector.minTimeInDays * 86_400_000).toISOString();
-    // One paged listing per project and status instead of Ocean's three per repository.
-    const lists = projects.flatMap((project) => STATUSES.map((status) => ({ project, status })));
-    yield* fanOut(
-      lists,
-      ctx.concurrency.projects,
-      async function* ({ project, status }: { project: Pick<Project, 'id' | 'name'>; status: (typeof STATUSES)[number] }) {
-        const perRepository = new Map<string, number>();
-        const query: Record<string, string> = { 'searchCriteria.status': status };
-        if (status !== 'active') {
-          query['searchCriteria.queryTimeRangeType'] = 'closed';
-          query['searchCriteria.minTime'] = since;
-        }
-        for await (const page of listPages(ctx.client, { path: `${project.id}/_apis/git/pullrequests`, query, apiVersion: '7.1' }, paging.topSkip(1000))) {
-          const kept: RawItem[] = [];
-          for (const pr of page) {
-            const repositoryId = (pr.repository as { id?: string } | undefined)?.id;
-            if (!repositoryId || !repositoryIds.has(repositoryId)) continue;
-            const count = perRepository.get(repositoryId) ?? 0;
-            if (status !== 'active' && count >= selector.maxResults) continue;
-            perRepository.set(repositoryId, count + 1);
-            kept.push(pr);
-          }
-          if (kept.length > 0) yield kept;
-        }
-      },
-      ({ project, status }) => `${status} pull requests of project ${project.name}`,
-    );
+  list: (ctx, selector) => listPullRequests(ctx, selector, new Date(ctx.now.getTime() - selector.minTimeInDays * 86_400_000)),
+  changedSince: {
+    filter: 'every active pull request (reviews, votes and pushes have no time filter), plus those completed or abandoned since the cursor (one listing: `searchCriteria.status=all`, `queryTimeRangeType=closed`, `minTime`) within `minTimeInDays`',
+    misses: 'nothing the full listing would see',
+    list: (ctx, selector, window) => {
+      const closedSince = Math.max(ctx.now.getTime() - selector.minTimeInDays * 86_400_000, window.since.getTime());
+      return listPullRequests(ctx, selector, new Date(closedSince), CHANGED_STATUSES);
+    },
   },
   defaults: {
     blueprints: [
@@ -105,3 +89,38 @@ export default defineKind({
     ],
   },
 });
+
+/** Every active pull request, and those closed since `closedSince` (at most `maxResults` per repository and status listing). */
+async function* listPullRequests(ctx: KindContext, selector: { maxResults: number }, closedSince: Date, statuses: readonly Status[] = STATUSES): AsyncGenerator<Page> {
+  const healthy = await ctx.parents.healthyRepositories();
+  const repositoryIds = new Set(healthy.map((r) => r.id));
+  const projects = [...new Map(healthy.map((r) => [r.project.id, r.project] as const)).values()];
+  const since = closedSince.toISOString();
+  // One paged listing per project and status instead of Ocean's three per repository.
+  const lists = projects.flatMap((project) => statuses.map((status) => ({ project, status })));
+  yield* fanOut(
+    lists,
+    ctx.concurrency.projects,
+    async function* ({ project, status }: { project: Pick<Project, 'id' | 'name'>; status: Status }) {
+      const perRepository = new Map<string, number>();
+      const query: Record<string, string> = { 'searchCriteria.status': status };
+      if (status !== 'active') {
+        query['searchCriteria.queryTimeRangeType'] = 'closed';
+        query['searchCriteria.minTime'] = since;
+      }
+      for await (const page of listPages(ctx.client, { path: `${project.id}/_apis/git/pullrequests`, query, apiVersion: '7.1' }, paging.topSkip(1000))) {
+        const kept: RawItem[] = [];
+        for (const pr of page) {
+          const repositoryId = (pr.repository as { id?: string } | undefined)?.id;
+          if (!repositoryId || !repositoryIds.has(repositoryId)) continue;
+          const count = perRepository.get(repositoryId) ?? 0;
+          if (status !== 'active' && count >= selector.maxResults) continue;
+          perRepository.set(repositoryId, count + 1);
+          kept.push(pr);
+        }
+        if (kept.length > 0) yield kept;
+      }
+    },
+    ({ project, status }) => `${status} pull requests of project ${project.name}`,
+  );
+}

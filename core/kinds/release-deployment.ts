@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { AzureDevOpsNotFoundError } from '../azure-devops/errors';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
+import { changedDeployments } from '../incremental/changed-deployments';
+import { chunks } from '../incremental/chunks';
 import { fanOut } from './fan-out';
 import { defineKind, type KindContext, type Page } from './kind';
 import type { Project } from './parents';
@@ -40,6 +42,24 @@ export default defineKind({
       },
       (project) => `release deployments of project ${project.name}`,
     );
+  },
+  changedSince: {
+    filter: '`minModifiedTime`',
+    misses: 'nothing the full listing would see',
+    async *list(ctx, selector, window) {
+      yield* fanOut(
+        await ctx.parents.projects(),
+        ctx.concurrency.projects,
+        async function* (project: Project) {
+          const releases = new Map<number, RawItem | null>();
+          for (const page of chunks(await changedDeployments(ctx, window, project), 100)) {
+            const deployments = page.map((deployment) => ({ ...deployment, __project: project }));
+            yield selector.includeRelease ? await withReleases(ctx, project, deployments, releases) : deployments;
+          }
+        },
+        (project) => `changed release deployments of project ${project.name}`,
+      );
+    },
   },
   defaults: {
     blueprints: [

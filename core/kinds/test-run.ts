@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AzureDevOpsNotFoundError, AzureDevOpsResponseError } from '../azure-devops/errors';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { fanOut } from './fan-out';
 import { defineKind, type KindContext, type Page } from './kind';
@@ -28,7 +29,7 @@ async function resultsOf(ctx: KindContext, project: Project, runId: number): Pro
   return results;
 }
 
-async function* enrichedRuns(ctx: KindContext, project: Project, s: Selector): AsyncGenerator<Page> {
+async function* enrichedRuns(ctx: KindContext, project: Project, s: Selector, runs: AsyncIterable<RawItem[]> = listPages(ctx.client, { path: `${project.id}/_apis/test/runs`, query: { includeRunDetails: true }, apiVersion: '7.1' }, paging.topSkip(1000))): AsyncGenerator<Page> {
   // Runs of one build share its coverage: read it once per build.
   const coverage = new Map<string, Promise<unknown>>();
   const coverageOf = (buildId: string) => {
@@ -41,8 +42,7 @@ async function* enrichedRuns(ctx: KindContext, project: Project, s: Selector): A
     }
     return entry;
   };
-  const request = { path: `${project.id}/_apis/test/runs`, query: { includeRunDetails: true }, apiVersion: '7.1' };
-  for await (const page of listPages(ctx.client, request, paging.topSkip(1000))) {
+  for await (const page of runs) {
     const runs = page.map((run) => ({ ...run, __project: project, __testResults: [] as unknown, __codeCoverage: {} }));
     if (!s.includeResults && !s.codeCoverage) {
       yield runs;
@@ -67,6 +67,52 @@ async function* enrichedRuns(ctx: KindContext, project: Project, s: Selector): A
   }
 }
 
+/** The runs query accepts at most 7 days between its bounds (test.json, Runs_Query). */
+const QUERY_WINDOW = 7 * 86_400_000;
+
+/**
+ * Runs last updated since `since`, each with the details the plain listing gives with
+ * `includeRunDetails` (the query form documents no such flag: a run answered without them is
+ * read on its own).
+ */
+async function* runsUpdatedSince(ctx: KindContext, project: Project, since: Date): AsyncGenerator<RawItem[]> {
+  const seen = new Set<unknown>();
+  const until = Date.now();
+  for (let from = since.getTime(); from <= until; from += QUERY_WINDOW) {
+    const query = { minLastUpdatedDate: new Date(from).toISOString(), maxLastUpdatedDate: new Date(Math.min(from + QUERY_WINDOW, until)).toISOString(), includeRunDetails: true };
+    // The query pages at most 100 runs with a header token (test.json, Runs_Query).
+    for await (const page of listPages(ctx.client, { path: `${project.id}/_apis/test/runs`, query, apiVersion: '7.1' }, paging.continuationHeader(100))) {
+      const fresh = page.filter((run) => !seen.has(run.id) && seen.add(run.id));
+      const detailed: RawItem[] = [];
+      const reads = fanOut(
+        fresh,
+        ctx.concurrency.enrichment,
+        async function* (run: RawItem) {
+          if ('lastUpdatedDate' in run && 'createdDate' in run) {
+            yield run;
+            return;
+          }
+          const path = `${project.id}/_apis/test/runs/${String(run.id)}`;
+          let body: unknown;
+          try {
+            body = (await ctx.client.request({ path, apiVersion: '7.1' })).body;
+          } catch (error) {
+            // A run deleted since the query has nothing left to show.
+            if (error instanceof AzureDevOpsNotFoundError) return;
+            throw error;
+          }
+          const parsed = z.looseObject({ id: z.number() }).safeParse(body);
+          if (!parsed.success) throw new AzureDevOpsResponseError(`Test run ${String(run.id)} of project '${project.name}' came back without an id.`, ctx.client.urlOf({ path, apiVersion: '7.1' }));
+          yield parsed.data;
+        },
+        (run) => `test run ${String(run.id)} of project ${project.name}`,
+      );
+      for await (const run of reads) detailed.push(run);
+      if (detailed.length > 0) yield detailed;
+    }
+  }
+}
+
 export default defineKind({
   kind: 'test-run',
   description: 'Test runs of every project in scope, with their details; optionally their results and the code coverage of their build.',
@@ -85,6 +131,13 @@ export default defineKind({
   permission: 'Test Management (Read)',
   async *list(ctx, s) {
     yield* fanOut(await ctx.parents.projects(), ctx.concurrency.projects, (project: Project) => enrichedRuns(ctx, project, s), (project) => `test runs of project ${project.name}`);
+  },
+  changedSince: {
+    filter: 'the runs query (`minLastUpdatedDate`/`maxLastUpdatedDate`, in windows of at most 7 days from the cursor to now); a run answered without its details is then read on its own',
+    misses: 'nothing the full listing would see',
+    async *list(ctx, s, window) {
+      yield* fanOut(await ctx.parents.projects(), ctx.concurrency.projects, (project: Project) => enrichedRuns(ctx, project, s, runsUpdatedSince(ctx, project, window.since)), (project) => `changed test runs of project ${project.name}`);
+    },
   },
   defaults: {
     blueprints: [

@@ -33,34 +33,11 @@ export default defineKind({
   enrichment: { __projectId: 'the project id', __project: 'the project' },
   availability: 'cloud-and-server',
   permission: 'Work Items (Read)',
-  async *list(ctx, selector) {
-    // Organization-wide id pages rather than one WIQL per project: a WIQL costs a whole TSTU
-    // (azure-devops-api.md §3.1) and batches fill to 200 across projects.
-    const projects = await ctx.parents.projects();
-    const locate = projectLocator(projects);
-    let unknown = 0;
-    const wholeOrganization = ctx.parents.coversOrganization;
-    // Under a projects filter, a shard's share or excluded tags: one project at a time, under the
-    // project's own path, so the query names exactly the projects in scope.
-    const groups = wholeOrganization ? [undefined] : projects.map((project) => [project]);
-    yield* fanOut(
-      idBatches(ctx, groups, selector.wiql),
-      ctx.concurrency.workItemBatches,
-      async function* (ids: number[]) {
-        const items = await fetchBatch(ctx.client, ids, selector.expand);
-        const page: Page = [];
-        for (const item of items) {
-          const project = locate(item);
-          if (project) page.push({ ...item, __projectId: project.id, __project: project });
-          // Over the whole organization, an item of a project the project list leaves out (one
-          // being created or deleted) is skipped, as a per-project listing never read it. Under
-          // a projects filter the query names the projects, so such an item means the answer is off.
-          else if (!wholeOrganization && unknown++ === 0) ctx.listing.incomplete(`work item ${String(item.id)} names no project in scope (System.TeamProject or its URL)`);
-        }
-        yield page;
-      },
-      (ids) => `work items ${ids[0]}…${ids.at(-1)}`,
-    );
+  list: (ctx, selector) => listWorkItems(ctx, selector),
+  changedSince: {
+    filter: "WIQL `[System.ChangedDate] >= '<cursor>'` with `timePrecision=true`, ANDed to the selector's condition",
+    misses: 'a work item moved to the recycle bin (a deletion)',
+    list: (ctx, selector, window) => listWorkItems(ctx, selector, window.since.toISOString()),
   },
   defaults: {
     blueprints: [
@@ -133,9 +110,41 @@ export default defineKind({
   },
 });
 
-function wiqlQuery(projects: readonly Project[] | undefined, filter: string | undefined, range: { after: number; upTo?: number }): string {
+/** Every work item in scope, or with `changedSince` those changed since then. */
+async function* listWorkItems(ctx: KindContext, selector: { wiql?: string | undefined; expand: string }, changedSince?: string): AsyncGenerator<Page> {
+  // Organization-wide id pages rather than one WIQL per project: a WIQL costs a whole TSTU
+  // (azure-devops-api.md §3.1) and batches fill to 200 across projects.
+  const projects = await ctx.parents.projects();
+  const locate = projectLocator(projects);
+  let unknown = 0;
+  const wholeOrganization = ctx.parents.coversOrganization;
+  // Under a projects filter, a shard's share or excluded tags: one project at a time, under the
+  // project's own path, so the query names exactly the projects in scope.
+  const groups = wholeOrganization ? [undefined] : projects.map((project) => [project]);
+  yield* fanOut(
+    idBatches(ctx, groups, selector.wiql, changedSince),
+    ctx.concurrency.workItemBatches,
+    async function* (ids: number[]) {
+      const items = await fetchBatch(ctx.client, ids, selector.expand);
+      const page: Page = [];
+      for (const item of items) {
+        const project = locate(item);
+        if (project) page.push({ ...item, __projectId: project.id, __project: project });
+        // Over the whole organization, an item of a project the project list leaves out (one
+        // being created or deleted) is skipped, as a per-project listing never read it. Under
+        // a projects filter the query names the projects, so such an item means the answer is off.
+        else if (!wholeOrganization && unknown++ === 0) ctx.listing.incomplete(`work item ${String(item.id)} names no project in scope (System.TeamProject or its URL)`);
+      }
+      yield page;
+    },
+    (ids) => `work items ${ids[0]}…${ids.at(-1)}`,
+  );
+}
+
+function wiqlQuery(projects: readonly Project[] | undefined, filter: string | undefined, range: { after: number; upTo?: number }, changedSince?: string): string {
   const conditions = [`[System.Id] > ${range.after}`];
   if (projects) conditions.push(`[System.TeamProject] IN (${projects.map((p) => `'${p.name.replaceAll("'", "''")}'`).join(', ')})`);
+  if (changedSince) conditions.push(`[System.ChangedDate] >= '${changedSince}'`);
   if (range.upTo !== undefined) conditions.push(`[System.Id] <= ${range.upTo}`);
   if (filter?.trim()) conditions.push(`(${filter})`);
   return `SELECT [System.Id] FROM WorkItems WHERE ${conditions.join(' AND ')} ORDER BY [System.Id] ASC`;
@@ -159,10 +168,10 @@ function isOverCap(error: unknown): boolean {
 }
 
 /** Ids in ascending batches of ≤200, group after group (one group, undefined, is the whole organization). */
-async function* idBatches(ctx: KindContext, groups: readonly (Project[] | undefined)[], filter: string | undefined): AsyncGenerator<number[]> {
+async function* idBatches(ctx: KindContext, groups: readonly (Project[] | undefined)[], filter: string | undefined, changedSince?: string): AsyncGenerator<number[]> {
   for (const group of groups) {
     let pending: number[] = [];
-    for await (const ids of workItemIds(ctx, group, filter)) {
+    for await (const ids of workItemIds(ctx, group, filter, changedSince)) {
       pending.push(...ids);
       while (pending.length >= BATCH) yield pending.splice(0, BATCH);
     }
@@ -176,14 +185,15 @@ async function* idBatches(ctx: KindContext, groups: readonly (Project[] | undefi
  * ids are read in id-ordered pages (`[System.Id] > last`, `$top`); should the service refuse a
  * query over the cap even with `$top`, the range is narrowed by id windows until each fits.
  */
-async function* workItemIds(ctx: KindContext, projects: Project[] | undefined, filter: string | undefined): AsyncGenerator<number[]> {
+async function* workItemIds(ctx: KindContext, projects: Project[] | undefined, filter: string | undefined, changedSince?: string): AsyncGenerator<number[]> {
   const run = async (range: { after: number; upTo?: number }) => {
     const response = await ctx.client.request({
       method: 'POST',
       readOnly: true,
       path: projects?.length === 1 ? `${(projects[0] as Project).id}/_apis/wit/wiql` : '_apis/wit/wiql',
-      query: { $top: WIQL_PAGE },
-      body: { query: wiqlQuery(projects, filter, range) },
+      // Without timePrecision WIQL compares dates by day (ocean-azure-devops.md §1.3).
+      query: { $top: WIQL_PAGE, ...(changedSince ? { timePrecision: true } : {}) },
+      body: { query: wiqlQuery(projects, filter, range, changedSince) },
       apiVersion: '7.1',
     });
     const parsed = wiqlResult.safeParse(response.body);

@@ -1,4 +1,5 @@
 import type { AzureDevOpsCredential } from '../azure-devops/client';
+import type { IncrementalSettings } from '../incremental/listing-plan';
 import type { WebhookSettings } from '../webhooks/register';
 
 /**
@@ -14,7 +15,9 @@ export type EngineConfig = {
   initializePortResources: boolean;
   sendRawDataExamples: boolean;
   scheduledResyncIntervalMinutes?: number | undefined;
-  mode: 'sync' | 'plan';
+  mode: 'sync' | 'plan' | 'incremental';
+  /** How incremental runs list and keep cursors (core/incremental); the defaults when absent. */
+  incremental?: IncrementalSettings;
   filters: { kinds?: readonly string[] | undefined; projects?: readonly string[] | undefined };
   /** Service-hook registration after the sync, when `register` is set (core/webhooks). */
   webhooks?: Omit<WebhookSettings, 'baseUrl'> & { register: boolean; baseUrl?: string | undefined };

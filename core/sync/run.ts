@@ -4,6 +4,9 @@ import { AzureDevOpsAuthError } from '../azure-devops/errors';
 import { parseOrganizationUrl } from '../azure-devops/organization';
 import { IdentityRateLimiter } from '../azure-devops/rate-limiter';
 import { createHttpTransport } from '../http/transport';
+import { CursorStore } from '../incremental/cursor-store';
+import { DEFAULT_INCREMENTAL_SETTINGS } from '../incremental/listing-plan';
+import { ResourceCursors } from '../incremental/resource-cursors';
 import { DEFAULT_CONCURRENCY, type ConcurrencyPolicy } from '../kinds/kind';
 import { ParentListings } from '../kinds/parents';
 import { createJqEngine } from '../mapping/jq-engine';
@@ -106,7 +109,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   const existing = await shard.awaitSetup({
     existing: await integrationApi.get(),
     initializePortResources: config.initializePortResources,
-    mode: config.mode,
+    mode: config.mode === 'plan' ? 'plan' : 'sync',
     read: () => integrationApi.get(),
     reporter,
     ...(deps.shardSetupWait ? { wait: deps.shardSetupWait } : {}),
@@ -118,6 +121,9 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   const writer = new EntityApi(port, { merge: mapping.config.enableMergeEntity, createMissingRelatedEntities: mapping.config.createMissingRelatedEntities });
 
   const plan = config.mode === 'plan';
+  // An incremental run writes like a sync; what differs is what it lists (core/incremental).
+  const incremental = config.mode === 'incremental';
+  const writeMode = plan ? 'plan' : 'sync';
   const blueprints = new BlueprintApi(port);
   if (!plan) {
     await ensureIntegration({
@@ -154,6 +160,23 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     return undefined;
   });
   const total = mapping.resources.length;
+  const cursors = plan
+    ? undefined
+    : new ResourceCursors({
+        store: new CursorStore(port, identifier),
+        mode: incremental ? 'incremental' : 'sync',
+        settings: config.incremental ?? DEFAULT_INCREMENTAL_SETTINGS,
+        startedAt,
+        reporter,
+        // Every shard shares the integration's cursors (Ocean's keys have no shard): one shard's
+        // success would claim the other shards' projects were seen.
+        holdBecause: config.filters.projects?.length
+          ? 'a projects filter is set, so the listings do not cover the whole organization'
+          : shard.sharded
+            ? `${shard.label} lists only its share of the projects, and the cursors are the whole organization's`
+            : undefined,
+      });
+  const sync = cursors ? cursors.wrap(syncResource) : syncResource;
   const labelOf = (position: number) => {
     const prepared = mapping.resources[position] as (typeof mapping.resources)[number];
     return `${prepared.resource.kind} (resources[${prepared.resource.index}])`;
@@ -178,8 +201,8 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     const prepared = mapping.resources[position] as (typeof mapping.resources)[number];
     const label = labelOf(position);
     const log = concurrent ? new HeldReporter(reporter) : undefined;
-    const sync = () =>
-      syncResource(prepared, {
+    const run = () =>
+      sync(prepared, {
         ado,
         parents: shard.parentsFor(prepared.resource.kind, parents, wholeParents),
         concurrency,
@@ -187,7 +210,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
         owned,
         integration: integrationApi,
         datasource: shard.datasource,
-        mode: config.mode,
+        mode: writeMode,
         merge: mapping.config.enableMergeEntity,
         sendRawDataExamples: config.sendRawDataExamples,
         secrets: deps.secrets ?? [],
@@ -197,7 +220,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
         plan: planCounts,
         onProgress: (s) => reporter.progress((done + 0.5) / (total + 1), `${label}: ${s.listed} listed`),
       });
-    const stats = log ? await sync() : await reporter.section(label, sync);
+    const stats = log ? await run() : await reporter.section(label, run);
     done++;
     finished[order] = { stats, log };
     // Sections are written in mapping order, each once its resource and those before it are done.
@@ -220,8 +243,9 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     : config.filters.kinds?.length
       ? 'a kinds filter is set'
       : undefined;
-  const blockedBecause =
-    failedResources.length > 0
+  const blockedBecause = incremental
+    ? 'an incremental run lists only what changed, which cannot prove anything is gone; the scheduled full sync deletes'
+    : failedResources.length > 0
       ? `the run had errors (${failedResources.map((r) => r.label).join(', ')}); nothing is deleted until a clean run`
       : config.filters.projects?.length
         ? filtered
@@ -254,7 +278,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     threshold: mapping.config.entityDeletionThreshold,
     deleteDependents: mapping.config.deleteDependentEntities,
     blockedBecause,
-    mode: config.mode,
+    mode: writeMode,
     reporter,
   });
   for (const entry of deletions.blueprints) {
@@ -264,7 +288,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     port,
     entities: writer,
     startedAt,
-    mode: config.mode,
+    mode: writeMode,
     results,
     deletions,
     filtered,
@@ -310,7 +334,8 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     status,
     ...(webhooks ? { webhooks } : {}),
     ...(shardReport ? { shard: shardReport } : {}),
-    mode: config.mode,
+    mode: writeMode,
+    ...(cursors ? { cursors: cursors.report() } : {}),
     resources: results,
     deletions,
     seconds: (now().getTime() - startedAt.getTime()) / 1000,

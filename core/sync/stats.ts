@@ -1,4 +1,5 @@
 import { RequestMetrics } from '../azure-devops/client';
+import type { CursorRunReport } from '../incremental/resource-cursors';
 import type { ShardReport } from '../shards/shard-report';
 import type { WebhookReport } from '../webhooks/report';
 
@@ -64,6 +65,8 @@ export type RunResult = {
   /** Run-level problems (not tied to one resource). */
   problems: string[];
   integrationUrl: string | undefined;
+  /** Incremental-sync cursors per resource (not in plan mode). */
+  cursors?: CursorRunReport;
   /** Service-hook registration, when it ran (`webhooks.register`). */
   webhooks?: WebhookReport;
   /** A sharded run's shard, its share of the projects and the round bookkeeping (core/shards). */

@@ -1,3 +1,4 @@
+import { CURSOR_HEADERS, cursorNotes, cursorRows } from '../incremental/cursor-summary';
 import { shardHeadline, shardLines } from '../shards/shard-summary';
 import { renderWebhooksMarkdown, renderWebhooksText } from '../webhooks/summary';
 import type { RunResult } from './stats';
@@ -23,7 +24,7 @@ function resourceRows(result: RunResult): Row[] {
 }
 
 function headline(result: RunResult): string {
-  const verb = result.mode === 'plan' ? 'Plan' : 'Sync';
+  const verb = result.mode === 'plan' ? 'Plan' : result.cursors?.mode === 'incremental' ? 'Incremental sync' : 'Sync';
   const outcome = { success: 'succeeded', partial: 'finished with failures', failed: 'failed' }[result.status];
   return `${result.shard ? `${shardHeadline(result.shard)}: ` : ''}${verb} ${outcome} in ${result.seconds.toFixed(1)} s: ${result.adoRequests} Azure DevOps requests, ${result.portRequests} Port requests, ${result.throttledSeconds.toFixed(1)} s throttled.`;
 }
@@ -68,6 +69,13 @@ export function renderText(result: RunResult): string {
       if (p.samples.delete.length) out.push(`  ${p.blueprint} delete e.g. ${p.samples.delete.join(', ')}`);
     }
   }
+  if (result.cursors?.mode === 'incremental') {
+    const cursorTable = [CURSOR_HEADERS, ...cursorRows(result.cursors)];
+    const cw = CURSOR_HEADERS.map((_, i) => Math.max(...cursorTable.map((row) => (row[i] ?? '').length)));
+    const cursorLine = (row: Row) => row.map((c, i) => (i === row.length - 1 ? c.padStart(cw[i] ?? 0) : c.padEnd(cw[i] ?? 0))).join('  ').trimEnd();
+    out.push('', 'Cursors:', cursorLine(CURSOR_HEADERS), cw.map((w) => '-'.repeat(w)).join('  '), ...cursorTable.slice(1).map(cursorLine));
+  }
+  if (result.cursors) out.push('', ...cursorNotes(result.cursors));
   const deletions = deletionLines(result);
   if (deletions.length) out.push('', ...deletions);
   const shard = shardLines(result);
@@ -91,6 +99,8 @@ export function renderMarkdown(result: RunResult): string {
   if (result.mode === 'plan' && result.plan.length > 0) {
     out.push('', '### Planned changes', '', ...table(PLAN_HEADERS, result.plan.map((p) => [p.blueprint, String(p.create), String(p.update), String(p.unchanged), String(p.delete)])));
   }
+  if (result.cursors?.mode === 'incremental') out.push('', '### Cursors', '', ...table(CURSOR_HEADERS, cursorRows(result.cursors)));
+  if (result.cursors) out.push('', ...cursorNotes(result.cursors).map((l) => `- ${escape(l)}`));
   const deletions = deletionLines(result);
   if (deletions.length) out.push('', '### Deletions', '', ...deletions.map((l) => `- ${escape(l)}`));
   const shard = shardLines(result);

@@ -17,7 +17,7 @@ export type WebhookRunConfig = {
   azureDevOps: { organizationUrl: string; credential: AzureDevOpsCredential; isProjectsLimited: boolean; excludedTags: readonly string[] };
   filters: { projects?: readonly string[] | undefined };
   webhooks: WebhookSettings;
-  mode: 'sync' | 'plan';
+  mode: 'sync' | 'plan' | 'incremental';
   network: { timeoutSeconds: number; proxyUrl?: string | undefined; noProxy?: readonly string[] | undefined; caFile?: string | undefined; rejectUnauthorized?: boolean | undefined };
 };
 

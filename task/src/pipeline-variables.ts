@@ -8,8 +8,8 @@
 import { ENVIRONMENT_VARIABLES, layerFromEnvironment, type ConfigLayer } from '../../core/config';
 import type { Agent } from './agent';
 
-/** Ocean variables that are only checked, not used (they must say ONCE / Single Account). */
-const CHECKED_VARIABLES = ['OCEAN__EVENT_LISTENER', 'OCEAN__EVENT_LISTENER__TYPE', 'OCEAN__INTEGRATION__CONFIG__ACCOUNT_MODE'];
+/** Ocean variables read by their own rules (they must say ONCE / Single Account; the incremental switch sets the mode). */
+const CHECKED_VARIABLES = ['OCEAN__EVENT_LISTENER', 'OCEAN__EVENT_LISTENER__TYPE', 'OCEAN__INTEGRATION__CONFIG__ACCOUNT_MODE', 'OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED'];
 
 export const PIPELINE_VARIABLE_NAMES: readonly string[] = [...ENVIRONMENT_VARIABLES.map((variable) => variable.name), ...CHECKED_VARIABLES];
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACTION_INPUTS, CONFIG_INPUTS, readActionSettings } from '../../action/src/inputs';
 import { DOC_PATH, renderDoc, renderInputsTable } from '../../scripts/generate-action-docs.mjs';
-import { layerFromEnvironment, TEXT_KEYS } from '../../core/config';
+import { layerFromEnvironment, resolveConfig, TEXT_KEYS } from '../../core/config';
 import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT, readManifest, ACTION_YML, inputVariable, parseOutputFile } from './runner';
 
@@ -115,6 +115,24 @@ describe('input variables', () => {
     expect(entries['network.rejectUnauthorized']?.result).toEqual({ ok: true, value: false });
     expect(entries.mapping?.result).toEqual({ ok: true, value: { source: 'file', path: '/repo/mapping/port-app-config.yml' } });
     expect(fallback?.entries[0]?.result).toEqual({ ok: true, value: '/tmp/runner/port-ado-sync-summary.json' });
+  });
+});
+
+describe('incremental inputs', () => {
+  const env = { GITHUB_WORKSPACE: '/repo', RUNNER_TEMP: '/tmp/runner', OCEAN__PORT__CLIENT_ID: 'id', OCEAN__PORT__CLIENT_SECRET: 'client-secret-123456', OCEAN__INTEGRATION__CONFIG__ORGANIZATION_URL: 'https://dev.azure.com/contoso', OCEAN__INTEGRATION__CONFIG__PERSONAL_ACCESS_TOKEN: 'pat-value-123456' };
+
+  it('set the mode and the incremental section', () => {
+    const inputs: Record<string, string> = { mode: 'incremental', 'overlap-minutes': '0', 'look-back-days': '3', 'unfiltered-kinds': 'skip' };
+    const settings = readActionSettings((name) => inputs[name] ?? '', env);
+    const { config } = resolveConfig(settings.layers);
+    expect(config.mode).toBe('incremental');
+    expect(config.incremental).toEqual({ overlapMinutes: 0, lookBackDays: 3, unfilteredKinds: 'skip' });
+  });
+
+  it("leave the mode to Ocean's OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED when not given, and outrank it when given", () => {
+    const ocean = { ...env, OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED: 'true' };
+    expect(resolveConfig(readActionSettings(() => '', ocean).layers).config.mode).toBe('incremental');
+    expect(resolveConfig(readActionSettings((name) => (name === 'mode' ? 'sync' : ''), ocean).layers).config.mode).toBe('sync');
   });
 });
 

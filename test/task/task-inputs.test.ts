@@ -88,6 +88,25 @@ describe('task inputs: the variable group alone', () => {
   });
 });
 
+describe('task inputs: incremental mode', () => {
+  it('reads the mode and its settings, each into the incremental section', () => {
+    const config = configOf({ variables: VARIABLE_GROUP, inputs: { mode: 'incremental', overlapMinutes: '15', lookBackDays: '30', unfilteredKinds: 'skip' } });
+    expect(config.mode).toBe('incremental');
+    expect(config.incremental).toEqual({ overlapMinutes: 15, lookBackDays: 30, unfilteredKinds: 'skip' });
+  });
+
+  it("follows Ocean's OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED from the group when the mode is left at Sync, and the PORT_ADO_SYNC_ variables for the settings", () => {
+    const config = configOf({ variables: { ...VARIABLE_GROUP, OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED: 'true', PORT_ADO_SYNC_INCREMENTAL_OVERLAP_MINUTES: '10' } });
+    expect(config.mode).toBe('incremental');
+    expect(config.incremental.overlapMinutes).toBe(10);
+  });
+
+  it('names the input of a bad value', () => {
+    expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { mode: 'incremental', overlapMinutes: 'ten' } })).toEqual([expect.stringMatching(/overlapMinutes.*whole number/)]);
+    expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { mode: 'incremental', lookBackDays: '0' } })).toEqual([expect.stringMatching(/lookBackDays.*at least 1 day/)]);
+  });
+});
+
 describe("task inputs: what the job offers", () => {
   it("uses this pipeline's organization and the job's access token when nothing else is set", () => {
     const config = configOf({

@@ -49,6 +49,10 @@ initializePortResources: false
 sendRawDataExamples: no
 scheduledResyncIntervalMinutes: 60
 mode: plan
+incremental:
+  overlapMinutes: 10
+  lookBackDays: 14
+  unfilteredKinds: skip
 filters:
   kinds: [project, repository, pull-request]
   projects:
@@ -89,6 +93,7 @@ logLevel: debug
       sendRawDataExamples: false,
       scheduledResyncIntervalMinutes: 60,
       mode: 'plan',
+      incremental: { overlapMinutes: 10, lookBackDays: 14, unfilteredKinds: 'skip' },
       // `007` is a YAML number; a project name keeps its written form.
       filters: { kinds: ['project', 'repository', 'pull-request'], projects: ['Platform', '007'] },
       webhooks: {

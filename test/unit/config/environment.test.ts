@@ -33,6 +33,12 @@ const GOOD: [variable: string, text: string, pick: Pick, expected: unknown][] = 
   ['APPLICATION__LOG_LEVEL', 'DEBUG', (c) => c.logLevel, 'debug'],
   ['APPLICATION__LOG_LEVEL', 'WARNING', (c) => c.logLevel, 'info'],
   ['PORT_ADO_SYNC_MODE', 'PLAN', (c) => c.mode, 'plan'],
+  ['PORT_ADO_SYNC_MODE', 'incremental', (c) => c.mode, 'incremental'],
+  ['OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED', 'true', (c) => c.mode, 'incremental'],
+  ['OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED', 'false', (c) => c.mode, 'sync'],
+  ['PORT_ADO_SYNC_INCREMENTAL_OVERLAP_MINUTES', '15', (c) => c.incremental.overlapMinutes, 15],
+  ['PORT_ADO_SYNC_INCREMENTAL_LOOK_BACK_DAYS', '30', (c) => c.incremental.lookBackDays, 30],
+  ['PORT_ADO_SYNC_INCREMENTAL_UNFILTERED_KINDS', 'Skip', (c) => c.incremental.unfilteredKinds, 'skip'],
   ['PORT_ADO_SYNC_MAPPING_FILE', './.port/port-app-config.yml', (c) => c.mapping, { source: 'file', path: resolve(CWD, '.port/port-app-config.yml') }],
   ['PORT_ADO_SYNC_KINDS', 'project, repository,project', (c) => c.filters.kinds, ['project', 'repository']],
   ['PORT_ADO_SYNC_KINDS', '', (c) => c.filters.kinds, undefined],
@@ -67,7 +73,12 @@ const BAD: [variable: string, text: string, message: RegExp, others?: Record<str
   ['OCEAN__CLIENT_TIMEOUT', '-1', /at least 1 second/],
   ['APPLICATION__LOG_LEVEL', 'TRACE', /DEBUG, INFO/],
   ['PORT_ADO_SYNC_BEARER_TOKEN', 'Bearer eyJhbGciOi.payload.sig', /without the "Bearer " prefix/, { OCEAN__INTEGRATION__CONFIG__PERSONAL_ACCESS_TOKEN: undefined }],
-  ['PORT_ADO_SYNC_MODE', 'apply', /sync or plan/],
+  ['PORT_ADO_SYNC_MODE', 'apply', /sync, plan or incremental/],
+  ['OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED', 'sometimes', /true or false/],
+  ['PORT_ADO_SYNC_INCREMENTAL_OVERLAP_MINUTES', '-5', /0 or more minutes/],
+  ['PORT_ADO_SYNC_INCREMENTAL_OVERLAP_MINUTES', '2000', /at most 1440/],
+  ['PORT_ADO_SYNC_INCREMENTAL_LOOK_BACK_DAYS', '0', /at least 1 day/],
+  ['PORT_ADO_SYNC_INCREMENTAL_UNFILTERED_KINDS', 'ignore', /list or skip/],
   ['PORT_ADO_SYNC_KINDS', 'projects,work-items', /'projects' is not a known resource kind\. Did you mean 'project'\?.*'work-items'.*Did you mean 'work-item'\?/],
   ['HTTPS_PROXY', 'proxy.corp:8080', /http\(s\) URL/],
 ];
@@ -145,6 +156,22 @@ describe('OCEAN__INTEGRATION__CONFIG__APP_HOST (deprecated alias of OCEAN__BASE_
     );
     expect(config.webhooks.baseUrl).toBe('https://new.example.com');
     expect(warnings[0]?.message).toMatch(/deprecated and ignored because OCEAN__BASE_URL is also set/);
+  });
+});
+
+describe('OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED (Ocean switches its ONCE run to incremental)', () => {
+  it('turns on mode incremental, without a warning', () => {
+    const { config, warnings } = resolveEnv(validEnv({ OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED: 'True' }));
+    expect(config.mode).toBe('incremental');
+    expect(warnings).toEqual([]);
+  });
+
+  it('loses to PORT_ADO_SYNC_MODE, with a warning naming both', () => {
+    const { config, warnings } = resolveEnv(validEnv({ OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED: 'true', PORT_ADO_SYNC_MODE: 'plan' }));
+    expect(config.mode).toBe('plan');
+    expect(warnings).toEqual([
+      { source: 'environment variable OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED', message: 'is ignored because PORT_ADO_SYNC_MODE is also set; the mode comes from PORT_ADO_SYNC_MODE' },
+    ]);
   });
 });
 

@@ -86,6 +86,7 @@ describe('defaults', () => {
       initializePortResources: true,
       sendRawDataExamples: true,
       mode: 'sync',
+      incremental: { overlapMinutes: 5, unfilteredKinds: 'list' },
       filters: {},
       webhooks: { register: false, username: 'port', includeReleaseEvents: false, prune: false, headers: {} },
       network: { timeoutSeconds: 60, rejectUnauthorized: true },
@@ -128,7 +129,7 @@ describe('error aggregation', () => {
       expect.stringMatching(/^ {2}- port-ado-sync\.yml:2:20 \(azureDevOps\.organizationUrl\): /),
       "  - port-ado-sync.yml:4:10 (filters.kinds): 'projetc' is not a known resource kind. Did you mean 'project'?",
       expect.stringMatching(/^ {2}- flag --pat: secrets are not accepted/),
-      '  - flag --mode: must be sync or plan',
+      '  - flag --mode: must be sync, plan or incremental',
       "  - Port client id is missing: set OCEAN__PORT__CLIENT_ID, `port.clientId` in port-ado-sync.yml, or --port-client-id.",
     ]);
   });
