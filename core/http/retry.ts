@@ -76,9 +76,12 @@ export function headerMap(headers: unknown): Record<string, string> {
   if (headers && typeof headers === 'object') {
     for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
       if (value === undefined || value === null) continue;
-      const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v));
-      out[key.toLowerCase()] = Array.isArray(value) ? value.map(text).join(', ') : text(value);
+      out[key.toLowerCase()] = Array.isArray(value) ? value.map(headerText).join(', ') : headerText(value);
     }
   }
   return out;
+}
+
+function headerText(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 }

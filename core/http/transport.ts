@@ -50,6 +50,9 @@ export function createHttpTransport(options: NetworkOptions, env: NodeJS.Process
     responseType: 'text',
     transitional: { silentJSONParsing: true, forcedJSONParsing: false, clarifyTimeoutError: true },
     validateStatus: () => true,
+    // Bodies arrive serialized. axios' default would JSON.parse every JSON string body once more
+    // to "validate" it: a full parse of every Port write (docs/performance.md).
+    transformRequest: [(data: unknown) => (data === undefined || typeof data === 'string' ? data : JSON.stringify(data))],
     httpAgent: direct.http,
     httpsAgent: direct.https,
     maxBodyLength: Infinity,

@@ -5,8 +5,32 @@ import { fanOut } from './fan-out';
 import { defineKind, type KindContext, type Page } from './kind';
 import type { Team } from './parents';
 
-/** Every board of every team, each read in full (columns, rows, fields) and tagged with its team. */
+type BoardListing = { pages: Page[]; incomplete: string[]; error: Error | undefined };
+
+/**
+ * Every board of every team, each read in full (columns, rows, fields) and tagged with its team.
+ * The board and column kinds both read it: it is listed once per run and shared (a few kilobytes
+ * per board), which saves a team's board list and a request per board for the second kind.
+ */
 export async function* listBoards(ctx: KindContext): AsyncGenerator<Page> {
+  const listing = await ctx.parents.shared('boards', () => loadBoards(ctx));
+  for (const reason of listing.incomplete) ctx.listing.incomplete(reason);
+  yield* listing.pages;
+  if (listing.error !== undefined) throw listing.error;
+}
+
+/** The boards, plus what made the listing incomplete or failed; healthy teams' boards are kept either way. */
+async function loadBoards(ctx: KindContext): Promise<BoardListing> {
+  const listing: BoardListing = { pages: [], incomplete: [], error: undefined };
+  try {
+    for await (const page of readBoards(ctx, (reason) => listing.incomplete.push(reason))) listing.pages.push(page);
+  } catch (error) {
+    listing.error = error instanceof Error ? error : new Error(String(error));
+  }
+  return listing;
+}
+
+async function* readBoards(ctx: KindContext, incomplete: (reason: string) => void): AsyncGenerator<Page> {
   yield* fanOut(
     await ctx.parents.teams(),
     ctx.concurrency.teams,
@@ -30,7 +54,7 @@ export async function* listBoards(ctx: KindContext): AsyncGenerator<Page> {
             references = await read(true);
           } catch (retried) {
             if (!(retried instanceof AzureDevOpsError) || retried.status !== 500) throw retried;
-            ctx.listing.incomplete(`the boards of team '${team.name}' could not be read (HTTP 500)`);
+            incomplete(`the boards of team '${team.name}' could not be read (HTTP 500)`);
           }
         }
       }

@@ -8,7 +8,7 @@ export default defineKind({
   kind: 'column',
   description: "Board columns, one item per (column, work item type → state) pair of each board's state mappings.",
   selector: z.object({}),
-  endpoints: ['from the board listing (no extra requests)'],
+  endpoints: ['from the board listing, shared with the board kind (no extra requests)'],
   enrichment: { __board: 'the board', __stateType: 'the work item type of this state mapping', __stateName: 'the state it maps to' },
   availability: 'cloud-and-server',
   permission: 'Work Items (Read)',

@@ -12,6 +12,10 @@ export type Page = RawItem[];
 export type ConcurrencyPolicy = {
   /** In-flight requests per Azure DevOps identity (the limiter's cap). */
   requests: number;
+  /** In-flight requests to Port. Port writes are the larger half of a sync (docs/performance.md). */
+  portRequests: number;
+  /** Resources of the mapping synced at once, where that cannot change the outcome (sync/resource-lanes.ts). */
+  resources: number;
   projects: number;
   repositories: number;
   teams: number;
@@ -25,6 +29,8 @@ export type ConcurrencyPolicy = {
 
 export const DEFAULT_CONCURRENCY: ConcurrencyPolicy = {
   requests: 16,
+  portRequests: 16,
+  resources: 4,
   projects: 8,
   repositories: 16,
   teams: 8,

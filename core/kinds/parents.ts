@@ -12,6 +12,7 @@ const repositorySchema = z.looseObject({
   isDisabled: z.boolean().optional(),
 });
 const teamSchema = z.looseObject({ id: z.string(), name: z.string() });
+const orgTeamSchema = teamSchema.extend({ projectId: z.string() });
 const pipelineSchema = z.looseObject({ id: z.number(), name: z.string() });
 const groupSchema = z.looseObject({ descriptor: z.string(), displayName: z.string().optional(), principalName: z.string().optional(), domain: z.string().optional() });
 const environmentSchema = z.looseObject({ id: z.number(), name: z.string() });
@@ -52,6 +53,11 @@ export class ParentListings {
     return new ParentListings(client, this.scope, this.concurrency, this.cache);
   }
 
+  /** True when the scope is every project the identity sees (no projects filter, no excluded tags, not a shard's share). */
+  get coversOrganization(): boolean {
+    return this.scope.include.length === 0 && this.scope.excludedTags.length === 0 && this.scope.partition === undefined;
+  }
+
   /** The projects in scope, in the order Azure DevOps lists them. */
   projects(): Promise<Project[]> {
     return this.memo('projects', async () => {
@@ -66,11 +72,22 @@ export class ParentListings {
     });
   }
 
-  /** Every repository of the projects in scope, disabled ones included (the repository kind lists them). */
+  /**
+   * Every repository of the projects in scope, disabled ones included (the repository kind lists
+   * them): one organization-wide listing, as the fewest requests allow, filtered to the scope.
+   */
   repositories(): Promise<Repository[]> {
-    return this.memo('repositories', async () =>
-      this.collect(await this.projects(), (project) => ({ path: `${project.id}/_apis/git/repositories`, apiVersion: '7.1' }), (item) => parse(repositorySchema, item, 'repository')),
-    );
+    return this.memo('repositories', async () => {
+      const inScope = new Set((await this.projects()).map((p) => p.id));
+      const out: Repository[] = [];
+      for await (const page of listPages(this.client, { path: '_apis/git/repositories', apiVersion: '7.1' }, paging.single())) {
+        for (const item of page) {
+          const repository = parse(repositorySchema, item, 'repository');
+          if (inScope.has(repository.project.id)) out.push(repository);
+        }
+      }
+      return out;
+    });
   }
 
   /** Repositories worth fanning out over: enabled, in a project that is well formed. */
@@ -78,18 +95,22 @@ export class ParentListings {
     return (await this.repositories()).filter((r) => !r.isDisabled && !UNHEALTHY_PROJECT_STATES.has(r.project.state ?? 'wellFormed'));
   }
 
-  /** Every team of every project in scope (all pages: Ocean reads only the first for iterations). */
+  /**
+   * Every team of every project in scope (all pages: Ocean reads only the first for iterations),
+   * from the organization-wide team list rather than one list per project. Pages of 100, the size
+   * team lists default to: a service that capped `$top` lower would end a `$top/$skip` listing early.
+   */
   teams(): Promise<Team[]> {
     return this.memo('teams', async () => {
-      const projects = await this.projects();
+      const byId = new Map((await this.projects()).map((p) => [p.id, p]));
       const teams: Team[] = [];
-      const pages = fanOut(
-        projects,
-        this.concurrency.projects,
-        (project) => mapPages(listPages(this.client, { path: `_apis/projects/${project.id}/teams`, apiVersion: '7.1' }, paging.topSkip(100)), (item) => ({ ...parse(teamSchema, item, 'team'), __project: project })),
-        (project) => `project ${project.name}`,
-      );
-      for await (const page of pages) teams.push(...page);
+      for await (const page of listPages(this.client, { path: '_apis/teams', apiVersion: '7.1-preview.3' }, paging.topSkip(100))) {
+        for (const item of page) {
+          const team = parse(orgTeamSchema, item, 'team');
+          const project = byId.get(team.projectId);
+          if (project) teams.push({ ...team, __project: project });
+        }
+      }
       return teams;
     });
   }
@@ -165,6 +186,14 @@ export class ParentListings {
     );
     for await (const page of pages) kept.push(...page);
     return kept;
+  }
+
+  /**
+   * Any other listing several kinds read (boards for board and column), loaded once per run. Keep
+   * it small: it stays in memory until the run ends.
+   */
+  shared<T>(key: string, load: (parents: ParentListings) => Promise<T>): Promise<T> {
+    return this.memo(`shared:${key}`, () => load(this));
   }
 
   private memo<T>(key: string, load: () => Promise<T>): Promise<T> {

@@ -11,7 +11,7 @@ export default defineKind({
   selector: z.object({
     includedFiles: z.array(z.string()).default([]).describe("Paths read from each repository's default branch into `__includedFiles` (path → text, null when absent): one request per file and repository."),
   }),
-  endpoints: ['GET {org}/{project}/_apis/git/repositories (7.1)', 'GET …/git/repositories/{id}/items?path= (with includedFiles)'],
+  endpoints: ['GET {org}/_apis/git/repositories (7.1, organization-wide, filtered to the projects in scope)', 'GET …/git/repositories/{id}/items?path= (with includedFiles)'],
   enrichment: { __includedFiles: 'with includedFiles: path → file text on the default branch, null when absent' },
   availability: 'cloud-and-server',
   permission: 'Code (Read)',
@@ -79,6 +79,8 @@ export default defineKind({
   },
 });
 
+const fileItem = z.object({ content: z.string().optional() });
+
 /** A file's text on the default branch, or null when the repository is empty or the file is absent. */
 export async function readFile(client: AzureDevOpsClient, repository: Repository, path: string): Promise<string | null> {
   if (repository.isDisabled || !repository.defaultBranch) return null;
@@ -93,7 +95,7 @@ export async function readFile(client: AzureDevOpsClient, repository: Repository
       },
       apiVersion: '7.1',
     });
-    const item = z.object({ content: z.string().optional() }).safeParse(response.body);
+    const item = fileItem.safeParse(response.body);
     return item.success ? (item.data.content ?? null) : null;
   } catch (error) {
     if (error instanceof AzureDevOpsNotFoundError) return null;

@@ -12,7 +12,7 @@ export default defineKind({
     includeMembers: flag(false).describe("Adds `__members` (the team's members) to each team."),
     includeAreaPaths: flag(false).describe("Adds `__areaPaths` (the team's area path settings) to each team."),
   }),
-  endpoints: ['GET {org}/_apis/projects/{project}/teams (7.1, $top/$skip 100)', 'GET …/teams/{team}/members (with includeMembers)', 'GET {org}/{project}/{team}/_apis/work/teamsettings/teamfieldvalues (with includeAreaPaths)'],
+  endpoints: ['GET {org}/_apis/teams (7.1-preview.3, $top/$skip 100, organization-wide, filtered to the projects in scope)', 'GET …/teams/{team}/members (with includeMembers)', 'GET {org}/{project}/{team}/_apis/work/teamsettings/teamfieldvalues (with includeAreaPaths)'],
   enrichment: { __project: 'the project', __members: 'with includeMembers: the team members', __areaPaths: 'with includeAreaPaths: the team field values' },
   availability: 'cloud-and-server',
   permission: 'Project and Team (Read)',

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { AzureDevOpsClient } from '../azure-devops/client';
 import { AzureDevOpsError } from '../azure-devops/errors';
+import { isJsonObject } from '../azure-devops/paging';
 import { fanOut } from './fan-out';
-import { defineKind, type KindContext, type Page } from './kind';
+import { defineKind, type KindContext, type Page, type RawItem } from './kind';
 import type { Project } from './parents';
 
 /** WIQL answers at most 20,000 ids (VS402337), and has no continuation (azure-devops-api.md §3.3). */
-const WIQL_PAGE = 19_999;
+const WIQL_PAGE = 20_000;
 /** workitemsbatch takes at most 200 ids (VS403474). */
 const BATCH = 200;
 
@@ -25,7 +26,10 @@ export default defineKind({
       .optional(),
     expand: z.enum(['None', 'Fields', 'Relations', 'Links', 'All']).default('All').describe('Which parts of each work item to read.'),
   }),
-  endpoints: ['POST {org}/{project}/_apis/wit/wiql (7.1, $top 19999, id-ordered pages, id windows past VS402337)', 'POST {org}/{project}/_apis/wit/workitemsbatch (7.1, 200 ids per batch)'],
+  endpoints: [
+    'POST {org}/_apis/wit/wiql (7.1, $top 20000, id-ordered pages over the organization; {org}/{project}/_apis/wit/wiql per project under a projects filter or a shard; id windows past VS402337)',
+    'POST {org}/_apis/wit/workitemsbatch (7.1, 200 ids per batch)',
+  ],
   enrichment: { __projectId: 'the project id', __project: 'the project' },
   availability: 'cloud-and-server',
   permission: 'Work Items (Read)',
@@ -108,50 +112,92 @@ export default defineKind({
 
 /** Every work item in scope, or with `changedSince` those changed since then. */
 async function* listWorkItems(ctx: KindContext, selector: { wiql?: string | undefined; expand: string }, changedSince?: string): AsyncGenerator<Page> {
+  // Organization-wide id pages rather than one WIQL per project: a WIQL costs a whole TSTU
+  // (azure-devops-api.md §3.1) and batches fill to 200 across projects.
+  const projects = await ctx.parents.projects();
+  const locate = projectLocator(projects);
+  let unknown = 0;
+  const wholeOrganization = ctx.parents.coversOrganization;
+  // Under a projects filter, a shard's share or excluded tags: one project at a time, under the
+  // project's own path, so the query names exactly the projects in scope.
+  const groups = wholeOrganization ? [undefined] : projects.map((project) => [project]);
   yield* fanOut(
-    await ctx.parents.projects(),
-    ctx.concurrency.projects,
-    (project: Project) =>
-      fanOut(
-        workItemIdBatches(ctx, project, selector.wiql, changedSince),
-        ctx.concurrency.workItemBatches,
-        (ids: number[]) => fetchBatch(ctx.client, project, ids, selector.expand),
-        (ids) => `work items ${ids[0]}…${ids.at(-1)} of project ${project.name}`,
-      ),
-    (project) => `work items of project ${project.name}`,
+    idBatches(ctx, groups, selector.wiql, changedSince),
+    ctx.concurrency.workItemBatches,
+    async function* (ids: number[]) {
+      const items = await fetchBatch(ctx.client, ids, selector.expand);
+      const page: Page = [];
+      for (const item of items) {
+        const project = locate(item);
+        if (project) page.push({ ...item, __projectId: project.id, __project: project });
+        // Over the whole organization, an item of a project the project list leaves out (one
+        // being created or deleted) is skipped, as a per-project listing never read it. Under
+        // a projects filter the query names the projects, so such an item means the answer is off.
+        else if (!wholeOrganization && unknown++ === 0) ctx.listing.incomplete(`work item ${String(item.id)} names no project in scope (System.TeamProject or its URL)`);
+      }
+      yield page;
+    },
+    (ids) => `work items ${ids[0]}…${ids.at(-1)}`,
   );
 }
 
-function wiqlQuery(project: Project, filter: string | undefined, range: { after: number; upTo?: number }, changedSince?: string): string {
-  const conditions = [`[System.TeamProject] = '${project.name.replaceAll("'", "''")}'`, `[System.Id] > ${range.after}`];
+function wiqlQuery(projects: readonly Project[] | undefined, filter: string | undefined, range: { after: number; upTo?: number }, changedSince?: string): string {
+  const conditions = [`[System.Id] > ${range.after}`];
+  if (projects) conditions.push(`[System.TeamProject] IN (${projects.map((p) => `'${p.name.replaceAll("'", "''")}'`).join(', ')})`);
   if (changedSince) conditions.push(`[System.ChangedDate] >= '${changedSince}'`);
   if (range.upTo !== undefined) conditions.push(`[System.Id] <= ${range.upTo}`);
   if (filter?.trim()) conditions.push(`(${filter})`);
   return `SELECT [System.Id] FROM WorkItems WHERE ${conditions.join(' AND ')} ORDER BY [System.Id] ASC`;
 }
 
+/** A work item's project: `System.TeamProject` (a name), else the project id in its URL. */
+function projectLocator(projects: readonly Project[]): (item: RawItem) => Project | undefined {
+  const byName = new Map(projects.map((p) => [p.name.toLowerCase(), p]));
+  const byId = new Map(projects.map((p) => [p.id.toLowerCase(), p]));
+  return (item) => {
+    const fields = item.fields as Record<string, unknown> | undefined;
+    const name = fields?.['System.TeamProject'];
+    if (typeof name === 'string') return byName.get(name.toLowerCase());
+    const id = typeof item.url === 'string' ? /\/([0-9a-f-]{36})\/_apis\/wit\/workitems\//i.exec(item.url)?.[1] : undefined;
+    return id ? byId.get(id.toLowerCase()) : undefined;
+  };
+}
+
 function isOverCap(error: unknown): boolean {
   return error instanceof AzureDevOpsError && error.code === 'VS402337';
 }
 
+/** Ids in ascending batches of ≤200, group after group (one group, undefined, is the whole organization). */
+async function* idBatches(ctx: KindContext, groups: readonly (Project[] | undefined)[], filter: string | undefined, changedSince?: string): AsyncGenerator<number[]> {
+  for (const group of groups) {
+    let pending: number[] = [];
+    for await (const ids of workItemIds(ctx, group, filter, changedSince)) {
+      pending.push(...ids);
+      while (pending.length >= BATCH) yield pending.splice(0, BATCH);
+    }
+    if (pending.length > 0) yield pending;
+    pending = [];
+  }
+}
+
 /**
- * Ids of the project's work items in ascending batches of ≤200. WIQL caps a result at 20,000, so
- * the ids are read in id-ordered pages (`[System.Id] > last`, `$top`); should the service refuse a
+ * Ids of the work items in scope, one WIQL page at a time. WIQL caps a result at 20,000, so the
+ * ids are read in id-ordered pages (`[System.Id] > last`, `$top`); should the service refuse a
  * query over the cap even with `$top`, the range is narrowed by id windows until each fits.
  */
-async function* workItemIdBatches(ctx: KindContext, project: Project, filter: string | undefined, changedSince?: string): AsyncGenerator<number[]> {
+async function* workItemIds(ctx: KindContext, projects: Project[] | undefined, filter: string | undefined, changedSince?: string): AsyncGenerator<number[]> {
   const run = async (range: { after: number; upTo?: number }) => {
     const response = await ctx.client.request({
       method: 'POST',
       readOnly: true,
-      path: `${project.id}/_apis/wit/wiql`,
+      path: projects?.length === 1 ? `${(projects[0] as Project).id}/_apis/wit/wiql` : '_apis/wit/wiql',
       // Without timePrecision WIQL compares dates by day (ocean-azure-devops.md §1.3).
       query: { $top: WIQL_PAGE, ...(changedSince ? { timePrecision: true } : {}) },
-      body: { query: wiqlQuery(project, filter, range, changedSince) },
+      body: { query: wiqlQuery(projects, filter, range, changedSince) },
       apiVersion: '7.1',
     });
     const parsed = wiqlResult.safeParse(response.body);
-    if (!parsed.success) throw new Error(`WIQL for project ${project.name} did not answer with workItems.`);
+    if (!parsed.success) throw new Error('WIQL did not answer with workItems.');
     return parsed.data.workItems.map((w) => w.id);
   };
   let after = 0;
@@ -174,7 +220,7 @@ async function* workItemIdBatches(ctx: KindContext, project: Project, filter: st
         }
       }
     }
-    for (let i = 0; i < ids.length; i += BATCH) yield ids.slice(i, i + BATCH);
+    yield ids;
     if (windowed) {
       after += window;
       if (ids.length < 5_000) window *= 2;
@@ -185,16 +231,19 @@ async function* workItemIdBatches(ctx: KindContext, project: Project, filter: st
   }
 }
 
-async function* fetchBatch(client: AzureDevOpsClient, project: Project, ids: number[], expand: string): AsyncGenerator<Page> {
+async function fetchBatch(client: AzureDevOpsClient, ids: number[], expand: string): Promise<RawItem[]> {
   const response = await client.request({
     method: 'POST',
     readOnly: true,
-    path: `${project.id}/_apis/wit/workitemsbatch`,
+    path: '_apis/wit/workitemsbatch',
     // errorPolicy omit: an item deleted since the WIQL comes back null instead of failing the batch.
     body: { ids, $expand: expand, errorPolicy: 'omit' },
     apiVersion: '7.1',
   });
-  const parsed = z.object({ value: z.array(z.record(z.string(), z.unknown()).nullable()) }).safeParse(response.body);
-  if (!parsed.success) throw new Error(`workitemsbatch for project ${project.name} did not answer with a list.`);
-  yield parsed.data.value.filter((item): item is Record<string, unknown> => item !== null).map((item) => ({ ...item, __projectId: project.id, __project: project }));
+  const value = response.body !== null && typeof response.body === 'object' ? (response.body as { value?: unknown }).value : undefined;
+  // errorPolicy omit answers null for an id it could not read.
+  if (!Array.isArray(value) || !(value as unknown[]).every((item) => item === null || isJsonObject(item))) {
+    throw new Error(`workitemsbatch for ids ${ids[0]}…${ids.at(-1)} did not answer with a list.`);
+  }
+  return (value as (RawItem | null)[]).filter((item): item is RawItem => item !== null);
 }

@@ -32,7 +32,8 @@ export class NarrowingError extends Error {}
  */
 export function withWiqlCondition(condition: string): Narrowing {
   return (request) => {
-    if (!/\/_apis\/wit\/wiql$/.test(request.path)) return request;
+    // Organization-wide (`_apis/wit/wiql`) or under a project (`{project}/_apis/wit/wiql`).
+    if (!/(^|\/)_apis\/wit\/wiql$/.test(request.path)) return request;
     const body = request.body as { query?: unknown } | undefined;
     const query = typeof body?.query === 'string' ? body.query : undefined;
     const where = query ? /\sWHERE\s/i.exec(query) : null;

@@ -15,6 +15,11 @@ export class ScopedParents extends ParentListings {
     super(client, { include: [], excludedTags: [] }, { projects: 4 });
   }
 
+  /** Only the given projects: never the whole organization, whatever the (empty) scope says. */
+  override get coversOrganization(): boolean {
+    return false;
+  }
+
   override projects(): Promise<Project[]> {
     return Promise.resolve([...this.only.projects]);
   }

@@ -4,7 +4,8 @@ import { MappingConfigError, type ConfigProblem } from './config-problems';
 import { deletionPathOf, mergeElements } from './items-to-parse';
 import { checkJqCompiles, JqCompileError, JsonText, type JqEngine } from './jq-engine';
 import { describeJsonValue, formatPath, quoteJq, rewriteSingleQuotes } from './jq-expression';
-import { itemsToParseBody, mappingBody, planResource, PROGRAM_PRELUDE, type MappingTemplate, type ResourcePlan, type Slot, type Template } from './mapping-program';
+import { itemsToParseBody, planResource, PROGRAM_PRELUDE, type MappingTemplate, type ResourcePlan, type Slot, type Template } from './mapping-program';
+import { SlotEvaluator } from './slot-evaluator';
 
 /**
  * Applies one resource's selector and mappings to raw items, producing the entity JSON sent to
@@ -88,8 +89,9 @@ export class ResourceMapper {
     hasErrors: false,
   };
   private readonly totalErrors = new Map<string, FieldError>();
-  private readonly body: string;
   private readonly itemsToParse: { body: string; replacesParent: boolean } | undefined;
+  /** Reads plain paths and constants itself, the rest through jq on a cut-down input. */
+  private readonly slots: SlotEvaluator;
 
   /** Use {@link compileResource}, which checks every expression first. */
   constructor(
@@ -99,21 +101,26 @@ export class ResourceMapper {
     deletionPath: string | undefined,
     private readonly limits: BatchLimits,
   ) {
-    this.body = mappingBody(plan.slots);
     const expression = resource.port.itemsToParse;
     this.itemsToParse = expression === undefined ? undefined : { body: itemsToParseBody(expression, deletionPath), replacesParent: deletionPath !== undefined };
+    this.slots = new SlotEvaluator(engine, plan.slots, limits, expression === undefined);
   }
 
   mapBatch(items: unknown[]): MappingBatchResult {
     const batch = new BatchTally(this.resource);
     const stats: EvaluationStats = { engineCalls: 0, fallbacks: 0 };
     const expanded = this.itemsToParse ? this.expand(items, batch, stats) : items;
-    const outcomes = evaluateEach(this.engine, PROGRAM_PRELUDE, this.body, expanded, this.limits, stats);
+    const outcomes = this.slots.evaluate(expanded, stats);
     for (const outcome of outcomes) this.assemble(outcome, batch);
 
     const result = batch.result();
     this.accumulate(items.length, result, stats);
     return result;
+  }
+
+  /** The jq programs (bodies) this mapper runs, for the compile check. */
+  programBodies(): string[] {
+    return this.slots.programBodies();
   }
 
   /** Totals over every batch so far. */
@@ -347,7 +354,7 @@ export function compileResource(resource: ResourceConfig, engine: JqEngine, opti
     if (guess !== undefined && checkJqCompiles(engine, `del(${guess})`) === undefined) deletionPath = guess;
   }
   const mapper = new ResourceMapper(resource, engine, plan, deletionPath, options.limits ?? DEFAULT_BATCH_LIMITS);
-  assertProgramCompiles(engine, resource, mappingBody(plan.slots));
+  for (const body of mapper.programBodies()) assertProgramCompiles(engine, resource, body);
   if (itemsToParse !== undefined) assertProgramCompiles(engine, resource, itemsToParseBody(itemsToParse, deletionPath));
   return mapper;
 }

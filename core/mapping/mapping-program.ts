@@ -97,6 +97,11 @@ export function mappingBody(slots: readonly Slot[]): string {
   return `${selector ?? '__slot(true)'} as $__selected | if $__selected == [true] then [${selected}] else [$__selected] end`;
 }
 
+/** Some slots' wrapped values as one list, for slots evaluated without the selector (slot-evaluator.ts). */
+export function slotsBody(slots: readonly Slot[]): string {
+  return `[${slots.map((s) => embed(s.jq)).join(', ')}]`;
+}
+
 /**
  * itemsToParse: the array (wrapped like a slot) and, for the top-level transform, the parent
  * without it; if the deletion itself fails the parent is kept whole.

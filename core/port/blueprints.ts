@@ -31,20 +31,25 @@ export class BlueprintApi {
   /**
    * Creates blueprints in three stages, as Ocean does (port-api-and-ocean-core.md §2.4): bare ones
    * first, then relations (whose targets now exist), then the full definitions with mirror,
-   * calculation and aggregation properties that may read through those relations.
+   * calculation and aggregation properties that may read through those relations. Within a stage
+   * the requests are independent and go out together, as Ocean sends them.
    */
   async createStaged(blueprints: readonly BlueprintDefinition[]): Promise<void> {
-    for (const blueprint of blueprints) {
-      const { relations: _r, mirrorProperties: _m, calculationProperties: _c, aggregationProperties: _a, ...bare } = blueprint;
-      await this.port.request({ method: 'POST', path: '/v1/blueprints', query: { create_catalog_page: true }, body: { ...bare, relations: {} }, retryable: false });
-    }
-    for (const blueprint of blueprints) {
-      if (Object.keys(blueprint.relations).length === 0) continue;
-      await this.port.request({ method: 'PATCH', path: path(blueprint.identifier), body: { relations: blueprint.relations }, retryable: false });
-    }
-    for (const blueprint of blueprints) {
-      if (!blueprint.mirrorProperties && !blueprint.calculationProperties && !blueprint.aggregationProperties) continue;
-      await this.port.request({ method: 'PATCH', path: path(blueprint.identifier), body: blueprint, retryable: false });
-    }
+    await Promise.all(
+      blueprints.map((blueprint) => {
+        const { relations: _r, mirrorProperties: _m, calculationProperties: _c, aggregationProperties: _a, ...bare } = blueprint;
+        return this.port.request({ method: 'POST', path: '/v1/blueprints', query: { create_catalog_page: true }, body: { ...bare, relations: {} }, retryable: false });
+      }),
+    );
+    await Promise.all(
+      blueprints
+        .filter((blueprint) => Object.keys(blueprint.relations).length > 0)
+        .map((blueprint) => this.port.request({ method: 'PATCH', path: path(blueprint.identifier), body: { relations: blueprint.relations }, retryable: false })),
+    );
+    await Promise.all(
+      blueprints
+        .filter((blueprint) => blueprint.mirrorProperties || blueprint.calculationProperties || blueprint.aggregationProperties)
+        .map((blueprint) => this.port.request({ method: 'PATCH', path: path(blueprint.identifier), body: blueprint, retryable: false })),
+    );
   }
 }

@@ -11,6 +11,8 @@ export type PortRequest = {
   path: string;
   query?: Record<string, string | number | boolean | readonly string[] | undefined>;
   body?: unknown;
+  /** The body already serialized (it wins over `body`): a caller that measured the JSON need not serialize twice. */
+  bodyText?: string;
   /** Safe to send twice (reads, upserts, deletes). Creates and PATCHes are not retried, as in Ocean (§2.12). */
   retryable: boolean;
   /** Statuses the caller handles itself instead of an exception (e.g. 404 on a lookup, 207 on bulk). */
@@ -81,7 +83,7 @@ export class PortClient {
   private async send(request: PortRequest): Promise<PortResponse> {
     const url = this.url(request);
     const route = `${request.method} ${request.path}`;
-    const data = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const data = request.bodyText ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
       let response;

@@ -39,6 +39,10 @@ const storedEntity = z.looseObject({
   properties: z.record(z.string(), z.unknown()).optional(),
   relations: z.record(z.string(), z.unknown()).optional(),
 });
+// Built once: a zod schema is costly to create, and these parse every search, listing and delete.
+const searchResponse = z.object({ entities: z.array(storedEntity) });
+const ownedResponse = z.object({ entities: z.array(z.object({ identifier: z.string(), blueprint: z.string() })), next: z.string().nullish() });
+const deleteResponse = z.object({ deletedEntities: z.array(z.string()) });
 
 /** Port's documented bulk limits (port-api-and-ocean-core.md §2.8). */
 export const BULK_MAX_ENTITIES = 20;
@@ -73,7 +77,20 @@ export class EntityApi {
     return outcome;
   }
 
-  private async upsertBatch(blueprint: string, batch: readonly PortEntity[]): Promise<UpsertOutcome> {
+  /**
+   * One bulk request of ≤20 entities. The body is serialized once; above the byte target it is
+   * split in halves (rare: entities are small unless a mapping copies file contents), so the
+   * common case never measures each entity on its own as packBatches does.
+   */
+  async upsertBatch(blueprint: string, batch: readonly PortEntity[]): Promise<UpsertOutcome> {
+    const bodyText = JSON.stringify({ entities: batch });
+    if (batch.length > 1 && Buffer.byteLength(bodyText) > BULK_TARGET_BYTES) {
+      const half = Math.ceil(batch.length / 2);
+      const outcome: UpsertOutcome = { upserted: 0, failed: [] };
+      const parts = await Promise.all([this.upsertBatch(blueprint, batch.slice(0, half)), this.upsertBatch(blueprint, batch.slice(half))]);
+      for (const part of parts) merge(outcome, part);
+      return outcome;
+    }
     const query = this.writeQuery();
     let response;
     try {
@@ -81,7 +98,7 @@ export class EntityApi {
         method: 'POST',
         path: `/v1/blueprints/${encodeURIComponent(blueprint)}/entities/bulk`,
         query,
-        body: { entities: batch },
+        bodyText,
         retryable: true,
         accept: [207],
       });
@@ -162,7 +179,7 @@ export class EntityApi {
         },
         retryable: true,
       });
-      const parsed = z.object({ entities: z.array(storedEntity) }).safeParse(response.body);
+      const parsed = searchResponse.safeParse(response.body);
       if (!parsed.success) throw new Error(`Port answered an entity search without an entities list.`);
       for (const entity of parsed.data.entities) found.set(entity.identifier, entity);
     }
@@ -180,9 +197,7 @@ export class EntityApi {
         body: { datasource_prefix: datasource.prefix, datasource_suffix: datasource.suffix, limit: 5000, before, ...(from ? { from } : {}) },
         retryable: true,
       });
-      const parsed = z
-        .object({ entities: z.array(z.object({ identifier: z.string(), blueprint: z.string() })), next: z.string().nullish() })
-        .safeParse(response.body);
+      const parsed = ownedResponse.safeParse(response.body);
       if (!parsed.success) throw new Error('Port answered datasource-entities without an entities list.');
       yield parsed.data.entities;
       const next = parsed.data.next;
@@ -205,7 +220,7 @@ export class EntityApi {
         body: { entities: chunk },
         retryable: true,
       });
-      const parsed = z.object({ deletedEntities: z.array(z.string()) }).safeParse(response.body);
+      const parsed = deleteResponse.safeParse(response.body);
       deleted.push(...(parsed.success ? parsed.data.deletedEntities : []));
     }
     return deleted;

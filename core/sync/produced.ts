@@ -1,9 +1,12 @@
+import { IdentifierSet } from '../util/identifier-set';
+
 /**
  * The (blueprint, identifier) pairs a run produced, and per blueprint whether its listings can be
- * trusted to be whole: the two inputs of reconciliation.
+ * trusted to be whole: the two inputs of reconciliation. Identifiers are kept as hashes
+ * (IdentifierSet): a collision can only keep a stale entity one run longer, never delete one.
  */
 export class ProducedEntities {
-  private readonly byBlueprint = new Map<string, Set<string>>();
+  private readonly byBlueprint = new Map<string, IdentifierSet>();
   private readonly held = new Map<string, string>();
   private everythingHeld: string | undefined;
   /** `blueprint \0 relation` → identifiers the produced entities point at through that relation. */
@@ -14,7 +17,7 @@ export class ProducedEntities {
   add(blueprint: string, identifier: string): void {
     let set = this.byBlueprint.get(blueprint);
     if (!set) {
-      set = new Set();
+      set = new IdentifierSet();
       this.byBlueprint.set(blueprint, set);
     }
     set.add(identifier);

@@ -1,20 +1,27 @@
 import type { AzureDevOpsClient } from '../azure-devops/client';
+import type { RawItem } from '../azure-devops/paging';
 import type { ConcurrencyPolicy, KindContext } from '../kinds/kind';
 import type { ParentListings } from '../kinds/parents';
-import type { MappedEntity } from '../mapping/entity-mapper';
-import { isUnchanged, type Datasource, type EntityApi, type PortEntity } from '../port/entities';
+import type { Datasource, EntityApi } from '../port/entities';
 import type { IntegrationApi } from '../port/integration';
 import type { PreparedResource } from './prepare-mapping';
 import type { ProducedEntities } from './produced';
+import type { OwnedEntities } from './owned-entities';
 import { redact } from './redact';
 import type { RunReporter } from './reporter';
 import { ResourceStats } from './stats';
+import { combineWrites, WritePipeline, type PlanCounts } from './write-pipeline';
+import type { MappedEntity } from '../mapping/entity-mapper';
+
+export type { PlanCounts } from './write-pipeline';
 
 export type ResourceSyncDeps = {
   ado: AzureDevOpsClient;
   parents: ParentListings;
   concurrency: ConcurrencyPolicy;
   entities: EntityApi;
+  /** What Port held of ours when the run started (see OwnedEntities); undefined = unknown. */
+  owned: Promise<OwnedEntities | undefined>;
   integration: IntegrationApi;
   datasource: Datasource;
   mode: 'sync' | 'plan';
@@ -30,11 +37,9 @@ export type ResourceSyncDeps = {
   onProgress: (stats: ResourceStats) => void;
 };
 
-export type PlanCounts = { create: number; update: number; unchanged: number; samples: { create: string[]; update: string[] } };
-
 const EXAMPLES = 5;
-/** Pages whose Port writes may be in flight while the next page is listed. */
-const PAGES_IN_FLIGHT = 4;
+/** Raw items mapped per jq call (at most; a resource's last group is smaller). */
+const MAP_GROUP = 500;
 
 /** The blueprint a mapping writes when it is a literal (`"x"` or `'x'`); undefined when jq computes it. */
 export function literalBlueprint(expression: string): string | undefined {
@@ -70,37 +75,60 @@ export async function syncResource(prepared: PreparedResource, deps: ResourceSyn
     },
   };
   const examples: unknown[] = [];
-  const writes = new Set<Promise<void>>();
+  const pipeline = new WritePipeline({
+    entities: deps.entities,
+    owned: deps.owned,
+    datasource: deps.datasource,
+    mode: deps.mode,
+    merge: deps.merge,
+    plan: deps.plan,
+    produced: deps.produced,
+    stats,
+    maxInFlight: 2 * deps.concurrency.portRequests,
+  });
   const orgFields = { __organizationUrl: deps.ado.organization.url, __organizationName: deps.ado.organization.name };
+
+  // Items are mapped in groups of MAP_GROUP rather than page by page: each jq call costs 1–3 ms
+  // before it reads any input, and many kinds come in pages of a few items (docs/performance.md).
+  let pending: RawItem[] = [];
+  const mapPending = () => {
+    if (pending.length === 0) return;
+    const result = mapper.mapBatch(pending);
+    pending = [];
+    stats.filteredOut += result.filteredOut;
+    stats.skippedNoIdentifier += result.skippedNoIdentifier;
+    if (result.hasErrors) stats.mappingErrors += result.selectorErrors + result.failedItems;
+    stats.entities += result.entities.length;
+    for (const entity of result.entities) {
+      stats.blueprints.add(entity.blueprint);
+      if (typeof entity.identifier === 'string') deps.produced.add(entity.blueprint, entity.identifier);
+      else deps.produced.hold(entity.blueprint, `resource ${stats.label} identifies entities by search query, so its listing cannot prove which entities are gone`);
+      deps.produced.addReferences(entity.blueprint, entity.relations);
+    }
+    pipeline.add(result.entities);
+  };
 
   try {
     for await (const page of kind.list(ctx, prepared.selector)) {
-      const items = page.map((item) => ({ ...item, ...orgFields }));
-      stats.listed += items.length;
-      if (deps.sendRawDataExamples && examples.length < EXAMPLES) examples.push(...items.slice(0, EXAMPLES - examples.length));
-      const result = mapper.mapBatch(items);
-      stats.filteredOut += result.filteredOut;
-      stats.skippedNoIdentifier += result.skippedNoIdentifier;
-      if (result.hasErrors) stats.mappingErrors += result.selectorErrors + result.failedItems;
-      stats.entities += result.entities.length;
-      for (const entity of result.entities) {
-        stats.blueprints.add(entity.blueprint);
-        if (typeof entity.identifier === 'string') deps.produced.add(entity.blueprint, entity.identifier);
-        else deps.produced.hold(entity.blueprint, `resource ${stats.label} identifies entities by search query, so its listing cannot prove which entities are gone`);
-        deps.produced.addReferences(entity.blueprint, entity.relations);
-      }
-      const write = writeEntities(result.entities, stats, deps).catch((error: unknown) => {
-        stats.error ??= `writing to Port failed: ${error instanceof Error ? error.message : String(error)}`;
-      });
-      writes.add(write);
-      void write.finally(() => writes.delete(write));
-      if (writes.size >= PAGES_IN_FLIGHT) await Promise.race(writes);
+      stats.listed += page.length;
+      for (const item of page) pending.push({ ...item, ...orgFields });
+      if (deps.sendRawDataExamples && examples.length < EXAMPLES) examples.push(...pending.slice(-page.length).slice(0, EXAMPLES - examples.length));
       deps.onProgress(stats);
+      if (pending.length >= MAP_GROUP) {
+        mapPending();
+        await pipeline.ready();
+      }
     }
   } catch (error) {
     stats.error = error instanceof Error ? error.message : String(error);
   }
-  await Promise.all(writes);
+  // What was listed before a failure is still written.
+  try {
+    mapPending();
+  } catch (error) {
+    stats.error ??= error instanceof Error ? error.message : String(error);
+  }
+  await pipeline.flush();
   if (examples.length > 0 && deps.mode === 'sync') {
     await deps.integration
       .sendExamples(resource.kind, examples.map((e) => redact(e, deps.secrets)))
@@ -136,89 +164,7 @@ export function coalesce(entities: readonly MappedEntity[], merge: boolean): Map
     }
     const key = `${entity.blueprint}\u0000${entity.identifier}`;
     const previous = byKey.get(key);
-    if (!previous) {
-      byKey.set(key, entity);
-      continue;
-    }
-    byKey.set(
-      key,
-      merge
-        ? {
-            ...previous,
-            ...entity,
-            ...(previous.properties || entity.properties ? { properties: { ...previous.properties, ...entity.properties } } : {}),
-            ...(previous.relations || entity.relations ? { relations: { ...previous.relations, ...entity.relations } } : {}),
-          }
-        : entity,
-    );
+    byKey.set(key, previous ? combineWrites(previous, entity, merge) : entity);
   }
   return [...byKey.values(), ...out];
-}
-
-async function writeEntities(entities: readonly MappedEntity[], stats: ResourceStats, deps: ResourceSyncDeps): Promise<void> {
-  const byBlueprint = new Map<string, PortEntity[]>();
-  for (const entity of coalesce(entities, deps.merge)) byBlueprint.set(entity.blueprint, [...(byBlueprint.get(entity.blueprint) ?? []), entity]);
-  await Promise.all(
-    [...byBlueprint].map(async ([blueprint, group]) => {
-      const literal = group.filter((e): e is PortEntity & { identifier: string } => typeof e.identifier === 'string');
-      const stored = await deps.entities.fetch(blueprint, [...new Set(literal.map((e) => e.identifier))], fieldsOf(group), deps.datasource);
-      const changed: PortEntity[] = [];
-      const counts = planCounts(deps.plan, blueprint);
-      for (const entity of group) {
-        const existing = typeof entity.identifier === 'string' ? stored.get(entity.identifier) : undefined;
-        if (existing && isUnchanged(entity, existing)) {
-          stats.unchanged++;
-          counts.unchanged++;
-          continue;
-        }
-        changed.push(entity);
-        const id = typeof entity.identifier === 'string' ? entity.identifier : JSON.stringify(entity.identifier);
-        if (existing) {
-          if (deps.mode === 'sync' && typeof entity.identifier === 'string') deps.produced.rewrote(blueprint, entity.identifier);
-          counts.update++;
-          if (counts.samples.update.length < 5) counts.samples.update.push(id);
-        } else {
-          counts.create++;
-          if (counts.samples.create.length < 5) counts.samples.create.push(id);
-        }
-      }
-      if (deps.mode === 'plan') {
-        for (const entity of changed) {
-          if (typeof entity.identifier === 'string' && stored.has(entity.identifier)) stats.wouldUpdate++;
-          else stats.wouldCreate++;
-        }
-        return;
-      }
-      if (changed.length === 0) return;
-      const outcome = await deps.entities.upsert(blueprint, changed);
-      stats.upserted += outcome.upserted;
-      stats.failed += outcome.failed.length;
-      for (const failure of outcome.failed) if (stats.failures.length < 20) stats.failures.push(failure);
-    }),
-  );
-}
-
-function fieldsOf(group: readonly PortEntity[]) {
-  const properties = new Set<string>();
-  const relations = new Set<string>();
-  let title = false;
-  let icon = false;
-  let team = false;
-  for (const entity of group) {
-    title ||= 'title' in entity;
-    icon ||= 'icon' in entity;
-    team ||= 'team' in entity;
-    for (const key of Object.keys(entity.properties ?? {})) properties.add(key);
-    for (const key of Object.keys(entity.relations ?? {})) relations.add(key);
-  }
-  return { title, icon, team, properties: [...properties], relations: [...relations] };
-}
-
-function planCounts(plan: Map<string, PlanCounts>, blueprint: string): PlanCounts {
-  let counts = plan.get(blueprint);
-  if (!counts) {
-    counts = { create: 0, update: 0, unchanged: 0, samples: { create: [], update: [] } };
-    plan.set(blueprint, counts);
-  }
-  return counts;
 }

@@ -24,8 +24,10 @@ import type { WebhookReport } from '../webhooks/report';
 import type { EngineConfig } from './engine-config';
 import { ensureIntegration } from './port-setup';
 import { prepareMapping } from './prepare-mapping';
+import { OwnedEntities } from './owned-entities';
 import { ProducedEntities } from './produced';
 import { reconcile } from './reconcile';
+import { HeldReporter, resourceLanes, runLanes } from './resource-lanes';
 import type { RunReporter } from './reporter';
 import { literalBlueprint, syncResource, type PlanCounts } from './resource-sync';
 import type { ResourceStats, RunResult } from './stats';
@@ -81,6 +83,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     credentials: { clientId: config.port.clientId, clientSecret: config.port.clientSecret },
     transport,
     userAgent,
+    maxConcurrent: concurrency.portRequests,
     ...(deps.onSecret ? { onToken: deps.onSecret } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
     retry: { ...DEFAULT_PORT_RETRY_POLICY, ...deps.retry?.port },
@@ -143,7 +146,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
       .catch((error: unknown) => reporter.debug(`resync state not reported: ${String(error)}`));
   }
 
-  // 4. Resources, in mapping order.
+  // 4. Resources: in mapping order, several at once where that cannot change the outcome (resource-lanes.ts).
   const produced = new ProducedEntities();
   const planCounts = new Map<string, PlanCounts>();
   const projectScope = { include: config.filters.projects ?? [], excludedTags: config.azureDevOps.excludedTags };
@@ -151,7 +154,11 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   // Organization-level kinds and service hooks see every project, whatever the shard.
   const wholeParents = shard.sharded ? new ParentListings(ado, projectScope, concurrency) : parents;
   if (shard.sharded) reporter.info(`This run is ${shard.label}: its share of the projects${shard.shard.index === 0 ? ', and the organization-level kinds' : ''}.`);
-  const results: ResourceStats[] = [];
+  // Read while the listings run; until it has arrived (or if it fails) every entity is searched.
+  const owned = OwnedEntities.load(writer, shard.datasource, startedAt.toISOString()).catch((error: unknown) => {
+    reporter.debug(`the entities this integration owns could not be listed, every entity is compared before writing: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
   const total = mapping.resources.length;
   const cursors = plan
     ? undefined
@@ -170,35 +177,64 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
             : undefined,
       });
   const sync = cursors ? cursors.wrap(syncResource) : syncResource;
+  const labelOf = (position: number) => {
+    const prepared = mapping.resources[position] as (typeof mapping.resources)[number];
+    return `${prepared.resource.kind} (resources[${prepared.resource.index}])`;
+  };
+  // The positions (in mapping.resources) this run syncs, in mapping order.
+  const synced: number[] = [];
   for (const [position, prepared] of mapping.resources.entries()) {
-    const label = `${prepared.resource.kind} (resources[${prepared.resource.index}])`;
-    if (!shard.syncsResource(prepared.resource.kind, `${prepared.resource.kind} #${prepared.resource.index}`)) {
-      reporter.info(`${label}: left to shard 0 (organization-level kind).`);
-      continue;
-    }
-    const stats = await reporter.section(label, () =>
+    if (shard.syncsResource(prepared.resource.kind, `${prepared.resource.kind} #${prepared.resource.index}`)) synced.push(position);
+    else reporter.info(`${labelOf(position)}: left to shard 0 (organization-level kind).`);
+  }
+  const lanes = resourceLanes(
+    synced.map((position) => (mapping.resources[position] as (typeof mapping.resources)[number]).resource.port.entity.mappings.map((m) => literalBlueprint(m.blueprint))),
+    mapping.config.createMissingRelatedEntities,
+  );
+  const concurrent = lanes.length > 1 && concurrency.resources > 1;
+  const finished: { stats: ResourceStats; log: HeldReporter | undefined }[] = [];
+  let reported = 0;
+  let done = 0;
+  let reporting = Promise.resolve();
+  await runLanes(concurrent ? lanes : [lanes.flat()], concurrency.resources, async (order) => {
+    const position = synced[order] as number;
+    const prepared = mapping.resources[position] as (typeof mapping.resources)[number];
+    const label = labelOf(position);
+    const log = concurrent ? new HeldReporter(reporter) : undefined;
+    const run = () =>
       sync(prepared, {
         ado,
         parents: shard.parentsFor(prepared.resource.kind, parents, wholeParents),
         concurrency,
         entities: writer,
+        owned,
         integration: integrationApi,
         datasource: shard.datasource,
         mode: writeMode,
         merge: mapping.config.enableMergeEntity,
         sendRawDataExamples: config.sendRawDataExamples,
         secrets: deps.secrets ?? [],
-        reporter,
+        reporter: log ?? reporter,
         now: startedAt,
         produced,
         plan: planCounts,
-        onProgress: (s) => reporter.progress((position + 0.5) / (total + 1), `${label}: ${s.listed} listed`),
-      }),
-    );
-    results.push(stats);
-    reportResource(stats, reporter);
-    reporter.progress((position + 1) / (total + 1), `${label}: done`);
-  }
+        onProgress: (s) => reporter.progress((done + 0.5) / (total + 1), `${label}: ${s.listed} listed`),
+      });
+    const stats = log ? await run() : await reporter.section(label, run);
+    done++;
+    finished[order] = { stats, log };
+    // Sections are written in mapping order, each once its resource and those before it are done.
+    reporting = reporting.then(async () => {
+      for (let entry = finished[reported]; entry !== undefined; entry = finished[reported]) {
+        if (entry.log) await entry.log.replay(labelOf(synced[reported] as number));
+        reportResource(entry.stats, reporter);
+        reported++;
+      }
+    });
+    await reporting;
+    reporter.progress(done / (total + 1), `${label}: done`);
+  });
+  const results = finished.map((entry) => entry.stats);
 
   // 5. Reconciliation.
   const failedResources = results.filter((r) => !r.ok);
@@ -327,8 +363,8 @@ export async function preflightAzureDevOps(ado: AzureDevOpsClient): Promise<void
 
 async function requireBlueprints(expressions: string[], blueprints: BlueprintApi, willBeCreated: boolean): Promise<void> {
   const literals = [...new Set(expressions.map(literalBlueprint).filter((b): b is string => !!b))];
-  const missing: string[] = [];
-  for (const blueprint of literals) if (!(await blueprints.exists(blueprint))) missing.push(blueprint);
+  const present = await Promise.all(literals.map((blueprint) => blueprints.exists(blueprint)));
+  const missing = literals.filter((_, i) => !present[i]);
   if (missing.length > 0 && !willBeCreated) {
     throw new PreflightError(
       `The mapping writes to blueprint(s) that do not exist in Port: ${missing.join(', ')}. Create them, or run once with initializePortResources (OCEAN__INITIALIZE_PORT_RESOURCES=true) to create the defaults.`,

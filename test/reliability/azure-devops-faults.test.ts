@@ -150,7 +150,7 @@ describe('Azure DevOps faults', () => {
   });
 
   it('connection resets: retried, the run is exact', async () => {
-    await faultCase({ faults: [{ kind: 'reset', route: 'wit.workItemsBatch', times: 3 }, { kind: 'reset', route: 'core.teams.list', times: 1 }], outcome: 'recovers' });
+    await faultCase({ faults: [{ kind: 'reset', route: 'wit.workItemsBatch', times: 3 }, { kind: 'reset', route: 'core.teams.all', times: 1 }], outcome: 'recovers' });
   });
 
   it('connection resets that last: the kind fails, nothing is deleted', async () => {
@@ -216,7 +216,7 @@ describe('Azure DevOps faults', () => {
     await faultCase({
       during: () =>
         when(
-          () => adoRouteCount(sims, 'core.teams.list') > 0,
+          () => adoRouteCount(sims, 'core.teams.all') > 0,
           () => sims.ado.mutate.deleteProject(victim.id),
         ),
       outcome: 'fails',

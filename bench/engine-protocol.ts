@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/** What the benchmark tells the engine process beyond the Ocean-style environment variables. */
+export const engineOptionsSchema = z.object({
+  /** Host → address overrides so dev.azure.com and its service hosts reach the local simulator. */
+  resolve: z.record(z.string(), z.string()),
+  /** Directory for heap snapshots taken near the heap's peak; absent = none. */
+  heapSnapshotDir: z.string().optional(),
+});
+export type EngineOptions = z.infer<typeof engineOptionsSchema>;
+
+export const ENGINE_OPTIONS_VARIABLE = 'PORT_ADO_SYNC_BENCH_ENGINE';
+
+const resourceSchema = z.object({
+  kind: z.string(),
+  blueprints: z.array(z.string()),
+  listed: z.number(),
+  upserted: z.number(),
+  unchanged: z.number(),
+  failed: z.number(),
+  mappingErrors: z.number(),
+  deleted: z.number(),
+  seconds: z.number(),
+  requests: z.number(),
+  throttledSeconds: z.number(),
+  incomplete: z.array(z.string()),
+  error: z.string().nullable(),
+});
+export type EngineResource = z.infer<typeof resourceSchema>;
+
+/** The engine process's one report, sent over IPC when the run is over. */
+export const engineReportSchema = z.object({
+  type: z.literal('report'),
+  outcome: z.enum(['success', 'partial', 'failed', 'config-error']),
+  /** The run as the engine measured it (core/sync/stats RunResult, in summary form). */
+  run: z
+    .object({
+      seconds: z.number(),
+      adoRequests: z.number(),
+      portRequests: z.number(),
+      throttledSeconds: z.number(),
+      resources: z.array(resourceSchema),
+      deleted: z.number(),
+    })
+    .nullable(),
+  /** Peak resident set size of the engine process (getrusage ru_maxrss), MiB. */
+  maxRssMiB: z.number(),
+  /** Largest V8 heap in use seen by a 250 ms sampler, MiB. */
+  peakHeapUsedMiB: z.number(),
+  cpuUserSeconds: z.number(),
+  cpuSystemSeconds: z.number(),
+  warnings: z.number(),
+  /** Error lines the run logged (first few), so a failing benchmark says why. */
+  errors: z.array(z.string()),
+});
+export type EngineReport = z.infer<typeof engineReportSchema>;

@@ -1,0 +1,88 @@
+import type { Location, RunReporter } from './reporter';
+
+/**
+ * Which resources of the mapping may sync at the same time. Resources that write to a common
+ * blueprint stay in one lane, in config order, so their writes to the same entity land in the
+ * order Ocean would apply them; a resource whose blueprint is computed by jq could write anywhere,
+ * and without `createMissingRelatedEntities` a child must not be written before its parent: in
+ * both cases everything runs in one lane, in config order (BRIEF §4).
+ *
+ * Lanes run concurrently because one kind alone rarely keeps both services busy: a kind with few
+ * Port writes waits on Azure DevOps (repository README reads), one with many waits on Port
+ * (work items); together they overlap (docs/performance.md).
+ */
+export function resourceLanes(blueprintsOf: readonly (readonly (string | undefined)[])[], createMissingRelatedEntities: boolean): number[][] {
+  const count = blueprintsOf.length;
+  if (!createMissingRelatedEntities || blueprintsOf.some((targets) => targets.some((t) => t === undefined))) {
+    return count === 0 ? [] : [Array.from({ length: count }, (_, i) => i)];
+  }
+  const parent = Array.from({ length: count }, (_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i] as number] as number;
+    return i;
+  };
+  const owner = new Map<string, number>();
+  blueprintsOf.forEach((targets, i) => {
+    for (const blueprint of targets as string[]) {
+      const other = owner.get(blueprint);
+      if (other === undefined) owner.set(blueprint, i);
+      else parent[find(i)] = find(other);
+    }
+  });
+  const lanes = new Map<number, number[]>();
+  for (let i = 0; i < count; i++) {
+    const root = find(i);
+    lanes.set(root, [...(lanes.get(root) ?? []), i]);
+  }
+  // Lanes start in the order of their first resource, so with fewer slots than lanes the mapping's order still leads.
+  return [...lanes.values()].sort((a, b) => (a[0] as number) - (b[0] as number));
+}
+
+/** Runs every lane, at most `slots` at once, each lane's resources one after the other. */
+export async function runLanes(lanes: readonly number[][], slots: number, run: (position: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < lanes.length) {
+      const lane = lanes[next++] as number[];
+      for (const position of lane) await run(position);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(slots, lanes.length)) }, worker));
+}
+
+/**
+ * A reporter for one resource among several running at once: its lines are held and replayed
+ * inside its own log section when it ends, so sections never interleave. Progress goes straight
+ * through.
+ */
+export class HeldReporter implements RunReporter {
+  private readonly held: ((reporter: RunReporter) => void)[] = [];
+
+  constructor(private readonly target: RunReporter) {}
+
+  info(message: string): void {
+    this.held.push((r) => r.info(message));
+  }
+  warn(message: string, location?: Location): void {
+    this.held.push((r) => r.warn(message, location));
+  }
+  error(message: string, location?: Location): void {
+    this.held.push((r) => r.error(message, location));
+  }
+  debug(message: string): void {
+    this.held.push((r) => r.debug(message));
+  }
+  progress(fraction: number, text: string): void {
+    this.target.progress(fraction, text);
+  }
+  section<T>(_title: string, body: () => Promise<T>): Promise<T> {
+    return body();
+  }
+
+  /** Writes the held lines, in order, inside a section of the real reporter. */
+  replay(title: string): Promise<void> {
+    return this.target.section(title, async () => {
+      for (const line of this.held) line(this.target);
+    });
+  }
+}

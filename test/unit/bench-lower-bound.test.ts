@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { budgetBoundSeconds, fewestBulkWrites, latencyBound, lowerBound, mappingFanOutRequests, minimumTstu } from '../../bench/lower-bound';
+import type { MinimumRequests } from '../../bench/sim-control';
+
+const minimum = (kinds: MinimumRequests['kinds']): MinimumRequests => ({ kinds, total: 0 });
+const kind = (own: number, formula: string) => ({ own, dependsOn: [], formula });
+
+describe('the benchmark lower bound (bench/lower-bound.ts)', () => {
+  it('is requests × latency / concurrency on one side', () => {
+    expect(latencyBound(1_600, 25, 16).seconds).toBeCloseTo(2.5);
+    expect(latencyBound(0, 40, 16).seconds).toBe(0);
+  });
+
+  it('writes each blueprint in bulk requests of at most 20', () => {
+    expect(fewestBulkWrites(new Map([['a', 20], ['b', 21], ['c', 1], ['d', 0]]))).toBe(1 + 2 + 1 + 0);
+  });
+
+  it('takes the slower side, and the budget when it is slower still', () => {
+    const ado = latencyBound(1_600, 25, 16);
+    const port = latencyBound(800, 40, 16);
+    expect(lowerBound(ado, port)).toMatchObject({ seconds: 2.5, limitedBy: 'azure-devops' });
+    const slowPort = latencyBound(2_000, 40, 16);
+    expect(lowerBound(ado, slowPort)).toMatchObject({ seconds: 5, limitedBy: 'port' });
+    const tstu = { cost: 800, budget: 200, windowMs: 10_000, seconds: budgetBoundSeconds(800, 200, 10_000) };
+    expect(tstu.seconds).toBe(30);
+    expect(lowerBound(ado, slowPort, tstu)).toMatchObject({ seconds: 30, limitedBy: 'tstu-budget' });
+  });
+
+  it('spends the first budget for free: a cost within the budget needs no waiting', () => {
+    expect(budgetBoundSeconds(150, 200, 300_000)).toBe(0);
+    expect(budgetBoundSeconds(400, 200, 300_000)).toBe(300);
+  });
+
+  it('prices work items as WIQL queries plus batches and everything else at the default cost', () => {
+    // 2 queries + 200 batches = 202 own requests; ceil(202 / 101) = 2 queries.
+    const m = minimum({ 'work-item': kind(202, 'C(n, 20000) + ceil(n / 200)') });
+    const costs = { defaultCost: 0.05, routeCosts: { 'wit.wiql': 1, 'wit.workItemsBatch': 0.5 } };
+    expect(minimumTstu(m, 302, costs, true)).toBeCloseTo(2 * 1 + 200 * 0.5 + 100 * 0.05);
+    expect(minimumTstu(m, 302, costs, false)).toBeCloseTo(302 * 0.05);
+  });
+
+  it("counts the default mapping's fan-out from the simulator's per-project and per-repository figures", () => {
+    const m = minimum({ iteration: kind(12, '1 per project'), file: kind(70, '1 per enabled non-empty repository and path') });
+    expect(mappingFanOutRequests(m, { includedFiles: 1, defaultTeam: true, includeRepo: true })).toEqual({
+      requests: 70 + 12 + 12,
+      detail: { 'repository includedFiles': 70, 'project defaultTeam': 12, 'pipeline includeRepo': 12 },
+    });
+    expect(() => mappingFanOutRequests(minimum({ iteration: kind(1, 'something else') }), { includedFiles: 0, defaultTeam: true, includeRepo: false })).toThrow(/no longer/);
+  });
+});
