@@ -47,16 +47,19 @@ async function runScenario(root: string, bundles: Bundles, options: BenchOptions
   const out = process.stdout;
   let targets: TargetCheck[];
   let result: unknown;
+  let succeeded: boolean;
   if (options.scenario === 'shards') {
     const shards = await benchShards(bundles, options, log);
     out.write(`\n${renderShards(shards)}\n`);
     targets = shardTargets(shards);
     result = shards;
+    succeeded = shards.rounds.every((r) => r.shards.every((x) => x.outcome === 'success'));
   } else {
     const incremental = await benchIncremental(bundles, options, log);
     out.write(`\n${renderIncremental(incremental)}\n`);
     targets = incrementalTargets(incremental);
     result = incremental;
+    succeeded = [incremental.full, ...incremental.variants.map((v) => v.run), incremental.catchUp].every((r) => r.outcome === 'success');
   }
   if (options.outDir) {
     mkdirSync(options.outDir, { recursive: true });
@@ -64,7 +67,7 @@ async function runScenario(root: string, bundles: Bundles, options: BenchOptions
     writeFileSync(file, `${JSON.stringify({ ...provenance(root, started), targets, result }, null, 2)}\n`);
     out.write(`\nWrote ${file}\n`);
   }
-  return 0;
+  return succeeded ? 0 : 1;
 }
 
 async function main(argv: string[]): Promise<number> {

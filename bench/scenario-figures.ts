@@ -24,6 +24,16 @@ export function slowestShard(shards: readonly ShardTiming[]): { shard: string; w
   return { shard: slowest.shard, wallSeconds: slowest.wallSeconds, fastestSeconds: fastest, spread: fastest > 0 ? slowest.wallSeconds / fastest : Number.POSITIVE_INFINITY };
 }
 
+/**
+ * The largest shard's share of the round's Azure DevOps requests. One project never spans
+ * shards, so this share is fixed by the organization's projects: with time proportional to
+ * requests (the budget pays for requests), no round of these shards can beat this ratio to one job.
+ */
+export function largestShare(requestsPerShard: readonly number[]): number {
+  const total = requestsPerShard.reduce((a, b) => a + b, 0);
+  return total > 0 ? Math.max(...requestsPerShard) / total : 0;
+}
+
 export type RoundTiming = { n: number; slowestSeconds: number };
 
 /** Each round's slowest shard over the single job's (`n` = 1) time; undefined without a single-job round. */

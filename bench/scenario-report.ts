@@ -30,12 +30,13 @@ export function renderShards(result: ShardScenarioResult): string {
     `TSTU model per identity: ${t.budget} TSTUs per ${s(t.windowMs / 1000)} s window; one job's minimal sync costs ${t.costOfMinimum.toFixed(0)} (budget bound ${s(t.budgetBoundSeconds)} s)`,
     '',
     table([
-      ['shards', 'slowest s', 'slowest', 'ratio to 1', 'spread', 'ADO req', 'Port req', 'bulk writes', 'searches', '429s', 'delayed', 'entities', 'per-shard s'],
+      ['shards', 'slowest s', 'slowest', 'ratio to 1', 'largest share', 'spread', 'ADO req', 'Port req', 'bulk writes', 'searches', '429s', 'delayed', 'entities', 'per-shard s'],
       ...result.rounds.map((r) => [
         String(r.n),
         s(r.slowestSeconds),
         r.slowestShard,
         r.ratioToSingle === undefined ? '–' : r.ratioToSingle.toFixed(2),
+        r.largestShare.toFixed(2),
         r.spread.toFixed(2),
         String(r.azureDevOps.requests),
         String(r.port.requests),

@@ -2,7 +2,7 @@ import type { EngineReport } from './engine-protocol';
 import { runEngine, type EngineRun } from './engine-runner';
 import { latencyBound } from './lower-bound';
 import type { BenchOptions } from './options';
-import { ratiosToSingle, shardTargetMet, slowestShard } from './scenario-figures';
+import { largestShare, ratiosToSingle, shardTargetMet, slowestShard } from './scenario-figures';
 import { defaultMappingShape, ENGINE_RESOLVE, engineEnvironment, startSimulators, switchOnTstu, type Bundles, type Simulators } from './scenarios';
 import type { AdoCounters, PortCounters } from './sim-control';
 
@@ -34,6 +34,8 @@ export type ShardRound = {
   slowestShard: string;
   /** Slowest over fastest shard. */
   spread: number;
+  /** The largest shard's share of the Azure DevOps requests (engine counts): the best ratio to one job this partition allows. */
+  largestShare: number;
   ratioToSingle?: number;
   shards: ShardFigures[];
   /** What the simulators served during the round (all shards together). */
@@ -129,6 +131,7 @@ async function runRound(bundles: Bundles, sims: Simulators, options: BenchOption
     slowestSeconds: slowest.wallSeconds,
     slowestShard: slowest.shard,
     spread: slowest.spread,
+    largestShare: largestShare(shards.map((x) => x.adoRequests)),
     shards,
     ...served(ado0, ado1, port0, port1),
     portEntities: entities,

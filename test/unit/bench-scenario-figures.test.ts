@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listingTally, ratiosToSingle, requestShare, shardTargetMet, slowestShard } from '../../bench/scenario-figures';
+import { largestShare, listingTally, ratiosToSingle, requestShare, shardTargetMet, slowestShard } from '../../bench/scenario-figures';
 
 describe('the scale-out and incremental figures (bench/scenario-figures.ts)', () => {
   it('a round takes as long as its slowest shard', () => {
@@ -10,6 +10,12 @@ describe('the scale-out and incremental figures (bench/scenario-figures.ts)', ()
     ]);
     expect(round).toEqual({ shard: '1/3', wallSeconds: 20, fastestSeconds: 10, spread: 2 });
     expect(() => slowestShard([])).toThrow(/at least one shard/);
+  });
+
+  it("gives the largest shard's share of the requests, the best ratio these shards can reach", () => {
+    expect(largestShare([185, 200, 170, 297])).toBeCloseTo(297 / 852);
+    expect(largestShare([10])).toBe(1);
+    expect(largestShare([0, 0])).toBe(0);
   });
 
   it('compares every round with the single job, and checks 4 shards against 0.35×', () => {
