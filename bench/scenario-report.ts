@@ -58,6 +58,9 @@ export function renderShards(result: ShardScenarioResult): string {
     '',
     table([['target', 'measured', 'met'], ...shardTargets(result).map((c) => [c.target, c.value, c.met === null ? '–' : c.met ? 'yes' : 'NO'])]),
   ];
+  const blueprints = [...new Set(result.rounds.flatMap((r) => Object.keys(r.portEntitiesPerBlueprint)))].sort();
+  const differing = blueprints.filter((b) => new Set(result.rounds.map((r) => r.portEntitiesPerBlueprint[b] ?? 0)).size > 1);
+  if (differing.length) lines.push('', `Blueprints whose entity count differs between rounds: ${differing.map((b) => `${b} (${result.rounds.map((r) => r.portEntitiesPerBlueprint[b] ?? 0).join(' / ')})`).join(', ')}`);
   const errors = result.rounds.flatMap((r) => r.shards.flatMap((x) => x.errors.map((e) => `${x.shard}: ${e}`)));
   if (errors.length) lines.push('', 'Errors logged by the engines:', ...errors.slice(0, 10).map((e) => `  ${e}`));
   return lines.join('\n');

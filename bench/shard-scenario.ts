@@ -43,6 +43,8 @@ export type ShardRound = {
   port: { requests: number; bulkWrites: number; searches: number };
   /** Entities Port holds after the round: the same for every `n` when the shards together do what one job does. */
   portEntities: number;
+  /** The same per blueprint, to find which blueprint differs between rounds. */
+  portEntitiesPerBlueprint: Record<string, number>;
 };
 
 export type ShardScenarioResult = {
@@ -123,7 +125,8 @@ async function runRound(bundles: Bundles, sims: Simulators, options: BenchOption
     ),
   );
   const [ado1, port1] = await Promise.all([sims.adoControl.counters(), sims.portControl.counters()]);
-  const entities = [...(await sims.portControl.entityCounts()).values()].reduce((a, b) => a + b, 0);
+  const perBlueprint = await sims.portControl.entityCounts();
+  const entities = [...perBlueprint.values()].reduce((a, b) => a + b, 0);
   const shards = runs.map((run, i) => shardFigures(label(i), run));
   const slowest = slowestShard(shards);
   return {
@@ -135,6 +138,7 @@ async function runRound(bundles: Bundles, sims: Simulators, options: BenchOption
     shards,
     ...served(ado0, ado1, port0, port1),
     portEntities: entities,
+    portEntitiesPerBlueprint: Object.fromEntries([...perBlueprint].sort(([a], [b]) => a.localeCompare(b))),
   };
 }
 
