@@ -61,6 +61,7 @@ function runTotals(result: RunResult): NonNullable<EngineReport['run']> {
     throttledSeconds: result.throttledSeconds,
     resources: summary.resources,
     deleted: result.resources.reduce((n, r) => n + r.deleted, 0),
+    cursors: result.cursors ? result.cursors.resources.map((c) => ({ kind: c.kind, index: c.index, listing: c.listing, since: c.since, advanced: c.advanced, changed: c.changed })) : null,
   };
 }
 
@@ -74,7 +75,7 @@ async function main(): Promise<EngineReport> {
   let run: EngineReport['run'] = null;
   try {
     const { config }: { config: SyncConfig } = resolveConfig([layerFromEnvironment(process.env)]);
-    const result = await runSync(config, { reporter, secrets: secretValues(config), resolve: options.resolve });
+    const result = await runSync(config, { reporter, secrets: secretValues(config), resolve: options.resolve, ...(options.shardSetupWait ? { shardSetupWait: options.shardSetupWait } : {}) });
     outcome = result.status;
     run = runTotals(result);
   } catch (error) {

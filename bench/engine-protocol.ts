@@ -6,12 +6,20 @@ export const engineOptionsSchema = z.object({
   resolve: z.record(z.string(), z.string()),
   /** Directory for heap snapshots taken near the heap's peak; absent = none. */
   heapSnapshotDir: z.string().optional(),
+  /**
+   * How often shards other than 0 look for shard 0's first-run setup (deps.shardSetupWait). The
+   * engine's 5 s default would make every shard but 0 start up to 5 s late; the benchmark
+   * measures the shards' work, not the polling interval.
+   */
+  shardSetupWait: z.object({ intervalMs: z.number(), timeoutMs: z.number() }).optional(),
 });
 export type EngineOptions = z.infer<typeof engineOptionsSchema>;
 
 export const ENGINE_OPTIONS_VARIABLE = 'PORT_ADO_SYNC_BENCH_ENGINE';
 
 const resourceSchema = z.object({
+  /** Position in the mapping's resources (the cursor key's index). */
+  index: z.number().optional(),
   kind: z.string(),
   blueprints: z.array(z.string()),
   listed: z.number(),
@@ -41,6 +49,10 @@ export const engineReportSchema = z.object({
       throttledSeconds: z.number(),
       resources: z.array(resourceSchema),
       deleted: z.number(),
+      /** Per resource: how it was listed and what changed (incremental cursors; null when the run had none). */
+      cursors: z
+        .array(z.object({ kind: z.string(), index: z.number(), listing: z.string(), since: z.string().nullable(), advanced: z.boolean(), changed: z.number() }))
+        .nullable(),
     })
     .nullable(),
   /** Peak resident set size of the engine process (getrusage ru_maxrss), MiB. */

@@ -8,9 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseBenchArgs, UsageError } from './options';
-import { checkTargets, renderScale, scalingChecks, table } from './report';
-import { benchScale, type ScaleResult } from './scenarios';
+import { benchIncremental } from './incremental-scenario';
+import { parseBenchArgs, UsageError, type BenchOptions } from './options';
+import { checkTargets, renderScale, scalingChecks, table, type TargetCheck } from './report';
+import { incrementalTargets, renderIncremental, renderShards, shardTargets } from './scenario-report';
+import { benchScale, type Bundles, type ScaleResult } from './scenarios';
+import { benchShards } from './shard-scenario';
 
 function commitOf(root: string): string | undefined {
   try {
@@ -27,6 +30,44 @@ function readResults(dir: string): ScaleResult[] {
     .map((scale) => join(dir, `${scale}.json`))
     .filter((file) => existsSync(file))
     .map((file) => (JSON.parse(readFileSync(file, 'utf8')) as { result: ScaleResult }).result);
+}
+
+function provenance(root: string, started: number) {
+  return {
+    generatedAt: new Date().toISOString(),
+    commit: commitOf(root),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGB: Math.round(os.totalmem() / 1e9), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) },
+    benchSeconds: (Date.now() - started) / 1000,
+  };
+}
+
+/** `--shards` or `--incremental`: one scenario, its table, and `bench/results/<scale>-<scenario>.json`. */
+async function runScenario(root: string, bundles: Bundles, options: BenchOptions, started: number): Promise<number> {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const out = process.stdout;
+  let targets: TargetCheck[];
+  let result: unknown;
+  let succeeded: boolean;
+  if (options.scenario === 'shards') {
+    const shards = await benchShards(bundles, options, log);
+    out.write(`\n${renderShards(shards)}\n`);
+    targets = shardTargets(shards);
+    result = shards;
+    succeeded = shards.rounds.every((r) => r.shards.every((x) => x.outcome === 'success'));
+  } else {
+    const incremental = await benchIncremental(bundles, options, log);
+    out.write(`\n${renderIncremental(incremental)}\n`);
+    targets = incrementalTargets(incremental);
+    result = incremental;
+    succeeded = [incremental.full, ...incremental.variants.map((v) => v.run), incremental.catchUp].every((r) => r.outcome === 'success');
+  }
+  if (options.outDir) {
+    mkdirSync(options.outDir, { recursive: true });
+    const file = join(options.outDir, `${options.scale}-${options.scenario}.json`);
+    writeFileSync(file, `${JSON.stringify({ ...provenance(root, started), targets, result }, null, 2)}\n`);
+    out.write(`\nWrote ${file}\n`);
+  }
+  return succeeded ? 0 : 1;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -48,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
   if (options.engineNodeFlags.length || options.heapSnapshot) mkdirSync(join(root, 'bench/profiles'), { recursive: true });
 
   const started = Date.now();
+  if (options.scenario !== 'standard') return runScenario(root, bundles, options, started);
   const result = await benchScale(bundles, options, (line) => process.stderr.write(`${line}\n`));
   const out = process.stdout;
   out.write(`\n${renderScale(result)}\n`);
@@ -55,14 +97,7 @@ async function main(argv: string[]): Promise<number> {
   if (options.outDir) {
     mkdirSync(options.outDir, { recursive: true });
     const file = join(options.outDir, `${options.scale}.json`);
-    const document = {
-      generatedAt: new Date().toISOString(),
-      commit: commitOf(root),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGB: Math.round(os.totalmem() / 1e9), node: process.version, platform: `${os.platform()} ${os.release()}` },
-      benchSeconds: (Date.now() - started) / 1000,
-      targets: checkTargets(result),
-      result,
-    };
+    const document = { ...provenance(root, started), targets: checkTargets(result), result };
     writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
     out.write(`\nWrote ${file}\n`);
   }

@@ -25,6 +25,11 @@ export type BenchOptions = {
   /** Write a heap snapshot of the engine when the first run's listing is done. */
   heapSnapshot: boolean;
   seed: number;
+  /**
+   * What to run: the first, unchanged and TSTU runs (`standard`), the scale-out rounds of 1, 2
+   * and 4 shards (`shards`, issue 12) or the incremental runs after 1 % of changes (`incremental`, issue 13).
+   */
+  scenario: 'standard' | 'shards' | 'incremental';
 };
 
 const USAGE = `Usage: npm run bench -- [--scale tiny|small|medium|large] [options]
@@ -41,6 +46,10 @@ const USAGE = `Usage: npm run bench -- [--scale tiny|small|medium|large] [option
   --heap-prof                 sample the engine's heap allocations (bench/profiles/*.heapprofile)
   --heap-snapshot             write a heap snapshot of the engine after the first run (bench/profiles)
   --seed <n>                  seed of the generated organization (default 1)
+  --shards                    instead: 1, 2 and 4 shards at once, each its own identity and TSTU
+                              budget (bench/results/<scale>-shards.json)
+  --incremental               instead: a full run, then incremental runs after 1 % of changes
+                              (bench/results/<scale>-incremental.json)
 `;
 
 export class UsageError extends Error {}
@@ -63,6 +72,8 @@ export function parseBenchArgs(argv: readonly string[], root: string): BenchOpti
         'heap-prof': { type: 'boolean', default: false },
         'heap-snapshot': { type: 'boolean', default: false },
         seed: { type: 'string', default: '1' },
+        shards: { type: 'boolean', default: false },
+        incremental: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
       allowNegative: true,
@@ -79,6 +90,7 @@ export function parseBenchArgs(argv: readonly string[], root: string): BenchOpti
     if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${flag} needs a whole number ≥ ${min}, got '${value}'.\n\n${USAGE}`);
     return Number(value);
   };
+  if (v.shards && v.incremental) throw new UsageError(`--shards and --incremental are separate scenarios: run one at a time.\n\n${USAGE}`);
   const profileDir = `${root}/bench/profiles`;
   const engineNodeFlags = [
     ...(v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
@@ -96,5 +108,6 @@ export function parseBenchArgs(argv: readonly string[], root: string): BenchOpti
     engineNodeFlags,
     heapSnapshot: v['heap-snapshot'],
     seed: int('seed', v.seed, 0),
+    scenario: v.shards ? 'shards' : v.incremental ? 'incremental' : 'standard',
   };
 }

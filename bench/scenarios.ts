@@ -13,9 +13,9 @@ import {
 } from './lower-bound';
 import type { BenchOptions } from './options';
 import { startSimulatorProcess, type SimulatorProcess } from './processes';
-import { AzureDevOpsSimControl, PortSimControl, type AdoCounters, type PortCounters } from './sim-control';
+import { AzureDevOpsSimControl, PortSimControl, type AdoCounters, type MinimumRequests, type PortCounters } from './sim-control';
 
-const PAT = 'bench-personal-access-token';
+export const PAT = 'bench-personal-access-token';
 const PORT_CREDENTIALS = { clientId: 'bench-client-id', clientSecret: 'bench-client-secret' };
 const BULK_ROUTE = 'POST /v1/blueprints/:blueprint/entities/bulk';
 const SINGLE_ROUTE = 'POST /v1/blueprints/:blueprint/entities';
@@ -48,11 +48,13 @@ export type RunFigures = {
   warnings: number;
   errors: string[];
   resources: EngineResource[];
+  /** Per resource: how it was listed and what changed (the run's incremental cursors). */
+  cursors?: NonNullable<EngineReport['run']>['cursors'];
 };
 
 export type ScaleResult = {
   scale: string;
-  options: Omit<BenchOptions, 'outDir' | 'engineNodeFlags' | 'heapSnapshot'>;
+  options: Omit<BenchOptions, 'outDir' | 'engineNodeFlags' | 'heapSnapshot' | 'scenario'>;
   kinds: { mapped: string[]; unknownToSimulator: string[] };
   minimum: {
     azureDevOpsRequests: number;
@@ -70,9 +72,9 @@ export type ScaleResult = {
   simulatorsPeakRssMB: { azureDevOps: number | undefined; port: number | undefined };
 };
 
-type Simulators = { ado: SimulatorProcess; port: SimulatorProcess; adoControl: AzureDevOpsSimControl; portControl: PortSimControl; cloudUrl: string };
+export type Simulators = { ado: SimulatorProcess; port: SimulatorProcess; adoControl: AzureDevOpsSimControl; portControl: PortSimControl; cloudUrl: string };
 
-async function startSimulators(bundles: Bundles, options: BenchOptions): Promise<Simulators> {
+export async function startSimulators(bundles: Bundles, options: BenchOptions): Promise<Simulators> {
   const ado = await startSimulatorProcess(bundles.sim, ['ado', '--port', '0', '--scale', options.scale, '--seed', String(options.seed), '--latency-ms', String(options.adoLatencyMs), '--pat', PAT]);
   let port: SimulatorProcess;
   try {
@@ -101,7 +103,8 @@ async function startSimulators(bundles: Bundles, options: BenchOptions): Promise
   return { ado, port, adoControl, portControl: new PortSimControl(port.url, PORT_CREDENTIALS), cloudUrl };
 }
 
-function engineEnvironment(sims: Simulators): Record<string, string> {
+/** `extra` adds variables (another identity's PAT, a shard, a mode) on top of the pipeline step's. */
+export function engineEnvironment(sims: Simulators, extra: Record<string, string> = {}): Record<string, string> {
   // Exactly the variables of Port's documented pipeline step (variable group port-ocean-credentials).
   return {
     OCEAN__PORT__CLIENT_ID: PORT_CREDENTIALS.clientId,
@@ -112,11 +115,12 @@ function engineEnvironment(sims: Simulators): Record<string, string> {
     OCEAN__SEND_RAW_DATA_EXAMPLES: 'true',
     OCEAN__INTEGRATION__CONFIG__ORGANIZATION_URL: sims.cloudUrl,
     OCEAN__INTEGRATION__CONFIG__PERSONAL_ACCESS_TOKEN: PAT,
+    ...extra,
   };
 }
 
 /** The kinds of the default mapping, and how its selectors fan out beyond the listings. */
-function defaultMappingShape(): { kinds: string[]; fanOut: MappingFanOut } {
+export function defaultMappingShape(): { kinds: string[]; fanOut: MappingFanOut } {
   const resources = defaultPortAppConfig().resources;
   const selector = (kind: string): Record<string, unknown> => resources.find((r) => r.kind === kind)?.selector ?? {};
   const includedFiles = selector('repository').includedFiles;
@@ -130,15 +134,17 @@ function defaultMappingShape(): { kinds: string[]; fanOut: MappingFanOut } {
   };
 }
 
-async function measuredRun(bundles: Bundles, sims: Simulators, options: BenchOptions, label: string, heapSnapshot: boolean, timeoutMs = 30 * 60_000): Promise<RunFigures> {
+export const ENGINE_RESOLVE = { 'dev.azure.com': '127.0.0.1', '*.dev.azure.com': '127.0.0.1' };
+
+export async function measuredRun(bundles: Bundles, sims: Simulators, options: BenchOptions, label: string, heapSnapshot: boolean, timeoutMs = 30 * 60_000, extraEnv: Record<string, string> = {}): Promise<RunFigures> {
   const [ado0, port0] = await Promise.all([sims.adoControl.counters(), sims.portControl.counters()]);
   const cpu0 = { ado: sims.ado.cpuSeconds(), port: sims.port.cpuSeconds() };
   let run: EngineRun;
   try {
     run = await runEngine(
       bundles.engine,
-      engineEnvironment(sims),
-      { resolve: { 'dev.azure.com': '127.0.0.1', '*.dev.azure.com': '127.0.0.1' }, ...(heapSnapshot ? { heapSnapshotDir: 'bench/profiles' } : {}) },
+      engineEnvironment(sims, extraEnv),
+      { resolve: ENGINE_RESOLVE, ...(heapSnapshot ? { heapSnapshotDir: 'bench/profiles' } : {}) },
       options.engineNodeFlags,
       timeoutMs,
     );
@@ -150,7 +156,7 @@ async function measuredRun(bundles: Bundles, sims: Simulators, options: BenchOpt
   return { ...figures(run, ado0, ado1, port0, port1), simulatorCpuSeconds: { azureDevOps: delta(cpu0.ado, sims.ado.cpuSeconds()), port: delta(cpu0.port, sims.port.cpuSeconds()) } };
 }
 
-function figures(run: EngineRun, ado0: AdoCounters, ado1: AdoCounters, port0: PortCounters, port1: PortCounters): Omit<RunFigures, 'simulatorCpuSeconds'> {
+export function figures(run: EngineRun, ado0: AdoCounters, ado1: AdoCounters, port0: PortCounters, port1: PortCounters): Omit<RunFigures, 'simulatorCpuSeconds'> {
   const r = run.report;
   const resources = r.run?.resources ?? [];
   const byRoute: Record<string, number> = {};
@@ -197,7 +203,25 @@ function figures(run: EngineRun, ado0: AdoCounters, ado1: AdoCounters, port0: Po
     warnings: r.warnings,
     errors: r.errors,
     resources,
+    cursors: r.run?.cursors ?? null,
   };
+}
+
+/**
+ * Turns the simulator's TSTU model on with the service's own budget (200 TSTUs per window) and
+ * every route's cost scaled by one factor, so that the minimal sync costs four budgets whatever
+ * the scale: the budget bound is three windows. Shrinking the budget instead would leave the
+ * integer X-RateLimit-Remaining header with a handful of values, which no real identity sees.
+ */
+export async function switchOnTstu(sims: Simulators, minimum: MinimumRequests, adoMinimum: number, workItems: boolean, windowMs: number): Promise<{ cost: number; budget: number; windowMs: number; budgetSeconds: number }> {
+  const defaults = await sims.adoControl.throttle({});
+  if ('enabled' in defaults) throw new Error('The simulator did not turn its TSTU model on.');
+  const factor = (4 * defaults.budget) / minimumTstu(minimum, adoMinimum, defaults, workItems);
+  const routeCosts = Object.fromEntries(Object.entries(defaults.routeCosts).map(([route, c]) => [route, c * factor]));
+  const settings = await sims.adoControl.throttle({ windowMs, defaultCost: defaults.defaultCost * factor, routeCosts });
+  if ('enabled' in settings) throw new Error('The simulator did not accept the TSTU settings.');
+  const cost = minimumTstu(minimum, adoMinimum, settings, workItems);
+  return { cost, budget: settings.budget, windowMs, budgetSeconds: budgetBoundSeconds(cost, settings.budget, windowMs) };
 }
 
 /**
@@ -270,22 +294,9 @@ export async function benchScale(bundles: Bundles, options: BenchOptions, log: (
       log(`TSTU scenario: the service's budget, four times smaller than the sync needs …`);
       await Promise.all([sims.adoControl.reset(), sims.portControl.reset()]);
       await sims.adoControl.setConcurrency(options.adoConcurrency);
-      const defaults = await sims.adoControl.throttle({});
-      if ('enabled' in defaults) throw new Error('The simulator did not turn its TSTU model on.');
-      // The service's own budget (200 TSTUs per window) with every route's cost scaled by one
-      // factor, so that the minimal sync costs four budgets whatever the scale: the budget bound
-      // is three windows. Shrinking the budget instead would leave the integer
-      // X-RateLimit-Remaining header with a handful of values, which no real identity sees.
-      const factor = (4 * defaults.budget) / minimumTstu(minimum, adoMinimum, defaults, measured.includes('work-item'));
-      const routeCosts = Object.fromEntries(Object.entries(defaults.routeCosts).map(([route, c]) => [route, c * factor]));
       // The window is long enough that the budget, not latency, is the limit (≥ 1.5× the first
       // run's latency bound), and at least 10 s so the model's whole-second Retry-After stays meaningful.
-      const windowMs = Math.max(10_000, Math.ceil(firstBound.seconds * 500));
-      const settings = await sims.adoControl.throttle({ windowMs, defaultCost: defaults.defaultCost * factor, routeCosts });
-      if ('enabled' in settings) throw new Error('The simulator did not accept the TSTU settings.');
-      const cost = minimumTstu(minimum, adoMinimum, settings, measured.includes('work-item'));
-      const budget = settings.budget;
-      const budgetSeconds = budgetBoundSeconds(cost, budget, windowMs);
+      const { cost, budget, windowMs, budgetSeconds } = await switchOnTstu(sims, minimum, adoMinimum, measured.includes('work-item'), Math.max(10_000, Math.ceil(firstBound.seconds * 500)));
       try {
         // A pacing that stalls must not hold the benchmark: ten times the bound is plenty.
         const tstuRun = await measuredRun(bundles, sims, options, 'TSTU scenario', false, Math.max(120_000, budgetSeconds * 10_000));

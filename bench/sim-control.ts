@@ -37,6 +37,14 @@ const throttleSettings = z.union([
 export type ThrottleSettings = z.infer<typeof throttleSettings>;
 export type ThrottleConfig = { windowMs: number; budget: number; defaultCost: number; routeCosts: Record<string, number> };
 
+const churnResult = z.object({
+  fraction: z.number(),
+  seed: z.number(),
+  stride: z.number(),
+  changed: z.object({ workItems: z.number(), pullRequests: z.number(), newBuilds: z.number() }),
+});
+export type ChurnResult = z.infer<typeof churnResult>;
+
 export class AzureDevOpsSimControl {
   /** `root` is the simulator's origin (`http://127.0.0.1:PORT`). */
   constructor(readonly root: string) {}
@@ -69,6 +77,16 @@ export class AzureDevOpsSimControl {
 
   throttleSettings(): Promise<ThrottleSettings> {
     return call(throttleSettings, `${this.root}/_sim/throttle`);
+  }
+
+  /** Accepts another PAT as its own identity (its own concurrency cap and TSTU budget). */
+  async addPat(token: string, name: string): Promise<void> {
+    await call(z.unknown(), `${this.root}/_sim/credentials`, { method: 'POST', body: JSON.stringify({ token, kind: 'pat', name }) });
+  }
+
+  /** Edits `fraction` of the work items and active pull requests and queues that share of new runs (seeded). */
+  churn(fraction: number, seed: number): Promise<ChurnResult> {
+    return call(churnResult, `${this.root}/_sim/churn`, { method: 'POST', body: JSON.stringify({ fraction, seed }) });
   }
 
   /** Regenerates the organization (same seed, same data), clears counters, faults, throttle usage. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { churn } from '../mutations/churn';
 import { Mutations } from '../mutations/mutations';
 import type { AzureDevOpsSimulator } from '../simulator';
 import { KINDS, minimumRequestsFor, type Kind } from './minimum-requests';
@@ -15,6 +16,7 @@ import { KINDS, minimumRequestsFor, type Kind } from './minimum-requests';
  * - `PUT  /_sim/latency` `{ms}`; `PUT /_sim/concurrency` `{limit}` (null = unlimited)
  * - `POST /_sim/credentials` `{token, mode: active|revoked|sign-in-page}`; `{token, kind: pat|bearer, projects?, name?}` adds one
  * - `POST /_sim/mutations` `{op, args}`: calls `mutate[op](...args)` (see mutations.ts), returns the result
+ * - `POST /_sim/churn` `{fraction, seed}`: edits that fraction of work items and active pull requests and queues new runs (mutations/churn.ts)
  * - `GET  /_sim/hooks/subscriptions`, `PUT /_sim/hooks/subscriptions/{id}/status` `{status}`, `GET /_sim/hooks/deliveries`, `POST /_sim/hooks/flush`
  * - `GET  /_sim/minimum-requests[?kinds=a,b]`
  * - `POST /_sim/reset`
@@ -158,6 +160,10 @@ export async function handleControlRequest(sim: AzureDevOpsSimulator, req: Incom
         throw new ControlError(400, error instanceof Error ? error.message : String(error));
       }
       return json(res, 200, { result: result ?? null });
+    }
+    if (path === 'churn' && method === 'POST') {
+      const { fraction, seed } = parse(z.object({ fraction: z.number().gt(0).max(1), seed: z.number().int().min(0).default(1) }), body);
+      return json(res, 200, churn(sim.model, sim.mutate, fraction, seed));
     }
     if (path === 'hooks/subscriptions' && method === 'GET') return json(res, 200, sim.hooks.all());
     if (parts[0] === 'hooks' && parts[1] === 'subscriptions' && parts[3] === 'status' && method === 'PUT') {
