@@ -11,10 +11,10 @@ import { setFlagsFromString } from 'node:v8';
  * while Port writes catch up, a page of 1,000 builds) survives two young collections and is
  * promoted, and every response body above 128 KB is allocated in the old generation directly; all
  * of it is dead a moment later. With the default policy the large benchmark's heap peaked at
- * 4–5× its live data (docs/performance.md, "Memory"). Growing by half instead costs a few more full
+ * 4–5× its live data (docs/performance.md, "Memory"). Growing by 30 % instead costs more full
  * collections, each a few tens of milliseconds for a live set this small.
  */
-export const HEAP_GROWING_PERCENT = 50;
+export const HEAP_GROWING_PERCENT = 30;
 
 const FLAG = 'heap-growing-percent';
 
