@@ -40,7 +40,8 @@ describe('limitHeapGrowth', () => {
     buildSync({ entryPoints: [resolve('core/util/heap-growth.ts')], outfile: join(dir, 'heap-growth.mjs'), format: 'esm', platform: 'node', logLevel: 'silent' });
     const unlimited = peakHeapMiB(false);
     const limited = peakHeapMiB(true);
-    expect(limited).toBeLessThan(unlimited * 0.75);
+    // Typically ~70 MB against ~135 MB; V8's own factor varies with the machine's load, hence the margin.
+    expect(limited).toBeLessThan(unlimited * 0.85);
   });
 
   it('leaves a growth policy the user chose on the command line or in NODE_OPTIONS alone', () => {
