@@ -21,7 +21,7 @@ export default defineKind({
   async *list(ctx, selector) {
     yield* fanOut(
       await ctx.parents.projects(),
-      ctx.concurrency.projects,
+      ctx.concurrency.largePages,
       (project: Project) => {
         const request = { path: `${project.id}/_apis/build/builds`, query: { queryOrder: 'queueTimeDescending' }, apiVersion: '7.1' };
         return enrichedBuilds(ctx, selector, project, listPages(ctx.client, request, paging.continuationHeader(1000)));
@@ -35,7 +35,7 @@ export default defineKind({
     async *list(ctx, selector, window) {
       yield* fanOut(
         await ctx.parents.projects(),
-        ctx.concurrency.projects,
+        ctx.concurrency.largePages,
         async function* (project: Project) {
           yield* enrichedBuilds(ctx, selector, project, chunks(await changedBuilds(ctx, window, project), 1000));
         },

@@ -17,6 +17,12 @@ export type ConcurrencyPolicy = {
   /** Resources of the mapping synced at once, where that cannot change the outcome (sync/resource-lanes.ts). */
   resources: number;
   projects: number;
+  /**
+   * Projects listed at once where each answer is a page of up to 1,000 large items (builds, pull
+   * requests): every branch of a fan-out holds one page while the Port side catches up, and a page
+   * of 1,000 builds is several MB once parsed (docs/performance.md, "Memory").
+   */
+  largePages: number;
   repositories: number;
   teams: number;
   pipelines: number;
@@ -32,6 +38,7 @@ export const DEFAULT_CONCURRENCY: ConcurrencyPolicy = {
   portRequests: 16,
   resources: 4,
   projects: 8,
+  largePages: 4,
   repositories: 16,
   teams: 8,
   pipelines: 16,

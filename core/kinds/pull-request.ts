@@ -100,7 +100,7 @@ async function* listPullRequests(ctx: KindContext, selector: { maxResults: numbe
   const lists = projects.flatMap((project) => statuses.map((status) => ({ project, status })));
   yield* fanOut(
     lists,
-    ctx.concurrency.projects,
+    ctx.concurrency.largePages,
     async function* ({ project, status }: { project: Pick<Project, 'id' | 'name'>; status: Status }) {
       const perRepository = new Map<string, number>();
       const query: Record<string, string> = { 'searchCriteria.status': status };
