@@ -1,5 +1,5 @@
 import type { Datasource, EntityApi } from '../port/entities';
-import { IdentifierSet } from '../util/identifier-set';
+import { BlueprintIdentifiers } from '../util/identifier-set';
 
 /**
  * The entities this integration already owns in Port when the run starts, per blueprint, read
@@ -8,7 +8,7 @@ import { IdentifierSet } from '../util/identifier-set';
  * a first sync into an empty Port costs one listing instead of one search per 50 entities.
  */
 export class OwnedEntities {
-  private readonly byBlueprint = new Map<string, IdentifierSet>();
+  private readonly identifiers = new BlueprintIdentifiers();
 
   static async load(entities: EntityApi, datasource: Datasource, before: string): Promise<OwnedEntities> {
     const owned = new OwnedEntities();
@@ -19,16 +19,11 @@ export class OwnedEntities {
   }
 
   add(blueprint: string, identifier: string): void {
-    let set = this.byBlueprint.get(blueprint);
-    if (!set) {
-      set = new IdentifierSet();
-      this.byBlueprint.set(blueprint, set);
-    }
-    set.add(identifier);
+    this.identifiers.add(blueprint, identifier);
   }
 
   /** False only when Port certainly holds no entity of ours with this identifier (a hash match may be a false "true"). */
   mayHold(blueprint: string, identifier: string): boolean {
-    return this.byBlueprint.get(blueprint)?.has(identifier) ?? false;
+    return this.identifiers.has(blueprint, identifier);
   }
 }

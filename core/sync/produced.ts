@@ -1,4 +1,4 @@
-import { IdentifierSet } from '../util/identifier-set';
+import { BlueprintIdentifiers } from '../util/identifier-set';
 
 /**
  * The (blueprint, identifier) pairs a run produced, and per blueprint whether its listings can be
@@ -6,7 +6,7 @@ import { IdentifierSet } from '../util/identifier-set';
  * (IdentifierSet): a collision can only keep a stale entity one run longer, never delete one.
  */
 export class ProducedEntities {
-  private readonly byBlueprint = new Map<string, IdentifierSet>();
+  private readonly identifiers = new BlueprintIdentifiers();
   private readonly held = new Map<string, string>();
   private everythingHeld: string | undefined;
   /** `blueprint \0 relation` → identifiers the produced entities point at through that relation. */
@@ -15,16 +15,11 @@ export class ProducedEntities {
   private readonly rewritten = new Set<string>();
 
   add(blueprint: string, identifier: string): void {
-    let set = this.byBlueprint.get(blueprint);
-    if (!set) {
-      set = new IdentifierSet();
-      this.byBlueprint.set(blueprint, set);
-    }
-    set.add(identifier);
+    this.identifiers.add(blueprint, identifier);
   }
 
   has(blueprint: string, identifier: string): boolean {
-    return this.byBlueprint.get(blueprint)?.has(identifier) ?? false;
+    return this.identifiers.has(blueprint, identifier);
   }
 
   /** Records the relation values of a produced entity (strings, or lists of strings). */
@@ -77,8 +72,6 @@ export class ProducedEntities {
   }
 
   count(): number {
-    let n = 0;
-    for (const set of this.byBlueprint.values()) n += set.size;
-    return n;
+    return this.identifiers.size;
   }
 }

@@ -54,6 +54,30 @@ export class IdentifierSet {
   }
 }
 
+/** An {@link IdentifierSet} per blueprint: the shape both the produced and the owned entities take. */
+export class BlueprintIdentifiers {
+  private readonly byBlueprint = new Map<string, IdentifierSet>();
+
+  add(blueprint: string, identifier: string): void {
+    let set = this.byBlueprint.get(blueprint);
+    if (!set) {
+      set = new IdentifierSet();
+      this.byBlueprint.set(blueprint, set);
+    }
+    set.add(identifier);
+  }
+
+  has(blueprint: string, identifier: string): boolean {
+    return this.byBlueprint.get(blueprint)?.has(identifier) ?? false;
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const set of this.byBlueprint.values()) n += set.size;
+    return n;
+  }
+}
+
 function slotOf(hash: number, mask: number): number {
   // The low 32 bits are well mixed (see hash53); `hash % 2³²` keeps them.
   return (hash % 0x1_0000_0000) & mask;
