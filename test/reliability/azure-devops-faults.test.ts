@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../sim/azure-devops/server/faults';
-import { startSimulators, PAT, type CliRun, type Simulators } from '../support/simulators';
+import { PAT, type CliRun, type Simulators } from '../support/simulators';
 import {
   adoRouteCount,
   deleteSomeObjects,
@@ -19,8 +19,7 @@ import {
   snapshot,
   sync,
   when,
-  type PortSnapshot,
-} from './harness';
+  type PortSnapshot, startConverged } from './harness';
 import type { FrontDoorOptions } from '../../core/run-from-layers';
 
 let sims: Simulators;
@@ -28,10 +27,7 @@ const MAPPING = ['--mapping', oracleMapping()];
 
 beforeAll(async () => {
   // Enough releases for several pages per project (the releases list pages by 100).
-  sims = await startSimulators({ ado: { seed: 23, scale: { base: 'tiny', releases: 260 } } });
-  const first = await sync(sims, MAPPING);
-  expect(first.code, first.stderr).toBe(0);
-  expectConverged(sims);
+  sims = await startConverged({ seed: 23, scale: { base: 'tiny', releases: 260 } });
 });
 afterAll(async () => sims?.close());
 beforeEach(() => {

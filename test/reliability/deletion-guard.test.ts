@@ -10,13 +10,7 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPortAppConfig } from '../../core/kinds/defaults';
 import { startSimulators, type Simulators } from '../support/simulators';
-import { deleteCalls, deleteSomeObjects, expectConverged, expectNothingDeleted, oracle, oracleMapping, snapshot, sync, writeCalls } from './harness';
-
-function mappingFile(overrides: Record<string, unknown>): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'deletion-guard-')), 'port-app-config.yml');
-  writeFileSync(path, stringify({ ...defaultPortAppConfig('server'), ...overrides }));
-  return path;
-}
+import { deleteCalls, deleteSomeObjects, expectConverged, expectNothingDeleted, oracle, oracleMapping, snapshot, sync, writeCalls, startConverged } from './harness';
 
 /** Identifiers in Port that the organization no longer has, per blueprint. */
 function staleInPort(sims: Simulators): string[] {
@@ -32,10 +26,7 @@ describe('the deletion guard', () => {
   let sims: Simulators;
   const M = ['--mapping', oracleMapping()];
   beforeAll(async () => {
-    sims = await startSimulators({ ado: { seed: 61, scale: { base: 'tiny', workItems: 60 } } });
-    const first = await sync(sims, M);
-    expect(first.code, first.stderr).toBe(0);
-    expectConverged(sims);
+    sims = await startConverged({ seed: 61, scale: { base: 'tiny', workItems: 60 } });
   });
   afterAll(async () => sims?.close());
 
@@ -160,7 +151,7 @@ describe('a mapping that writes work items only', () => {
 
   it('keeps the bare projects createMissingRelatedEntities made, and so the work items that relate to them', async () => {
     // The work items relate to projects no resource produces: Port creates them bare, owned by the integration.
-    const mapping = mappingFile({ resources: workItems() });
+    const mapping = oracleMapping({ resources: workItems() });
     const first = await sync(sims, ['--mapping', mapping]);
     expect(first.code, first.stderr).toBe(0);
     const projects = sims.port.entities('azureDevopsProject');
@@ -182,7 +173,7 @@ describe('a mapping that writes work items only', () => {
     // No relations this time: the integration owns work items and nothing else.
     const resources = workItems();
     for (const resource of resources) delete (resource.port.entity.mappings as { relations?: unknown }).relations;
-    const mapping = mappingFile({ resources });
+    const mapping = oracleMapping({ resources });
     const first = await sync(sims, ['--mapping', mapping]);
     expect(first.code, first.stderr).toBe(0);
 

@@ -13,7 +13,8 @@ import { defaultPortAppConfig } from '../../core/kinds/defaults';
 import type { FrontDoorOptions } from '../../core/run-from-layers';
 import { expectedCatalog, type ExpectedCatalog } from '../support/default-catalog-oracle';
 import { expectPortMatches } from '../support/port-assertions';
-import { runCli, type CliRun, type Simulators } from '../support/simulators';
+import type { AzureDevOpsSimulatorOptions } from '../../sim/azure-devops';
+import { runCli, startSimulators, type CliRun, type Simulators } from '../support/simulators';
 
 /**
  * Retries as the engine does them, with millisecond backoffs: a storm of faults costs little time
@@ -39,6 +40,15 @@ export function oracleMapping(overrides: Record<string, unknown> = {}): string {
   const path = join(mkdtempSync(join(tmpdir(), 'oracle-mapping-')), 'port-app-config.yml');
   writeFileSync(path, stringify({ ...config, resources: config.resources.filter((r) => ORACLE_KINDS.includes(r.kind)), ...overrides }));
   return path;
+}
+
+/** Simulators with a first sync of the oracle's kinds done and checked: where every case file starts. */
+export async function startConverged(ado: AzureDevOpsSimulatorOptions): Promise<Simulators> {
+  const sims = await startSimulators({ ado });
+  const first = await sync(sims, ['--mapping', oracleMapping()]);
+  expect(first.code, first.stderr).toBe(0);
+  expectConverged(sims);
+  return sims;
 }
 
 /** `port-ado-sync sync …` in-process, through real sockets, with short backoffs. */

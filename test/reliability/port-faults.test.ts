@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FaultRule } from '../../sim/port';
-import { startSimulators, type CliRun, type Simulators } from '../support/simulators';
+import type { CliRun, Simulators } from '../support/simulators';
 import {
   deleteSomeObjects,
   expectConverged,
@@ -17,8 +17,7 @@ import {
   snapshot,
   sync,
   when,
-  type PortSnapshot,
-} from './harness';
+  type PortSnapshot, startConverged } from './harness';
 
 const SEARCH = 'POST /v1/entities/search';
 const SINGLE = 'POST /v1/blueprints/:blueprint/entities';
@@ -29,10 +28,7 @@ const MAPPING = ['--mapping', oracleMapping()];
 
 beforeAll(async () => {
   // Enough work items that every case still has some to rename after the earlier cases deleted theirs.
-  sims = await startSimulators({ ado: { seed: 31, scale: { base: 'tiny', workItems: 60 } } });
-  const first = await sync(sims, MAPPING);
-  expect(first.code, first.stderr).toBe(0);
-  expectConverged(sims);
+  sims = await startConverged({ seed: 31, scale: { base: 'tiny', workItems: 60 } });
 });
 afterAll(async () => sims?.close());
 beforeEach(() => sims.port.clearFaults());
