@@ -140,8 +140,12 @@ export class AzureDevOpsClient {
 
     for (;;) {
       let response: SentResponse;
+      let sentAt: number | undefined;
       try {
-        response = await this.deps.limiter.schedule(() => this.send(method, url, request), this.metrics.throttled);
+        response = await this.deps.limiter.schedule((at) => {
+          sentAt = at;
+          return this.send(method, url, request);
+        }, this.metrics.throttled);
       } catch (error) {
         if (this.deps.signal?.aborted) throw error;
         this.count((m) => m.requests++);
@@ -158,7 +162,7 @@ export class AzureDevOpsClient {
         m.requests++;
         m.bytesIn += response.bytes?.length ?? response.text.length;
       });
-      this.deps.limiter.observe(response.status, response.headers);
+      this.deps.limiter.observe(response.status, response.headers, sentAt);
       const { status, headers } = response;
 
       if (status === 203 || (status >= 300 && status < 400) || status === 401) {

@@ -1,6 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { resetAfterSeconds, retryAfterSeconds, sleep } from '../http/retry';
 import { ActiveTime } from '../util/wall-clock';
+import { SendLedger } from './send-ledger';
 
 export type RateLimiterStats = {
   /** Responses the server delayed (stage 2: `X-RateLimit-Delay`). */
@@ -9,13 +10,28 @@ export type RateLimiterStats = {
   blockedResponses: number;
 };
 
+/** Share of `X-RateLimit-Limit` the pacing aims to keep in use: the rest absorbs requests in flight and costs that vary by route. */
+const TARGET_SHARE = 0.95;
+/** The service's sliding window (azure-devops-api.md §3.1), until its headers say otherwise. */
+const DEFAULT_WINDOW_MS = 300_000;
+
+/** What the latest stage-1 headers said about the identity's budget. */
+type BudgetReading = {
+  limit: number;
+  /** TSTUs per request, from the usage the service reported over the sends in its window. */
+  costPerSend: number;
+};
+
 /**
  * One limiter per Azure DevOps identity (a PAT or a bearer token), shared by every request the run
  * makes with it, because the service budgets TSTUs per identity over a sliding five minutes
  * (azure-devops-api.md §3.1). It paces from the `X-RateLimit-*` headers the service sends *before*
  * it starts delaying, so a run slows down instead of being blocked:
- * - stage 1 (`Limit`/`Remaining`/`Reset`): spread the remaining budget until the reset time,
- *   using the observed cost per request;
+ * - stage 1 (`Limit`/`Remaining`/`Reset`): keep the usage in the window under the limit. The
+ *   limiter remembers when it sent each request, so it knows when spent budget leaves the window
+ *   and can be spent again; usage is attributed to its sends at the rate the service reports.
+ *   It is never slower than spreading what `Remaining` says is left until `Reset`, which is safe
+ *   even when other clients share the identity;
  * - stage 2 (delayed 200 with `X-RateLimit-Delay` and `Retry-After`): pause everyone for Retry-After;
  * - stage 3 (429 with `Retry-After`): pause everyone, and the caller retries.
  */
@@ -24,7 +40,13 @@ export class IdentityRateLimiter {
   /** Wall-clock time during which requests waited on throttling (our pacing and pauses, plus server delays). */
   readonly throttled: ActiveTime;
   private readonly slots: LimitFunction;
+  private readonly sends = new SendLedger();
   private pausedUntil = 0;
+  private reading: BudgetReading | undefined;
+  /** The window length, as the tightest `Reset − sent` any reading allowed (never shorter than the real one). */
+  private windowMs = DEFAULT_WINDOW_MS;
+  private windowKnown = false;
+  /** The spread rule: `Remaining` over the time until `Reset`, at the observed cost per request. */
   private nextStartAt = 0;
   private spacingMs = 0;
   private costEstimate = 1;
@@ -46,18 +68,19 @@ export class IdentityRateLimiter {
   }
 
   /**
-   * Runs `send` when a slot is free and pacing allows; the response headers feed back via `observe`.
+   * Runs `send` when a slot is free and pacing allows; `send` gets the time it was let go, which the
+   * caller hands back to `observe` with the response's headers.
    * `throttledAlso` receives the same waits, so a caller can attribute them (to a kind, say).
    */
-  schedule<T>(send: () => Promise<T>, throttledAlso?: ActiveTime): Promise<T> {
-    return this.slots(async () => {
-      await this.waitForTurn(throttledAlso);
-      return send();
-    });
+  schedule<T>(send: (sentAt: number) => Promise<T>, throttledAlso?: ActiveTime): Promise<T> {
+    return this.slots(async () => send(await this.waitForTurn(throttledAlso)));
   }
 
-  /** Feeds one response's status and (lower-cased) headers back into the pacing. */
-  observe(status: number, headers: Record<string, string>): void {
+  /**
+   * Feeds one response's status and (lower-cased) headers back into the pacing. `sentAt` is the
+   * time `schedule` let its request go (now, when unknown).
+   */
+  observe(status: number, headers: Record<string, string>, sentAt?: number): void {
     const now = this.clock.now();
     this.responsesSinceReading++;
     const delay = Number(headers['x-ratelimit-delay']);
@@ -79,7 +102,10 @@ export class IdentityRateLimiter {
       // Below the stage-1 threshold the service sends no headers: run at full speed, once the
       // window the last reading described has reset (before that, a header-less answer may come
       // from a host that does not report, while the budget is still short).
-      if (this.spacingMs > 0 && (now >= this.pacingUntil || now > this.nextStartAt + 5_000)) this.spacingMs = 0;
+      if (this.spacingMs > 0 && (now >= this.pacingUntil || now > this.nextStartAt + 5_000)) {
+        this.reading = undefined;
+        this.spacingMs = 0;
+      }
       return;
     }
     if (this.lastRemaining !== undefined && remaining < this.lastRemaining && this.responsesSinceReading > 0) {
@@ -88,28 +114,66 @@ export class IdentityRateLimiter {
     }
     this.lastRemaining = remaining;
     this.responsesSinceReading = 0;
-    const windowMs = Math.max(1_000, (resetIn ?? 300) * 1000);
-    const requestsLeft = Math.max(1, remaining / Math.max(this.costEstimate, 0.01));
-    this.spacingMs = windowMs / requestsLeft;
-    this.pacingUntil = now + windowMs;
+    const resetMs = Math.max(1_000, (resetIn ?? DEFAULT_WINDOW_MS / 1000) * 1000);
+    this.spacingMs = resetMs / Math.max(1, remaining / Math.max(this.costEstimate, 0.01));
+    this.pacingUntil = now + resetMs;
+
+    // `Reset` is when usage would be back to zero: at least a window after this request was
+    // counted, which was after it was sent. So `Reset − sent` bounds the window from above.
+    if (resetIn !== undefined) {
+      const bound = now + resetIn * 1000 - (sentAt ?? now);
+      this.windowMs = this.windowKnown ? Math.min(this.windowMs, bound) : bound;
+      this.windowKnown = true;
+    }
+    const limit = Number(headers['x-ratelimit-limit']);
+    if (Number.isFinite(limit) && limit > 0) {
+      // Usage over the window, attributed to the sends the service had surely seen: those before
+      // this one, and this one (others sent at the same moment may have reached it later).
+      const at = sentAt ?? now;
+      const counted = this.sends.countAfter(now - this.windowMs) - this.sends.countAfter(at - 1) + 1;
+      this.reading = { limit, costPerSend: Math.max(0, limit - remaining) / Math.max(1, counted) };
+    }
   }
 
   private pauseFor(seconds: number, now: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, now + seconds * 1000);
   }
 
-  private async waitForTurn(throttledAlso?: ActiveTime): Promise<void> {
+  /** Pacing holds from a stage-1 reading until its reset; past that the budget is back, even when no answer has said so. */
+  private pacing(now: number): boolean {
+    return this.spacingMs > 0 && now < this.pacingUntil;
+  }
+
+  /** When the next request may go, by the latest reading: the earlier of the window rule and the spread rule. */
+  private pacedStart(now: number): number {
+    if (!this.pacing(now)) return now;
+    const spread = Math.min(this.nextStartAt, this.pacingUntil);
+    return this.reading ? Math.min(spread, this.windowStart(now, this.reading)) : spread;
+  }
+
+  /** The earliest time at which one more send keeps the window's usage under the target. */
+  private windowStart(now: number, reading: BudgetReading): number {
+    if (reading.costPerSend <= 0) return now;
+    const windowOpen = now - this.windowMs;
+    const inWindow = this.sends.countAfter(windowOpen);
+    const room = Math.floor((reading.limit * TARGET_SHARE) / reading.costPerSend) - 1;
+    if (inWindow <= room) return now;
+    if (room < 0) return this.pacingUntil;
+    const leaving = this.sends.nthAfter(windowOpen, inWindow - room);
+    return leaving === undefined ? now : Math.min(leaving + this.windowMs, this.pacingUntil);
+  }
+
+  private async waitForTurn(throttledAlso?: ActiveTime): Promise<number> {
     let waiting = false;
     try {
       for (;;) {
         const now = this.clock.now();
-        // Pacing spreads a reading's budget until its reset; past that the budget is back, even
-        // when every slot is queued here and no answer has arrived to say so.
-        const pacing = this.spacingMs > 0 && now < this.pacingUntil;
-        const startAt = Math.max(this.pausedUntil, pacing ? Math.min(this.nextStartAt, this.pacingUntil) : 0);
+        const startAt = Math.max(this.pausedUntil, this.pacedStart(now));
         if (startAt <= now) {
-          this.nextStartAt = pacing ? Math.max(now, this.nextStartAt) + this.spacingMs : now;
-          return;
+          this.nextStartAt = this.pacing(now) ? Math.max(now, this.nextStartAt) + this.spacingMs : now;
+          this.sends.record(now);
+          this.sends.forget(now - Math.max(this.windowMs, DEFAULT_WINDOW_MS));
+          return now;
         }
         if (!waiting) {
           waiting = true;
