@@ -33,10 +33,9 @@ async function demo(argv: string[]): Promise<number> {
     resolve: { 'dev.azure.com': '127.0.0.1', '*.dev.azure.com': '127.0.0.1' },
   });
 
-  const counts = port
-    .blueprints()
-    .map((b) => `  ${b.identifier.padEnd(26)} ${port.entities(b.identifier).length}`)
-    .join('\n');
+  const blueprints = port.blueprints();
+  const width = Math.max(...blueprints.map((b) => b.identifier.length));
+  const counts = blueprints.map((b) => `  ${b.identifier.padEnd(width)}  ${port.entities(b.identifier).length}`).join('\n');
   out.write(`\nEntities now in the simulated Port, per blueprint:\n${counts}\n`);
   if (keep) {
     out.write(
