@@ -44,7 +44,7 @@ export default defineKind({
   },
   changedSince: {
     filter:
-      "the same builds as the full listing (no extra request), but timelines only of those whose queue, start, finish time or `lastChangedDate` is at or after the cursor: a running build's stages move while its own times stay put, and the build's `lastChangedDate` is what records it",
+      "the builds of the full listing (its one look-back listing per project), but timelines only of those whose queue, start, finish time or `lastChangedDate` is at or after the cursor: a running build's stages move while its own times stay put, and the build's `lastChangedDate` is what records it",
     misses: "a stage move of a still-running build that Azure DevOps does not stamp on the build's `lastChangedDate` (the spec does not say which changes stamp it): read once the build finishes",
     async *list(ctx, s, window) {
       const since = window.since.getTime();
