@@ -17,7 +17,7 @@ export function renderIncrementalKinds(): string {
     '|---|---|---|',
     ...filtered.map((k) => `| \`${k.kind}\` | ${cell(k.changedSince?.filter ?? '')} | ${cell(k.changedSince?.misses ?? 'nothing the full listing would see')} |`),
     '',
-    `Kinds listed in full in every incremental run (or not at all with \`unfilteredKinds: skip\`), relying on the unchanged-entity skip so that only what changed is written: ${full.map((k) => `\`${k.kind}\``).join(', ')}.`,
+    `Kinds without a change filter, listed in full when their last complete listing is older than \`unfilteredMaxAgeMinutes\` (\`unfilteredKinds: when-stale\`, the default), in every incremental run (\`list\`) or not at all (\`skip\`), relying on the unchanged-entity skip so that only what changed is written: ${full.map((k) => `\`${k.kind}\``).join(', ')}.`,
     '',
     INCREMENTAL_KINDS_END,
   ].join('\n');

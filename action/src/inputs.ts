@@ -33,6 +33,7 @@ export const CONFIG_INPUTS: Readonly<Record<string, InputBinding>> = {
   'overlap-minutes': { key: 'incremental.overlapMinutes' },
   'look-back-days': { key: 'incremental.lookBackDays' },
   'unfiltered-kinds': { key: 'incremental.unfilteredKinds' },
+  'unfiltered-max-age-minutes': { key: 'incremental.unfilteredMaxAgeMinutes' },
   mapping: { key: 'mapping.path' },
   'mapping-yaml': { key: 'mapping.yaml' },
   kinds: { key: 'filters.kinds' },

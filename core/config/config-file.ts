@@ -53,7 +53,7 @@ const FILE_SHAPE: FileSection = {
   sendRawDataExamples: bool('sendRawDataExamples'),
   scheduledResyncIntervalMinutes: int('scheduledResyncIntervalMinutes'),
   mode: text('mode'),
-  incremental: { section: { overlapMinutes: int('incremental.overlapMinutes'), lookBackDays: int('incremental.lookBackDays'), unfilteredKinds: text('incremental.unfilteredKinds') } },
+  incremental: { section: { overlapMinutes: int('incremental.overlapMinutes'), lookBackDays: int('incremental.lookBackDays'), unfilteredKinds: text('incremental.unfilteredKinds'), unfilteredMaxAgeMinutes: int('incremental.unfilteredMaxAgeMinutes') } },
   filters: { section: { kinds: list('filters.kinds'), projects: list('filters.projects') } },
   webhooks: {
     section: {

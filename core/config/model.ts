@@ -171,7 +171,12 @@ export const lookBackDaysSchema = z
   .number({ error: 'must be a number of days' })
   .int({ error: 'must be a whole number of days' })
   .min(1, { error: 'must be at least 1 day' });
-export const unfilteredKindsSchema = z.enum(['list', 'skip'], { error: 'must be list or skip' });
+export const unfilteredKindsSchema = z.enum(['when-stale', 'list', 'skip'], { error: 'must be when-stale, list or skip' });
+export const unfilteredMaxAgeMinutesSchema = z
+  .number({ error: 'must be a number of minutes' })
+  .int({ error: 'must be a whole number of minutes' })
+  .min(1, { error: 'must be at least 1 minute' })
+  .max(10_080, { error: 'must be at most 10080 minutes (a week)' });
 
 function closedList(what: string, known: readonly string[]) {
   return z
@@ -290,7 +295,8 @@ export const syncConfigSchema = z
       .object({
         overlapMinutes: overlapMinutesSchema.default(5),
         lookBackDays: lookBackDaysSchema.optional(),
-        unfilteredKinds: unfilteredKindsSchema.default('list'),
+        unfilteredKinds: unfilteredKindsSchema.default('when-stale'),
+        unfilteredMaxAgeMinutes: unfilteredMaxAgeMinutesSchema.default(240),
       })
       .strict()
       .prefault({}),

@@ -13,7 +13,8 @@ const ORDERS = ['queueTimeDescending', 'startTimeDescending', 'finishTimeDescend
 
 /**
  * The builds of a project that changed since the window's start, read once per run and shared by
- * build, pipeline-run and pipeline-stage. Raw builds, deduplicated by id.
+ * build and pipeline-run (pipeline-stage reads the same times off its own listing). Raw builds,
+ * deduplicated by id.
  */
 export function changedBuilds(ctx: KindContext, window: ChangeWindow, project: Pick<Project, 'id'>): Promise<RawItem[]> {
   const since = window.since.toISOString();

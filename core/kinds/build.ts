@@ -30,7 +30,8 @@ export default defineKind({
     );
   },
   changedSince: {
-    filter: '`minTime` with `queryOrder` queueTimeDescending, startTimeDescending and finishTimeDescending: builds queued, started or finished since the cursor',
+    filter:
+      '`minTime` with `queryOrder` queueTimeDescending, startTimeDescending and finishTimeDescending: builds queued, started or finished since the cursor. Three listings per project, because `minTime` filters on the time field of `queryOrder` only and the builds list is per project: a build queued before the cursor can start or finish after it, and one queued after it may not have started',
     misses: 'a build whose only change is a retention lease, a tag or a move to `cancelling` (its finish is seen)',
     async *list(ctx, selector, window) {
       yield* fanOut(

@@ -115,11 +115,30 @@ export class ParentListings {
     });
   }
 
-  /** Every pipeline of every project in scope. */
+  /** Every pipeline of every project in scope: each project's listing, shared with `pipelinesOf`. */
   pipelines(): Promise<Pipeline[]> {
-    return this.memo('pipelines', async () =>
-      this.collect(await this.projects(), (project) => ({ path: `${project.id}/_apis/pipelines`, apiVersion: '7.1' }), (item, project) => ({ ...parse(pipelineSchema, item, 'pipeline'), __project: project }), paging.continuationHeader(1000)),
-    );
+    return this.memo('pipelines', async () => {
+      const out: Pipeline[] = [];
+      const pages = fanOut(await this.projects(), this.concurrency.projects, (project) => this.pipelinePages(project), (project) => `project ${project.name}`);
+      for await (const page of pages) out.push(...page);
+      return out;
+    });
+  }
+
+  /**
+   * The pipelines of one project. An incremental run asks only for the projects where something
+   * ran (pipeline-run), which is fewer requests than every project's listing.
+   */
+  pipelinesOf(project: Project): Promise<Pipeline[]> {
+    return this.memo(`pipelines|${project.id}`, async () => {
+      const out: Pipeline[] = [];
+      for await (const page of mapPages(listPages(this.client, { path: `${project.id}/_apis/pipelines`, apiVersion: '7.1' }, paging.continuationHeader(1000)), (item) => ({ ...parse(pipelineSchema, item, 'pipeline'), __project: project }))) out.push(...page);
+      return out;
+    });
+  }
+
+  private async *pipelinePages(project: Project): AsyncGenerator<Pipeline[]> {
+    yield await this.pipelinesOf(project);
   }
 
   /**

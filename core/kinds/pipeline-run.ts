@@ -29,18 +29,19 @@ export default defineKind({
     yield* fanOut(await ctx.parents.pipelines(), ctx.concurrency.pipelines, (pipeline: Pipeline) => runsOf(ctx, pipeline), (pipeline) => `runs of pipeline ${pipeline.name}`);
   },
   changedSince: {
-    filter: 'the builds queued, started or finished since the cursor (`minTime`, as for build); then the runs of only the pipelines those builds belong to, keeping those runs',
+    filter: 'the builds queued, started or finished since the cursor (`minTime`, as for build); then, in the projects where some did, the pipelines listing and the runs of only the pipelines those builds belong to, keeping those runs',
     misses: 'the same as build',
     async *list(ctx, _selector, window) {
-      const pipelines = await ctx.parents.pipelines();
       yield* fanOut(
         await ctx.parents.projects(),
         ctx.concurrency.projects,
         async function* (project: Project) {
           const changed = await changedBuilds(ctx, window, project);
+          // A project where nothing ran since the cursor needs no pipelines listing.
+          if (changed.length === 0) return;
           const ids = new Set(changed.map((build) => build.id));
           const touched = new Set(changed.map(pipelineIdOf));
-          const affected = pipelines.filter((p) => p.__project.id === project.id && touched.has(p.id));
+          const affected = (await ctx.parents.pipelinesOf(project)).filter((p) => touched.has(p.id));
           yield* fanOut(affected, ctx.concurrency.pipelines, (pipeline: Pipeline) => runsOf(ctx, pipeline, (run) => ids.has(run.id)), (pipeline) => `runs of pipeline ${pipeline.name}`);
         },
         (project) => `changed runs of project ${project.name}`,

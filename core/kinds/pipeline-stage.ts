@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { AzureDevOpsNotFoundError, AzureDevOpsResponseError } from '../azure-devops/errors';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { fanOut } from './fan-out';
-import { changedBuilds } from '../incremental/changed-builds';
 import { defineKind, type KindContext } from './kind';
 import type { Project } from './parents';
 
@@ -44,18 +43,12 @@ export default defineKind({
     yield* fanOut(await ctx.parents.projects(), ctx.concurrency.projects, (project: Project) => stagesOfProject(ctx, s, project), (project) => `builds of project ${project.name}`);
   },
   changedSince: {
-    filter: "the same builds as the full listing, but timelines only of those queued, started or finished since the cursor (`minTime`, as for build) or not completed yet (a running build's stages move while its own times stay put)",
-    misses: 'nothing the full listing would see',
+    filter:
+      "the builds of the full listing (its one look-back listing per project), but timelines only of those whose queue, start, finish time or `lastChangedDate` is at or after the cursor: a running build's stages move while its own times stay put, and the build's `lastChangedDate` is what records it",
+    misses: "a stage move of a still-running build that Azure DevOps does not stamp on the build's `lastChangedDate` (the spec does not say which changes stamp it): read once the build finishes",
     async *list(ctx, s, window) {
-      yield* fanOut(
-        await ctx.parents.projects(),
-        ctx.concurrency.projects,
-        async function* (project: Project) {
-          const changed = new Set((await changedBuilds(ctx, window, project)).map((build) => build.id));
-          yield* stagesOfProject(ctx, s, project, (build) => changed.has(build.id) || build.status !== 'completed');
-        },
-        (project) => `builds of project ${project.name}`,
-      );
+      const since = window.since.getTime();
+      yield* fanOut(await ctx.parents.projects(), ctx.concurrency.projects, (project: Project) => stagesOfProject(ctx, s, project, (build) => movedSince(build, since)), (project) => `builds of project ${project.name}`);
     },
   },
   defaults: {
@@ -110,6 +103,18 @@ export default defineKind({
     ],
   },
 });
+
+const BUILD_TIMES = ['queueTime', 'startTime', 'finishTime', 'lastChangedDate'] as const;
+
+/**
+ * Whether a build's timeline may have moved at or after `since`: one of its own times says so.
+ * A running build without a readable `lastChangedDate` gives no such evidence, so it is read.
+ */
+export function movedSince(build: RawItem, since: number): boolean {
+  const times = BUILD_TIMES.map((field) => (typeof build[field] === 'string' ? Date.parse(build[field]) : Number.NaN));
+  if (times.some((t) => t >= since)) return true;
+  return build.status !== 'completed' && Number.isNaN(times[3]);
+}
 
 /** Stages of the project's builds in the look-back (at most `maxBuildsPerPipeline` each), of the builds `keep` accepts. */
 async function* stagesOfProject(ctx: KindContext, s: Selector, project: Project, keep: (build: RawItem) => boolean = () => true): AsyncGenerator<RawItem[]> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AdoRequest } from '../azure-devops/client';
+import { AzureDevOpsResponseError } from '../azure-devops/errors';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { chunks } from '../incremental/chunks';
 import { changedDeployments } from '../incremental/changed-deployments';
@@ -19,10 +20,11 @@ const selector = z.object({
 
 type Selector = z.output<typeof selector>;
 
-function releasesRequest(project: Pick<Project, 'id'>, s: Selector, narrower: Record<string, string> = {}): AdoRequest {
+/** Releases of a project, or of the whole organization without one (release 7.1: `project` is optional on this route). */
+function releasesRequest(project: Pick<Project, 'id'> | undefined, s: Selector, narrower: Record<string, string> = {}): AdoRequest {
   return {
     service: 'release',
-    path: `${project.id}/_apis/release/releases`,
+    path: project ? `${project.id}/_apis/release/releases` : '_apis/release/releases',
     query: {
       $expand: s.expand,
       statusFilter: s.statusFilter,
@@ -34,6 +36,12 @@ function releasesRequest(project: Pick<Project, 'id'>, s: Selector, narrower: Re
     },
     apiVersion: '7.1',
   };
+}
+
+/** The project a release belongs to (`projectReference`, release 7.1 `Release`). */
+function projectIdOf(release: RawItem): string | undefined {
+  const id = (release.projectReference as { id?: unknown } | null | undefined)?.id;
+  return typeof id === 'string' ? id : undefined;
 }
 
 export default defineKind({
@@ -54,25 +62,37 @@ export default defineKind({
     enrich: (release, project) => ({ ...release, __project: project }),
   }),
   changedSince: {
-    filter: '`minCreatedTime` (releases created since the cursor), plus `releaseIdFilter` for the releases of deployments modified since the cursor (`minModifiedTime` on release/deployments)',
+    filter:
+      '`minCreatedTime` in one listing for the whole organization (the releases route is the one whose project segment is optional), plus `releaseIdFilter` for the releases of deployments modified since the cursor (`minModifiedTime` on release/deployments, per project)',
     misses: 'a release abandoned (or edited) without a deployment since: the releases list has no modified-time filter',
     async *list(ctx, s, window) {
-      yield* fanOut(
-        await ctx.parents.projects(),
-        ctx.concurrency.projects,
-        async function* (project: Project) {
-          const seen = new Set<unknown>();
-          const fresh = (page: RawItem[]) => page.filter((release) => !seen.has(release.id) && seen.add(release.id)).map((release) => ({ ...release, __project: project }));
-          const createdSince = s.minCreatedTime && Date.parse(s.minCreatedTime) > window.since.getTime() ? s.minCreatedTime : window.since.toISOString();
-          for await (const page of listPages(ctx.client, releasesRequest(project, s, { minCreatedTime: createdSince }), paging.continuationHeader(100))) yield fresh(page);
-          const deployed = new Set((await changedDeployments(ctx, window, project)).map((d) => (d.release as { id?: unknown } | undefined)?.id).filter((id) => typeof id === 'number'));
-          // The filter's ids travel in the URL: a hundred at a time keeps it short.
-          for (const ids of chunks([...deployed], 100)) {
-            for await (const page of listPages(ctx.client, releasesRequest(project, s, { releaseIdFilter: ids.join(',') }), paging.continuationHeader(100))) yield fresh(page);
-          }
-        },
-        (project) => `changed releases of project ${project.name}`,
-      );
+      const projects = await ctx.parents.projects();
+      const inScope = new Map(projects.map((project) => [project.id.toLowerCase(), project]));
+      const seen = new Set<unknown>();
+      // Releases of projects outside the run's scope (a projects filter) are not the run's to write.
+      const fresh = (page: RawItem[]) =>
+        page.flatMap((release) => {
+          const projectId = projectIdOf(release);
+          if (projectId === undefined) throw new AzureDevOpsResponseError(`Release ${String(release.id)} came without a projectReference, so its project is unknown.`, ctx.client.urlOf(releasesRequest(undefined, s)));
+          const project = inScope.get(projectId.toLowerCase());
+          if (!project || seen.has(release.id)) return [];
+          seen.add(release.id);
+          return [{ ...release, __project: project }];
+        });
+      const createdSince = s.minCreatedTime && Date.parse(s.minCreatedTime) > window.since.getTime() ? s.minCreatedTime : window.since.toISOString();
+      for await (const page of listPages(ctx.client, releasesRequest(undefined, s, { minCreatedTime: createdSince }), paging.continuationHeader(100))) yield fresh(page);
+      const deployed = new Set<number>();
+      const found = fanOut(projects, ctx.concurrency.projects, async function* (project: Project) { yield await changedDeployments(ctx, window, project); }, (project) => `changed release deployments of project ${project.name}`);
+      for await (const deployments of found) {
+        for (const deployment of deployments) {
+          const id = (deployment.release as { id?: unknown } | undefined)?.id;
+          if (typeof id === 'number') deployed.add(id);
+        }
+      }
+      // The filter's ids travel in the URL: a hundred at a time keeps it short.
+      for (const ids of chunks([...deployed].filter((id) => !seen.has(id)), 100)) {
+        for await (const page of listPages(ctx.client, releasesRequest(undefined, s, { releaseIdFilter: ids.join(',') }), paging.continuationHeader(100))) yield fresh(page);
+      }
     },
   },
   defaults: {

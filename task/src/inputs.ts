@@ -31,6 +31,7 @@ export const SETTING_INPUTS = {
   overlapMinutes: 'incremental.overlapMinutes',
   lookBackDays: 'incremental.lookBackDays',
   unfilteredKinds: 'incremental.unfilteredKinds',
+  unfilteredMaxAgeMinutes: 'incremental.unfilteredMaxAgeMinutes',
   kinds: 'filters.kinds',
   projects: 'filters.projects',
   excludedTags: 'azureDevOps.excludedTags',

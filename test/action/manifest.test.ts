@@ -122,11 +122,11 @@ describe('incremental inputs', () => {
   const env = { GITHUB_WORKSPACE: '/repo', RUNNER_TEMP: '/tmp/runner', OCEAN__PORT__CLIENT_ID: 'id', OCEAN__PORT__CLIENT_SECRET: 'client-secret-123456', OCEAN__INTEGRATION__CONFIG__ORGANIZATION_URL: 'https://dev.azure.com/contoso', OCEAN__INTEGRATION__CONFIG__PERSONAL_ACCESS_TOKEN: 'pat-value-123456' };
 
   it('set the mode and the incremental section', () => {
-    const inputs: Record<string, string> = { mode: 'incremental', 'overlap-minutes': '0', 'look-back-days': '3', 'unfiltered-kinds': 'skip' };
+    const inputs: Record<string, string> = { mode: 'incremental', 'overlap-minutes': '0', 'look-back-days': '3', 'unfiltered-kinds': 'list', 'unfiltered-max-age-minutes': '30' };
     const settings = readActionSettings((name) => inputs[name] ?? '', env);
     const { config } = resolveConfig(settings.layers);
     expect(config.mode).toBe('incremental');
-    expect(config.incremental).toEqual({ overlapMinutes: 0, lookBackDays: 3, unfilteredKinds: 'skip' });
+    expect(config.incremental).toEqual({ overlapMinutes: 0, lookBackDays: 3, unfilteredKinds: 'list', unfilteredMaxAgeMinutes: 30 });
   });
 
   it("leave the mode to Ocean's OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED when not given, and outrank it when given", () => {

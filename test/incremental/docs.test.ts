@@ -54,7 +54,7 @@ describe('docs/incremental.md', () => {
     expect(read('README.md')).toContain('(docs/incremental.md)');
     const configuration = read('docs/configuration.md');
     expect(configuration).toContain('(incremental.md)');
-    const keys = ['mode', 'incremental.overlapMinutes', 'incremental.lookBackDays', 'incremental.unfilteredKinds'];
+    const keys = ['mode', 'incremental.overlapMinutes', 'incremental.lookBackDays', 'incremental.unfilteredKinds', 'incremental.unfilteredMaxAgeMinutes'];
     for (const variable of ENVIRONMENT_VARIABLES.filter((v) => keys.includes(v.key))) expect(configuration, variable.name).toContain(`\`${variable.name}\``);
     for (const flag of FLAG_DEFINITIONS.filter((f) => keys.includes(f.key))) expect(configuration, flag.name).toContain(`\`--${flag.name}\``);
     expect(configuration).toContain('OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED');

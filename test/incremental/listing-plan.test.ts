@@ -23,9 +23,26 @@ describe('how an incremental run lists one resource', () => {
     expect(plan({ cursor: { state: 'unreadable', text: '{"page":3}' } })).toEqual({ listing: 'full', reason: 'the stored cursor is not a time' });
   });
 
-  it('lists a kind without a change filter in full, or skips it when asked to', () => {
+  it('lists a kind without a change filter in full with list, and skips it with skip, whatever its cursor', () => {
     const at = new Date('2026-11-26T14:15:00.000Z');
-    expect(plan({ hasFilter: false, cursor: { state: 'set', at, text: at.toISOString() } })).toMatchObject({ listing: 'full' });
+    expect(plan({ hasFilter: false, cursor: { state: 'set', at, text: at.toISOString() }, settings: { unfilteredKinds: 'list' } })).toMatchObject({ listing: 'full' });
     expect(plan({ hasFilter: false, cursor: { state: 'none' }, settings: { unfilteredKinds: 'skip' } })).toMatchObject({ listing: 'skipped' });
+    const old = new Date('2026-11-20T00:00:00.000Z');
+    expect(plan({ hasFilter: false, cursor: { state: 'set', at: old, text: old.toISOString() }, settings: { unfilteredKinds: 'skip' } })).toMatchObject({ listing: 'skipped' });
+  });
+
+  it('by default (when-stale) lists a kind without a change filter only once its last complete listing is at least the maximum age old', () => {
+    expect(DEFAULT_INCREMENTAL_SETTINGS).toMatchObject({ unfilteredKinds: 'when-stale', unfilteredMaxAgeMinutes: 240 });
+    const cursor = (iso: string) => ({ state: 'set' as const, at: new Date(iso), text: iso });
+    // START is 14:30: 15 minutes and 3 h 59 min after the last listing are not stale; 4 h and more are.
+    expect(plan({ hasFilter: false, cursor: cursor('2026-11-26T14:15:00.000Z') })).toEqual({ listing: 'skipped', reason: 'no change filter; last listed 15 min ago, under incremental.unfilteredMaxAgeMinutes (240)' });
+    expect(plan({ hasFilter: false, cursor: cursor('2026-11-26T10:31:00.000Z') })).toMatchObject({ listing: 'skipped' });
+    expect(plan({ hasFilter: false, cursor: cursor('2026-11-26T10:30:00.000Z') })).toEqual({ listing: 'full', reason: 'no change filter; last listed 240 min ago, at least incremental.unfilteredMaxAgeMinutes (240)' });
+    expect(plan({ hasFilter: false, cursor: cursor('2026-11-26T14:15:00.000Z'), settings: { unfilteredMaxAgeMinutes: 10 } })).toMatchObject({ listing: 'full' });
+    // Never listed, or a cursor that is not a time: listed, so the kind is never left unlisted until the nightly run.
+    expect(plan({ hasFilter: false, cursor: { state: 'none' } })).toMatchObject({ listing: 'full' });
+    expect(plan({ hasFilter: false, cursor: { state: 'unreadable', text: '{"page":3}' } })).toMatchObject({ listing: 'full' });
+    // A cursor ahead of this run's clock is as fresh as can be.
+    expect(plan({ hasFilter: false, cursor: cursor('2026-11-26T15:00:00.000Z') })).toMatchObject({ listing: 'skipped' });
   });
 });

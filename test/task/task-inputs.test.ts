@@ -90,9 +90,9 @@ describe('task inputs: the variable group alone', () => {
 
 describe('task inputs: incremental mode', () => {
   it('reads the mode and its settings, each into the incremental section', () => {
-    const config = configOf({ variables: VARIABLE_GROUP, inputs: { mode: 'incremental', overlapMinutes: '15', lookBackDays: '30', unfilteredKinds: 'skip' } });
+    const config = configOf({ variables: VARIABLE_GROUP, inputs: { mode: 'incremental', overlapMinutes: '15', lookBackDays: '30', unfilteredKinds: 'skip', unfilteredMaxAgeMinutes: '90' } });
     expect(config.mode).toBe('incremental');
-    expect(config.incremental).toEqual({ overlapMinutes: 15, lookBackDays: 30, unfilteredKinds: 'skip' });
+    expect(config.incremental).toEqual({ overlapMinutes: 15, lookBackDays: 30, unfilteredKinds: 'skip', unfilteredMaxAgeMinutes: 90 });
   });
 
   it("follows Ocean's OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED from the group when the mode is left at Sync, and the PORT_ADO_SYNC_ variables for the settings", () => {

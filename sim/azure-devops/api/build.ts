@@ -176,7 +176,7 @@ export function buildJson(ctx: View, build: BuildRecord): JsonObject {
     reason: build.reason,
     requestedFor,
     requestedBy: requestedFor,
-    lastChangedDate: ticks(build.finishTime ?? build.startTime ?? build.queueTime),
+    lastChangedDate: ticks(build.lastChangedDate ?? build.finishTime ?? build.startTime ?? build.queueTime),
     lastChangedBy: requestedFor,
     orchestrationPlan: { planId },
     logs: { id: 0, type: 'Container', url: `${url}/logs` },

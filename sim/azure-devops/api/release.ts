@@ -7,7 +7,7 @@ import { list, ok } from '../wire/response';
 import type { RequestContext, Route, View } from './context';
 import { date, identityRef } from './present';
 import { route } from './route';
-import { requireProject } from './scope';
+import { optionalProject, requireProject, visibleProjects } from './scope';
 
 /**
  * Classic release management, served by `vsrm.dev.azure.com` (and by the collection on Server):
@@ -122,8 +122,12 @@ function intToken(ctx: RequestContext): number | undefined {
  * Releases: newest first by default (`queryOrder=descending`), `$top` default 50, max 100, header
  * token = the next release's id (§3.3).
  */
+/**
+ * Releases of a project, or of every project the caller can see when the URL has no project
+ * (release 7.1: the `project` path segment is `x-ms-required: false` on this route only).
+ */
 function listReleases(ctx: RequestContext) {
-  const project = requireProject(ctx);
+  const scoped = optionalProject(ctx);
   const q = ctx.query;
   const definitionId = q.int('definitionId');
   const definitionEnvironmentId = q.int('definitionEnvironmentId');
@@ -137,7 +141,8 @@ function listReleases(ctx: RequestContext) {
   const ids = q.list('releaseIdFilter').map(Number);
   const ascending = (q.get('queryOrder') ?? 'descending').toLowerCase() === 'ascending';
   const expand = q.list('$expand').map((e) => e.toLowerCase());
-  const source = definitionId !== undefined ? ctx.org.releases.children(`${project.id}|${definitionId}`) : ctx.org.releasesOfProject(project.id);
+  const projects = scoped ? [scoped] : visibleProjects(ctx);
+  const source = projects.flatMap((project) => (definitionId !== undefined ? ctx.org.releases.children(`${project.id}|${definitionId}`) : ctx.org.releasesOfProject(project.id)));
   const releases = source
     .filter((r) => {
       if (status && status !== 'undefined' && r.status.toLowerCase() !== status) return false;
@@ -371,7 +376,7 @@ function listDeployments(ctx: RequestContext) {
 const RELEASE: { hosts: ['release'] } = { hosts: ['release'] };
 
 export const releaseRoutes: Route[] = [
-  route('release.releases.list', 'GET', 'release/releases', 'project', '7.1', listReleases, RELEASE),
+  route('release.releases.list', 'GET', 'release/releases', 'org-or-project', '7.1', listReleases, RELEASE),
   route('release.releases.get', 'GET', 'release/releases/{releaseId}', 'project', '7.1', getRelease, RELEASE),
   route('release.definitions.list', 'GET', 'release/definitions', 'project', '7.1', listReleaseDefinitions, RELEASE),
   route('release.definitions.get', 'GET', 'release/definitions/{definitionId}', 'project', '7.1', getReleaseDefinition, RELEASE),

@@ -189,6 +189,13 @@ export interface BuildRecord {
   tags: string[];
   /** Stage names of the run's timeline (derived for generated builds). */
   stageNames: string[];
+  /**
+   * `Build.lastChangedDate`, "the date the build was last changed" (build 7.1). Absent on generated
+   * builds, which last changed at their latest queue, start or finish time. Every change the
+   * simulator makes to a build stamps it: its state, and its timeline (a stage or job moving is
+   * the build's run moving).
+   */
+  lastChangedDate?: number;
 }
 
 export type TimelineState = 'pending' | 'inProgress' | 'completed';

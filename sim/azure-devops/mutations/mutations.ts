@@ -361,6 +361,7 @@ export class Mutations {
       repositoryId: pipeline.repositoryId,
       tags: [],
       stageNames: stageNamesFor(this.org.seed, pipelineId),
+      lastChangedDate: now,
     };
     this.org.builds.put(build);
     this.org.setTimeline(id, generateTimeline(this.org.seed, build));
@@ -372,7 +373,7 @@ export class Mutations {
   setRunState(buildId: number, state: { status: BuildStatus; result?: BuildResult | null }): BuildRecord {
     const build = this.org.builds.get(buildId) ?? fail(`No build ${buildId}.`);
     const now = Date.now();
-    const updated: BuildRecord = { ...build, status: state.status, result: state.status === 'completed' ? (state.result ?? 'succeeded') : null, finishTime: state.status === 'completed' ? now : null, startTime: build.startTime ?? now };
+    const updated: BuildRecord = { ...build, status: state.status, result: state.status === 'completed' ? (state.result ?? 'succeeded') : null, finishTime: state.status === 'completed' ? now : null, startTime: build.startTime ?? now, lastChangedDate: now };
     this.org.builds.put(updated);
     if (updated.status === 'completed') {
       const result: TimelineResult = updated.result === 'failed' ? 'failed' : updated.result === 'canceled' ? 'canceled' : 'succeeded';
@@ -397,6 +398,7 @@ export class Mutations {
     const now = Date.now();
     const updated: TimelineRecordModel = { ...stage, state, result: state === 'completed' ? (result ?? 'succeeded') : null, startTime: stage.startTime ?? (state === 'pending' ? null : now), finishTime: state === 'completed' ? now : null };
     this.org.setTimeline(buildId, records.map((r) => (r.id === stage.id ? updated : r)));
+    this.org.builds.put({ ...build, lastChangedDate: now });
     this.publish(stageStateEvent(this.org, build, updated));
     return updated;
   }
@@ -409,6 +411,7 @@ export class Mutations {
     const now = Date.now();
     const updated: TimelineRecordModel = { ...job, state, result: state === 'completed' ? (result ?? 'succeeded') : null, startTime: job.startTime ?? (state === 'pending' ? null : now), finishTime: state === 'completed' ? now : null };
     this.org.setTimeline(buildId, records.map((r) => (r.id === job.id ? updated : r)));
+    this.org.builds.put({ ...build, lastChangedDate: now });
     this.publish(jobStateEvent(this.org, build, stage, updated));
     return updated;
   }

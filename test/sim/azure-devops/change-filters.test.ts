@@ -43,6 +43,18 @@ describe('releases: minCreatedTime and releaseIdFilter', () => {
   });
 });
 
+describe('releases without a project in the URL', () => {
+  it('lists the releases of every visible project created at or after minCreatedTime, each with its projectReference', async () => {
+    const all = projects().flatMap((p) => sim.model.releasesOfProject(p.id));
+    const since = median(all.map((r) => r.createdOn));
+    const { items } = await followHeaderPages<{ id: number; projectReference: { id: string } }>(sim, `/_apis/release/releases?minCreatedTime=${new Date(since).toISOString()}&$top=3&api-version=7.1`, { host: cloudHost(sim, 'vsrm') });
+    const expected = all.filter((r) => r.createdOn >= since);
+    expect(new Set(expected.map((r) => r.projectId)).size).toBeGreaterThan(1);
+    expect(items.map((r) => r.id).sort((a, b) => a - b)).toEqual(expected.map((r) => r.id).sort((a, b) => a - b));
+    for (const item of items) expect(item.projectReference.id).toBe(sim.model.releases.get(item.id)?.projectId);
+  });
+});
+
 describe('release deployments: minModifiedTime', () => {
   it('lists only the deployments modified at or after minModifiedTime, and one a redeploy touched', async () => {
     const project = projects().find((p) => sim.model.releaseDeploymentsOfProject(p.id).length >= 4)!;
@@ -86,6 +98,32 @@ describe('builds: minTime on the field of queryOrder', () => {
     const list = async (queryOrder: string) => (await get(sim, `/${project.id}/_apis/build/builds?queryOrder=${queryOrder}&minTime=${new Date(cursor).toISOString()}&api-version=7.1`)).json<ListBody<{ id: number }>>().value.map((b) => b.id);
     expect(await list('queueTimeDescending')).not.toContain(run.id);
     expect(await list('finishTimeDescending')).toContain(run.id);
+  });
+});
+
+describe('builds: lastChangedDate', () => {
+  it('moves when the build is queued, when a stage or job of its timeline moves, and when it finishes', async () => {
+    const project = projects().find((p) => sim.model.pipelinesOf(p.id).length > 0)!;
+    const lastChanged = async (id: number) => Date.parse((await get(sim, `/${project.id}/_apis/build/builds/${id}?api-version=7.1`)).json<{ lastChangedDate: string }>().lastChangedDate);
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const before = Date.now();
+    const run = sim.mutate.queueRun(sim.model.pipelinesOf(project.id)[0]!.id);
+    const queued = await lastChanged(run.id);
+    expect(queued).toBeGreaterThanOrEqual(before);
+    await pause();
+    const stage = (sim.model.timeline(run.id) ?? []).find((r) => r.type === 'Stage' && r.state !== 'completed')!;
+    sim.mutate.setStageState(run.id, stage.name, 'inProgress');
+    const staged = await lastChanged(run.id);
+    expect(staged).toBeGreaterThan(queued);
+    await pause();
+    sim.mutate.setJobState(run.id, stage.name, 'completed', 'succeeded');
+    const jobbed = await lastChanged(run.id);
+    expect(jobbed).toBeGreaterThan(staged);
+    await pause();
+    sim.mutate.setRunState(run.id, { status: 'completed', result: 'succeeded' });
+    expect(await lastChanged(run.id)).toBeGreaterThan(jobbed);
+    // Queue and start times stay where they were: only lastChangedDate tells the stage moved.
+    expect(sim.model.builds.get(run.id)?.queueTime).toBe(run.queueTime);
   });
 });
 

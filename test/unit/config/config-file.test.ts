@@ -53,6 +53,7 @@ incremental:
   overlapMinutes: 10
   lookBackDays: 14
   unfilteredKinds: skip
+  unfilteredMaxAgeMinutes: 120
 filters:
   kinds: [project, repository, pull-request]
   projects:
@@ -93,7 +94,7 @@ logLevel: debug
       sendRawDataExamples: false,
       scheduledResyncIntervalMinutes: 60,
       mode: 'plan',
-      incremental: { overlapMinutes: 10, lookBackDays: 14, unfilteredKinds: 'skip' },
+      incremental: { overlapMinutes: 10, lookBackDays: 14, unfilteredKinds: 'skip', unfilteredMaxAgeMinutes: 120 },
       // `007` is a YAML number; a project name keeps its written form.
       filters: { kinds: ['project', 'repository', 'pull-request'], projects: ['Platform', '007'] },
       webhooks: {

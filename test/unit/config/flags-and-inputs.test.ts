@@ -36,6 +36,7 @@ const FLAG_CASES: [Record<string, FlagValue>, (c: SyncConfig) => unknown, unknow
   [{ 'overlap-minutes': '0' }, (c) => c.incremental.overlapMinutes, 0],
   [{ 'look-back-days': '7' }, (c) => c.incremental.lookBackDays, 7],
   [{ 'unfiltered-kinds': 'skip' }, (c) => c.incremental.unfilteredKinds, 'skip'],
+  [{ 'unfiltered-max-age-minutes': '60' }, (c) => c.incremental.unfilteredMaxAgeMinutes, 60],
   [{ kinds: 'project,repository' }, (c) => c.filters.kinds, ['project', 'repository']],
   [{ projects: ['Platform', 'Data'] }, (c) => c.filters.projects, ['Platform', 'Data']],
   [{ 'register-webhooks': true, 'webhook-base-url': 'https://hooks.example.com' }, (c) => c.webhooks.register, true],

@@ -86,7 +86,7 @@ describe('defaults', () => {
       initializePortResources: true,
       sendRawDataExamples: true,
       mode: 'sync',
-      incremental: { overlapMinutes: 5, unfilteredKinds: 'list' },
+      incremental: { overlapMinutes: 5, unfilteredKinds: 'when-stale', unfilteredMaxAgeMinutes: 240 },
       filters: {},
       webhooks: { register: false, username: 'port', includeReleaseEvents: false, prune: false, headers: {} },
       network: { timeoutSeconds: 60, rejectUnauthorized: true },
