@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { AdoRequest, AzureDevOpsClient } from '../azure-devops/client';
 import type { Organization } from '../azure-devops/organization';
+import type { NamedFieldsShape } from '../mapping/field-reads';
 import { listPages, type Paging, type RawItem } from '../azure-devops/paging';
 import { fanOut } from './fan-out';
 import type { ParentListings } from './parents';
@@ -62,6 +63,13 @@ export type KindContext = {
   readonly listing: ListingReport;
   /** The run's start, for time windows (closed pull requests, look-backs). */
   readonly now: Date;
+  /**
+   * For a kind that declares `namedFields`: the only fields of each item the mapping reads
+   * (mapping/field-reads.ts). Undefined: the mapping may read anything, so items are read whole.
+   */
+  readonly fieldsRead?: readonly string[] | undefined;
+  /** The run sends the first items listed to Port as raw examples, which should show whole items. */
+  readonly rawExamples?: boolean;
 };
 
 /** A Port blueprint as sent to `POST /v1/blueprints`. */
@@ -126,6 +134,11 @@ export type KindDefinition<S extends z.ZodType = z.ZodType> = {
   readonly endpoints: readonly string[];
   /** Fields added to each raw item beyond the API's own (Ocean-compatible names), with what they hold. */
   readonly enrichment: Readonly<Record<string, string>>;
+  /**
+   * The API can answer only named fields (work items' `fields: [refNames]`): the item's shape, so
+   * the run can tell which fields the mapping reads and pass them as `ctx.fieldsRead`.
+   */
+  readonly namedFields?: NamedFieldsShape;
   /** Graph, entitlements and Advanced Security exist only in the cloud. */
   readonly availability: 'cloud-and-server' | 'cloud-only';
   /** The Azure DevOps permission the identity needs, for docs and error messages. */

@@ -24,13 +24,18 @@ export default defineKind({
         message: 'must be a WIQL condition without ORDER BY: the sync orders by id to page past the 20,000-item WIQL limit',
       })
       .optional(),
-    expand: z.enum(['None', 'Fields', 'Relations', 'Links', 'All']).default('All').describe('Which parts of each work item to read.'),
+    expand: z
+      .enum(['None', 'Fields', 'Relations', 'Links', 'All'])
+      .default('All')
+      .describe('Which parts of each work item to read, when the mapping reads more than `id`, `rev`, `url` and named fields (otherwise only the fields it reads are read).'),
   }),
   endpoints: [
     'POST {org}/_apis/wit/wiql (7.1, $top 20000, id-ordered pages over the organization; {org}/{project}/_apis/wit/wiql per project under a projects filter or a shard; id windows past VS402337)',
-    'POST {org}/_apis/wit/workitemsbatch (7.1, 200 ids per batch)',
+    "POST {org}/_apis/wit/workitemsbatch (7.1, 200 ids per batch; with `fields`, only those the mapping reads, when it reads nothing but `id`, `rev`, `url` and named fields, else with the selector's `$expand`)",
   ],
   enrichment: { __projectId: 'the project id', __project: 'the project' },
+  // workitemsbatch answers `fields: [refNames]` with id, rev, url and those fields only.
+  namedFields: { keys: ['id', 'rev', 'url'], fieldsKey: 'fields' },
   availability: 'cloud-and-server',
   permission: 'Work Items (Read)',
   list: (ctx, selector) => listWorkItems(ctx, selector),
@@ -99,7 +104,9 @@ export default defineKind({
                 // The column on the board of the team that owns the area path: which board that is
                 // cannot be told from the work item, so this is a property, not a relation.
                 boardColumn: '.fields."System.BoardColumn"',
-                link: '._links.html.href // (.__organizationUrl + "/" + (.__project.name | @uri) + "/_workitems/edit/" + (.id | tostring))',
+                // From `url` rather than `_links.html.href`, which only `$expand` returns: reading
+                // named fields only lets the sync ask for just those (docs/performance.md).
+                link: '.url | sub("/_apis/wit/workItems/"; "/_workitems/edit/"; "i")',
               },
               relations: { project: '.__projectId' },
             },
@@ -118,27 +125,72 @@ async function* listWorkItems(ctx: KindContext, selector: { wiql?: string | unde
   const locate = projectLocator(projects);
   let unknown = 0;
   const wholeOrganization = ctx.parents.coversOrganization;
+  const reads = new BatchReads(ctx, selector.expand);
+  const pageOf = async (ids: number[], whole = false): Promise<Page> => {
+    const items = await reads.fetch(ids, whole);
+    const page: Page = [];
+    for (const item of items) {
+      const project = locate(item);
+      if (project) page.push({ ...item, __projectId: project.id, __project: project });
+      // Over the whole organization, an item of a project the project list leaves out (one
+      // being created or deleted) is skipped, as a per-project listing never read it. Under
+      // a projects filter the query names the projects, so such an item means the answer is off.
+      else if (!wholeOrganization && unknown++ === 0) ctx.listing.incomplete(`work item ${String(item.id)} names no project in scope (System.TeamProject or its URL)`);
+    }
+    return page;
+  };
   // Under a projects filter, a shard's share or excluded tags: one project at a time, under the
   // project's own path, so the query names exactly the projects in scope.
   const groups = wholeOrganization ? [undefined] : projects.map((project) => [project]);
+  const batches = idBatches(ctx, groups, selector.wiql, changedSince);
+  if (reads.narrowed && ctx.rawExamples) {
+    // The raw examples Port shows are the first items listed: that batch is read whole.
+    const first = await batches.next();
+    if (first.done) return;
+    yield await pageOf(first.value, true);
+  }
   yield* fanOut(
-    idBatches(ctx, groups, selector.wiql, changedSince),
+    batches,
     ctx.concurrency.workItemBatches,
     async function* (ids: number[]) {
-      const items = await fetchBatch(ctx.client, ids, selector.expand);
-      const page: Page = [];
-      for (const item of items) {
-        const project = locate(item);
-        if (project) page.push({ ...item, __projectId: project.id, __project: project });
-        // Over the whole organization, an item of a project the project list leaves out (one
-        // being created or deleted) is skipped, as a per-project listing never read it. Under
-        // a projects filter the query names the projects, so such an item means the answer is off.
-        else if (!wholeOrganization && unknown++ === 0) ctx.listing.incomplete(`work item ${String(item.id)} names no project in scope (System.TeamProject or its URL)`);
-      }
-      yield page;
+      yield await pageOf(ids);
     },
     (ids) => `work items ${ids[0]}…${ids.at(-1)}`,
   );
+}
+
+/**
+ * How batches are read: only the fields the mapping reads (plus `System.TeamProject`, which
+ * locates the project) when it reads nothing else, else with the selector's `$expand`; the service
+ * refuses both at once (azure-devops-api.md §3). Should it refuse the field list (a 400: a name the
+ * organization has no field for, which `$expand` would simply leave unset), the rest is read whole.
+ */
+class BatchReads {
+  private fields: string[] | undefined;
+
+  constructor(
+    private readonly ctx: KindContext,
+    private readonly expand: string,
+  ) {
+    this.fields = ctx.fieldsRead ? [...new Set([...ctx.fieldsRead, 'System.TeamProject'])] : undefined;
+  }
+
+  get narrowed(): boolean {
+    return this.fields !== undefined;
+  }
+
+  async fetch(ids: number[], whole: boolean): Promise<RawItem[]> {
+    const fields = whole ? undefined : this.fields;
+    if (!fields) return fetchBatch(this.ctx.client, ids, { $expand: this.expand });
+    try {
+      return await fetchBatch(this.ctx.client, ids, { fields });
+    } catch (error) {
+      if (!(error instanceof AzureDevOpsError && error.status === 400)) throw error;
+      if (this.fields) this.ctx.listing.warn(`${error.message} Work items are read whole instead of only the fields the mapping reads.`);
+      this.fields = undefined;
+      return fetchBatch(this.ctx.client, ids, { $expand: this.expand });
+    }
+  }
 }
 
 function wiqlQuery(projects: readonly Project[] | undefined, filter: string | undefined, range: { after: number; upTo?: number }, changedSince?: string): string {
@@ -231,13 +283,13 @@ async function* workItemIds(ctx: KindContext, projects: Project[] | undefined, f
   }
 }
 
-async function fetchBatch(client: AzureDevOpsClient, ids: number[], expand: string): Promise<RawItem[]> {
+async function fetchBatch(client: AzureDevOpsClient, ids: number[], read: { $expand: string } | { fields: string[] }): Promise<RawItem[]> {
   const response = await client.request({
     method: 'POST',
     readOnly: true,
     path: '_apis/wit/workitemsbatch',
     // errorPolicy omit: an item deleted since the WIQL comes back null instead of failing the batch.
-    body: { ids, $expand: expand, errorPolicy: 'omit' },
+    body: { ids, ...read, errorPolicy: 'omit' },
     apiVersion: '7.1',
   });
   const value = response.body !== null && typeof response.body === 'object' ? (response.body as { value?: unknown }).value : undefined;

@@ -6,6 +6,7 @@ import type { KindDefinition } from '../kinds/kind';
 import { findKind, kindNames } from '../kinds/registry';
 import { MappingConfigError, parsePortAppConfigYaml, portAppConfigFromObject, type ConfigProblem, type PortAppConfig, type ResourceConfig } from '../mapping/app-config';
 import { compileResource, type ResourceMapper } from '../mapping/entity-mapper';
+import { namedFieldsRead } from '../mapping/field-reads';
 import type { JqEngine } from '../mapping/jq-engine';
 import type { PortIntegration } from '../port/integration';
 import type { EngineConfig } from './engine-config';
@@ -15,6 +16,8 @@ export type PreparedResource = {
   kind: KindDefinition;
   selector: unknown;
   mapper: ResourceMapper;
+  /** The only fields of each raw item the mapping reads, for kinds that declare `namedFields`; undefined: any. */
+  fieldsRead: string[] | undefined;
 };
 
 export type PreparedMapping = {
@@ -67,7 +70,9 @@ export async function prepareMapping(config: EngineConfig, integration: PortInte
       }
     }
     try {
-      resources.push({ resource, kind, selector: parsed.data, mapper: compileResource(resource, engine) });
+      const mapper = compileResource(resource, engine);
+      const fieldsRead = kind.namedFields ? namedFieldsRead(resource, kind.namedFields) : undefined;
+      resources.push({ resource, kind, selector: parsed.data, mapper, fieldsRead });
     } catch (error) {
       if (error instanceof MappingConfigError) problems.push(...error.problems);
       else throw error;

@@ -66,6 +66,8 @@ export async function syncResource(prepared: PreparedResource, deps: ResourceSyn
     parents: deps.parents.withClient(client),
     concurrency: deps.concurrency,
     now: deps.now,
+    fieldsRead: prepared.fieldsRead,
+    rawExamples: deps.sendRawDataExamples && deps.mode === 'sync',
     listing: {
       incomplete: (reason) => {
         stats.incomplete.push(reason);

@@ -10,7 +10,7 @@ import { date } from './present';
 import { route } from './route';
 import { canSee, optionalProject, requireProject, requireTeam, visibleProjects } from './scope';
 import { evaluate, parseWiql, projectRestriction, referenceName, type EvaluationEnv, type FieldType } from './wiql';
-import { workItemJson, type Expand } from './work-item-json';
+import { isFieldName, workItemJson, type Expand } from './work-item-json';
 
 /** Work item tracking: WIQL, work items (single, list, batch), types, states, classification nodes. */
 
@@ -188,11 +188,18 @@ function parseExpand(text: string | undefined): Expand {
   return value as Expand;
 }
 
+/** `fields` and `$expand` (other than None) exclude each other; every field asked for must exist. */
+function checkFields(fields: readonly string[], expand: Expand): void {
+  if (fields.length > 0 && expand !== 'none') throw errors.badRequest('VS403439: The expand parameter can not be used with the fields parameter.', 'ArgumentException');
+  const unknown = fields.find((name) => !isFieldName(name));
+  if (unknown !== undefined) throw errors.badRequest(`TF51535: Cannot find field ${unknown}.`, 'FieldDefinitionNotExistException');
+}
+
 function fetchWorkItems(ctx: RequestContext, ids: number[], fields: string[], expand: Expand, errorPolicy: string) {
   if (ids.length === 0) throw errors.badRequest('VS403473: You must provide at least one work item id.', 'ArgumentException');
   // Batch limit (spec: "Maximum 200"), VS403474 for both GET workitems?ids= and POST workitemsbatch.
   if (ids.length > PAGE_LIMITS.workItemsBatch.maxTop) throw errors.batchTooLarge(ids.length);
-  if (fields.length > 0 && expand !== 'none') throw errors.badRequest('VS403439: The expand parameter can not be used with the fields parameter.', 'ArgumentException');
+  checkFields(fields, expand);
   // A project in the path must exist, but it does not restrict which ids come back.
   optionalProject(ctx);
   const omit = errorPolicy.toLowerCase() === 'omit';
@@ -241,7 +248,7 @@ function getWorkItem(ctx: RequestContext) {
   if (!item || !canSee(ctx, item.projectId)) throw errors.workItemNotFound(ctx.params.id ?? '');
   const fields = ctx.query.list('fields');
   const expand = parseExpand(ctx.query.get('$expand'));
-  if (fields.length > 0 && expand !== 'none') throw errors.badRequest('VS403439: The expand parameter can not be used with the fields parameter.', 'ArgumentException');
+  checkFields(fields, expand);
   return ok(workItemJson(ctx.org, item, ctx.urls, { expand, fields }));
 }
 

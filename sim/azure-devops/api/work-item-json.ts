@@ -73,6 +73,56 @@ export function workItemFields(org: OrganizationModel, item: WorkItemRecord, url
   return fields;
 }
 
+/**
+ * The field reference names the organization defines (every process's, whether or not an item
+ * has a value), matched case-insensitively as the service does. Asking for any other name with
+ * `fields` is refused: the reference does not document that answer; the simulator models it on
+ * the service's "TF51535: Cannot find field" (wit.ts).
+ */
+const FIELD_NAMES = new Set(
+  [
+    'System.Id',
+    'System.AreaId',
+    'System.AreaPath',
+    'System.TeamProject',
+    'System.NodeName',
+    'System.Rev',
+    'System.AuthorizedDate',
+    'System.RevisedDate',
+    'System.IterationId',
+    'System.IterationPath',
+    'System.WorkItemType',
+    'System.State',
+    'System.Reason',
+    'System.AssignedTo',
+    'System.CreatedDate',
+    'System.CreatedBy',
+    'System.ChangedDate',
+    'System.ChangedBy',
+    'System.AuthorizedAs',
+    'System.CommentCount',
+    'System.Title',
+    'System.BoardColumn',
+    'System.BoardColumnDone',
+    `${KANBAN_EXTENSION}_Kanban.Column`,
+    `${KANBAN_EXTENSION}_Kanban.Column.Done`,
+    'Microsoft.VSTS.Common.StateChangeDate',
+    'Microsoft.VSTS.Common.ClosedDate',
+    'Microsoft.VSTS.Common.Priority',
+    'Microsoft.VSTS.Scheduling.RemainingWork',
+    'System.Description',
+    'System.Tags',
+    'System.Parent',
+    'System.History',
+    'System.Watermark',
+    ...Object.values(PROCESSES).map((p) => p.effortField),
+  ].map((name) => name.toLowerCase()),
+);
+
+export function isFieldName(name: string): boolean {
+  return FIELD_NAMES.has(name.toLowerCase()) || /^System\.(Area|Iteration)Level\d+$/i.test(name);
+}
+
 export type Expand = 'none' | 'relations' | 'fields' | 'links' | 'all';
 
 export function workItemUrl(urls: ServiceUrls, item: Pick<WorkItemRecord, 'id' | 'projectId'>): string {

@@ -125,6 +125,63 @@ describe('work items', () => {
     expect((await get(sim, `/_apis/wit/workitems/${item.id}?$expand=all&fields=System.Title`)).status).toBe(400);
   });
 
+  it('answers workitemsbatch with fields: id, rev, url and the fields asked for that are set, nothing else', async () => {
+    const items = sim.model.workItemsOf(project().id);
+    const withoutDescription = items.find((w) => w.description === '');
+    const withDescription = items.find((w) => w.description !== '');
+    if (!withoutDescription || !withDescription) throw new Error('expected items with and without a description');
+    const batch = (body: unknown) => get(sim, '/_apis/wit/workitemsbatch?api-version=7.1', { method: 'POST', body });
+    const ids = [withDescription.id, withoutDescription.id];
+    // Names match case-insensitively and come back as the service spells them.
+    const narrow = await batch({ ids, fields: ['System.Title', 'system.description', 'System.TeamProject'], errorPolicy: 'omit' });
+    expect(narrow.status).toBe(200);
+    const value = narrow.json<ListBody<Record<string, unknown>>>().value;
+    const whole = (await batch({ ids, $expand: 'All' })).json<ListBody<Record<string, unknown> & { fields: Record<string, unknown> }>>().value;
+    expect(value.map((item) => Object.keys(item).sort())).toEqual([
+      ['fields', 'id', 'rev', 'url'],
+      ['fields', 'id', 'rev', 'url'],
+    ]);
+    expect(value[0]?.fields).toEqual({ 'System.TeamProject': project().name, 'System.Title': withDescription.title, 'System.Description': withDescription.description });
+    // An unset field is left out, not null.
+    expect(value[1]?.fields).toEqual({ 'System.TeamProject': project().name, 'System.Title': withoutDescription.title });
+    // The same values as the $expand answer holds.
+    value.forEach((item, i) => {
+      expect(item.id).toBe(whole[i]?.id);
+      expect(item.rev).toBe(whole[i]?.rev);
+      expect(item.url).toBe(whole[i]?.url);
+      for (const [name, field] of Object.entries(item.fields as Record<string, unknown>)) expect(field).toEqual(whole[i]?.fields[name]);
+    });
+    expect(whole[0]?._links).toBeDefined();
+    // $expand None is the default and goes with fields; any other $expand does not.
+    expect((await batch({ ids, fields: ['System.Title'], $expand: 'None' })).status).toBe(200);
+    for (const expand of ['All', 'Relations', 'Fields', 'Links']) {
+      const refused = await batch({ ids, fields: ['System.Title'], $expand: expand });
+      expect(refused.status).toBe(400);
+      expect(refused.json<{ message: string }>().message).toBe('VS403439: The expand parameter can not be used with the fields parameter.');
+    }
+  });
+
+  it('refuses a field the organization does not have, on GET and POST', async () => {
+    const id = sim.model.workItemsOf(project().id)[0]?.id ?? 1;
+    const post = await get(sim, '/_apis/wit/workitemsbatch?api-version=7.1', { method: 'POST', body: { ids: [id], fields: ['System.Title', 'Custom.NoSuchField'] } });
+    expect(post.status).toBe(400);
+    expect(post.json<{ message: string }>().message).toBe('TF51535: Cannot find field Custom.NoSuchField.');
+    expect((await get(sim, `/_apis/wit/workitems?ids=${id}&fields=Custom.NoSuchField`)).status).toBe(400);
+    expect((await get(sim, `/_apis/wit/workitems/${id}?fields=Custom.NoSuchField`)).status).toBe(400);
+    // Every process's effort field and every area level exist, set or not.
+    const known = await get(sim, '/_apis/wit/workitemsbatch?api-version=7.1', { method: 'POST', body: { ids: [id], fields: ['Microsoft.VSTS.Scheduling.Effort', 'Microsoft.VSTS.Scheduling.StoryPoints', 'Microsoft.VSTS.Scheduling.Size', 'System.AreaLevel7'] } });
+    expect(known.status).toBe(200);
+  });
+
+  it('every field an item has is a field the organization defines', async () => {
+    const items = sim.model.projectList().flatMap((p) => sim.model.workItemsOf(p.id)).slice(0, 200);
+    const whole = (await get(sim, '/_apis/wit/workitemsbatch?api-version=7.1', { method: 'POST', body: { ids: items.map((w) => w.id), $expand: 'All' } })).json<ListBody<{ fields: Record<string, unknown> }>>().value;
+    const names = [...new Set(whole.flatMap((item) => Object.keys(item.fields)))];
+    const res = await get(sim, '/_apis/wit/workitemsbatch?api-version=7.1', { method: 'POST', body: { ids: items.map((w) => w.id), fields: names } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json<ListBody<{ fields: Record<string, unknown> }>>().value.map((item) => item.fields)).toEqual(whole.map((item) => item.fields));
+  });
+
   it('takes at most 200 ids on GET and POST (VS403474)', async () => {
     const many = Array.from({ length: 201 }, (_, i) => i + 1);
     const getRes = await get(sim, `/_apis/wit/workitems?ids=${many.join(',')}`);

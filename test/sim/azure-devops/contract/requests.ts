@@ -80,7 +80,11 @@ export function contractRequests(sim: AzureDevOpsSimulator): Record<string, Cont
     'wit.wiql': [{ path: `/${p}/_apis/wit/wiql?api-version=7.1`, method: 'POST', body: { query: 'SELECT [System.Id], [System.Title] FROM WorkItems WHERE [System.TeamProject] = @project ORDER BY [System.ChangedDate] DESC' } }],
     'wit.workItems.list': [{ path: `/_apis/wit/workitems?ids=${workItems.map((w) => w.id).join(',')}&$expand=all` }],
     'wit.workItems.get': [{ path: `/_apis/wit/workitems/${(m.workItemsOf(p).find((w) => w.parentId !== null) ?? workItems[0])?.id ?? 1}?$expand=all` }],
-    'wit.workItemsBatch': [{ path: '/_apis/wit/workitemsbatch?api-version=7.1', method: 'POST', body: { ids: workItems.map((w) => w.id), $expand: 'all' } }],
+    'wit.workItemsBatch': [
+      { path: '/_apis/wit/workitemsbatch?api-version=7.1', method: 'POST', body: { ids: workItems.map((w) => w.id), $expand: 'all' } },
+      // The spec's example: named fields only.
+      { path: '/_apis/wit/workitemsbatch?api-version=7.1', method: 'POST', body: { ids: workItems.map((w) => w.id), fields: ['System.Id', 'System.Title', 'System.WorkItemType', 'Microsoft.VSTS.Scheduling.RemainingWork'] } },
+    ],
     'wit.workItemTypes.list': [{ path: `/${p}/_apis/wit/workitemtypes` }],
     'wit.workItemTypes.get': [{ path: `/${p}/_apis/wit/workitemtypes/${enc(type)}` }],
     'wit.workItemTypes.states': [{ path: `/${p}/_apis/wit/workitemtypes/${enc(type)}/states` }],
