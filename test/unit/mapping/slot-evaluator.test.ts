@@ -65,4 +65,31 @@ describe('SlotEvaluator', () => {
       expect(fast(slots, items), resource.kind).toEqual(reference(slots, items));
     }
   });
+
+  it('maps work items, builds and pipeline runs of the default mapping without calling jq, with jq\'s values', () => {
+    const config = portAppConfigFromObject(defaultPortAppConfig(), 'default');
+    const samples: Record<string, unknown[]> = {
+      'work-item': [
+        {
+          id: 42,
+          rev: 3,
+          url: 'https://dev.azure.com/o/1f0c/_apis/wit/workItems/42',
+          __projectId: '1f0c',
+          fields: { 'System.Title': 'Fix', 'System.State': 'Active', 'System.Tags': 'api; ; ui', 'Microsoft.VSTS.Scheduling.StoryPoints': 3 },
+        },
+        { id: 43, url: 'https://dev.azure.com/o/1f0c/_apis/wit/workItems/43', __projectId: '1f0c', fields: { 'Microsoft.VSTS.Scheduling.Effort': 0 } },
+      ],
+      build: [{ id: 9, buildNumber: '20240501.1', __projectId: 'p', definition: { id: 3, name: 'ci' }, status: 'completed', result: 'succeeded' }],
+      'pipeline-run': [{ id: 5, name: '20240501.2', __project: { id: 'p' }, __pipeline: { id: 3, name: 'deploy' }, state: 'completed' }],
+    };
+    for (const [kind, items] of Object.entries(samples)) {
+      const resource = config.resources.find((r) => r.kind === kind);
+      if (!resource) throw new Error(`no default resource for ${kind}`);
+      const { slots } = planResource(resource);
+      const stats = { engineCalls: 0, fallbacks: 0 };
+      const outcomes = new SlotEvaluator(engine, slots, DEFAULT_BATCH_LIMITS, true).evaluate(items, stats);
+      expect(stats.engineCalls, kind).toBe(0);
+      expect(outcomes, kind).toEqual(reference(slots, items));
+    }
+  });
 });
