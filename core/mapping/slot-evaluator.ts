@@ -126,8 +126,10 @@ export class SlotEvaluator {
   private combine(item: unknown, known: (Wrapped | undefined)[] | undefined, result: ItemOutcome, whole: number[], index: number): ItemOutcome {
     if (!result.ok) return result;
     const values = result.value;
-    // jq ran the selector: an item it filtered out (or whose selector failed) is answered as is.
-    if (!this.selectorFast && Array.isArray(values) && values.length === 1) return result;
+    // jq ran the selector: an item it filtered out (or whose selector failed) is answered as is,
+    // `[selector]`; a selected one is `[[true], …]`, which is also one value long when every
+    // other slot is JavaScript's.
+    if (!this.selectorFast && Array.isArray(values) && values.length === 1 && !isTrueWrapped(values[0])) return result;
     const expected = this.jqSlots.length + (this.selectorFast ? 0 : 1);
     if (!Array.isArray(values) || values.length !== expected) {
       return { ok: false, message: `the mapping program returned ${Array.isArray(values) ? `${values.length} values` : 'no list'} where ${expected} were expected` };
@@ -155,4 +157,8 @@ export class SlotEvaluator {
     }
     return { ok: true, value: out };
   }
+}
+
+function isTrueWrapped(value: unknown): boolean {
+  return Array.isArray(value) && value.length === 1 && value[0] === true;
 }

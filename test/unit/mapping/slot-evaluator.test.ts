@@ -52,6 +52,17 @@ describe('SlotEvaluator', () => {
     );
   });
 
+  it('answers as the whole program does when only the selector needs jq', () => {
+    // `type` is not in the JavaScript subset (fast-jq.ts); every other slot is.
+    const slots = [slot('(.a | type) == "string"', 0), slot('.id', 1), slot('.name | tostring', 2), slot('.b // "none"', 3)];
+    fc.assert(
+      fc.property(fc.array(item, { minLength: 1, maxLength: 8 }), (items) => {
+        expect(fast(slots, items)).toEqual(reference(slots, items));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it("answers as the whole program does for every resource of the default mapping on items shaped like Azure DevOps'", () => {
     const config = portAppConfigFromObject(defaultPortAppConfig(), 'default');
     const items = [
