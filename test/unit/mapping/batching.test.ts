@@ -87,7 +87,11 @@ describe('batched evaluation', () => {
       { numRuns: 25 },
     );
     expect(batched.summary().batchFallbacks).toBe(0);
-    expect(batched.summary().engineCalls).toBe(25);
+    // One call per batch for the items whose JavaScript-evaluated slots (fast-jq.ts) all succeed,
+    // and at most one more for the items on which one would fail in jq (`ascii_downcase` on a
+    // number state), evaluated wholly in jq.
+    expect(batched.summary().engineCalls).toBeGreaterThanOrEqual(25);
+    expect(batched.summary().engineCalls).toBeLessThanOrEqual(50);
   });
 
   it('splits by item count and by JSON size; an item larger than the cap goes alone', async () => {

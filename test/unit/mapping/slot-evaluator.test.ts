@@ -52,6 +52,17 @@ describe('SlotEvaluator', () => {
     );
   });
 
+  it('answers as the whole program does when only the selector needs jq', () => {
+    // `type` is not in the JavaScript subset (fast-jq.ts); every other slot is.
+    const slots = [slot('(.a | type) == "string"', 0), slot('.id', 1), slot('.name | tostring', 2), slot('.b // "none"', 3)];
+    fc.assert(
+      fc.property(fc.array(item, { minLength: 1, maxLength: 8 }), (items) => {
+        expect(fast(slots, items)).toEqual(reference(slots, items));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it("answers as the whole program does for every resource of the default mapping on items shaped like Azure DevOps'", () => {
     const config = portAppConfigFromObject(defaultPortAppConfig(), 'default');
     const items = [
@@ -63,6 +74,33 @@ describe('SlotEvaluator', () => {
     for (const resource of config.resources) {
       const { slots } = planResource(resource);
       expect(fast(slots, items), resource.kind).toEqual(reference(slots, items));
+    }
+  });
+
+  it('maps work items, builds and pipeline runs of the default mapping without calling jq, with jq\'s values', () => {
+    const config = portAppConfigFromObject(defaultPortAppConfig(), 'default');
+    const samples: Record<string, unknown[]> = {
+      'work-item': [
+        {
+          id: 42,
+          rev: 3,
+          url: 'https://dev.azure.com/o/1f0c/_apis/wit/workItems/42',
+          __projectId: '1f0c',
+          fields: { 'System.Title': 'Fix', 'System.State': 'Active', 'System.Tags': 'api; ; ui', 'Microsoft.VSTS.Scheduling.StoryPoints': 3 },
+        },
+        { id: 43, url: 'https://dev.azure.com/o/1f0c/_apis/wit/workItems/43', __projectId: '1f0c', fields: { 'Microsoft.VSTS.Scheduling.Effort': 0 } },
+      ],
+      build: [{ id: 9, buildNumber: '20240501.1', __projectId: 'p', definition: { id: 3, name: 'ci' }, status: 'completed', result: 'succeeded' }],
+      'pipeline-run': [{ id: 5, name: '20240501.2', __project: { id: 'p' }, __pipeline: { id: 3, name: 'deploy' }, state: 'completed' }],
+    };
+    for (const [kind, items] of Object.entries(samples)) {
+      const resource = config.resources.find((r) => r.kind === kind);
+      if (!resource) throw new Error(`no default resource for ${kind}`);
+      const { slots } = planResource(resource);
+      const stats = { engineCalls: 0, fallbacks: 0 };
+      const outcomes = new SlotEvaluator(engine, slots, DEFAULT_BATCH_LIMITS, true).evaluate(items, stats);
+      expect(stats.engineCalls, kind).toBe(0);
+      expect(outcomes, kind).toEqual(reference(slots, items));
     }
   });
 });
