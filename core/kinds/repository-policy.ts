@@ -67,7 +67,10 @@ export default defineKind({
     resources: [
       {
         kind: 'repository-policy',
-        selector: { query: '.type.displayName == "Minimum number of reviewers" and .isEnabled' },
+        // Only a policy scoped to this very repository: a project-wide one also covers it, and two
+        // values for one entity in one run would leave whichever write landed last (a different
+        // one each run, so an unchanged organization would be rewritten every time).
+        selector: { query: '.type.displayName == "Minimum number of reviewers" and .isEnabled and .settings.scope[0].repositoryId == .__repository.id' },
         port: {
           entity: {
             mappings: {
