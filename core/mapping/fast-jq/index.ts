@@ -1,0 +1,48 @@
+/**
+ * A strict subset of jq evaluated in JavaScript, for mapping slots that would otherwise each cost a
+ * jq-wasm call (docs/performance.md, "Where the time goes").
+ *
+ * An expression is parsed once ({@link compileFastJq}); anything outside the subset is refused and
+ * stays jq's. Every construct accepted has at most one output per input. Evaluation answers the
+ * slot's wrapped value (`[v]`, or `[]` for no output, as mapping-program.ts wraps them) or
+ * {@link FAILS}: wherever jq would raise an error, or where this module is not sure to give jq's
+ * exact value (a float to format, a regex on non-ASCII text), the item is left to jq whole, which
+ * also keeps jq's own error messages.
+ *
+ * The subset: paths (`.a`, `."a b"`, `.["a"]`, also after a parenthesis), `.`, string literals
+ * (no interpolation), small non-negative integers, `true`/`false`/`null`, `( … )`, `|`, `//`,
+ * `and`, `or`, `==`, `!=`, `+`, `if … then … elif … else … end`, and the functions `tostring`,
+ * `ascii_downcase`, `not`, `last`, `@uri`, `map(f)`, `select(f)`, `split(s)`, `join(s)`,
+ * `startswith(s)`, `sub`/`gsub(pattern; replacement[; flags])` with literal arguments and a
+ * pattern that is either a literal (optionally anchored with `^`) or one bracket class.
+ *
+ * jq 1.8.2 behaviours this relies on (checked against jq-wasm by test/unit/mapping/fast-jq.test.ts):
+ * `a // b` does not suppress an error raised by `a`; `"" | split(s)` is `[]`; `^` anchors at the
+ * start of the string; `sub(…; …; "i")` folds case over Unicode (`ſ` matches `s`), so case-blind
+ * matching is only done here on ASCII text.
+ */
+import { evaluate } from './evaluate';
+import { EMPTY, FAILS } from './outcome';
+import { Parser } from './syntax';
+import { tokenize } from './tokens';
+
+export { FAILS } from './outcome';
+
+/** A slot's wrapped value: `[v]` for one output, `[]` for none. */
+export type Wrapped = [unknown] | [];
+
+export type FastJq = (input: unknown) => Wrapped | typeof FAILS;
+
+/** The evaluator for `jq` (already past Port's single-quote rewrite), or undefined when it is outside the subset. */
+export function compileFastJq(jq: string): FastJq | undefined {
+  const tokens = tokenize(jq);
+  if (tokens === undefined || tokens.length === 0) return undefined;
+  const parser = new Parser(tokens);
+  const node = parser.parseAll();
+  if (node === undefined) return undefined;
+  return (input) => {
+    const out = evaluate(node, input);
+    if (out === FAILS) return FAILS;
+    return out === EMPTY ? [] : [out];
+  };
+}
