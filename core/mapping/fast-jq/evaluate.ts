@@ -12,6 +12,11 @@ export function evaluate(node: Node, input: unknown): Out {
       if (of === FAILS || of === EMPTY) return of;
       return index(of, node.key);
     }
+    case 'at': {
+      const of = evaluate(node.of, input);
+      if (of === FAILS || of === EMPTY) return of;
+      return at(of, node.position);
+    }
     case 'pipe': {
       const left = evaluate(node.left, input);
       if (left === FAILS || left === EMPTY) return left;
@@ -78,6 +83,13 @@ function index(value: unknown, key: string): Out {
   if (!Object.prototype.hasOwnProperty.call(value, key)) return null;
   const found = (value as Record<string, unknown>)[key];
   return found === undefined ? null : found;
+}
+
+/** `.[n]`: null on null and past the end; indexing anything but an array with a number is a jq error. */
+function at(value: unknown, position: number): Out {
+  if (value === null || value === undefined) return null;
+  if (!Array.isArray(value)) return FAILS;
+  return position < value.length ? (value[position] as unknown) : null;
 }
 
 /** jq's `+` for the types mappings add; objects and arrays are left to jq, other mixes are jq errors. */

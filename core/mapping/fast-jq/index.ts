@@ -9,7 +9,7 @@
  * exact value (a float to format, a regex on non-ASCII text), the item is left to jq whole, which
  * also keeps jq's own error messages.
  *
- * The subset: paths (`.a`, `."a b"`, `.["a"]`, also after a parenthesis), `.`, string literals
+ * The subset: paths (`.a`, `."a b"`, `.["a"]`, `.[0]`, also after a parenthesis), `.`, string literals
  * (no interpolation), small non-negative integers, `true`/`false`/`null`, `( … )`, `|`, `//`,
  * `and`, `or`, `==`, `!=`, `+`, `if … then … elif … else … end`, and the functions `tostring`,
  * `ascii_downcase`, `not`, `last`, `@uri`, `map(f)`, `select(f)`, `split(s)`, `join(s)`,

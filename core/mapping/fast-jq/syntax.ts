@@ -6,6 +6,7 @@ export type Node =
   | { k: 'identity' }
   | { k: 'const'; value: unknown }
   | { k: 'index'; of: Node; key: string }
+  | { k: 'at'; of: Node; position: number }
   | { k: 'pipe'; left: Node; right: Node }
   | { k: 'alt'; left: Node; right: Node }
   | { k: 'and'; left: Node; right: Node }
@@ -129,7 +130,7 @@ export class Parser {
       if (t?.t === 'op' && t.op === '[') {
         const key = this.bracketKey();
         if (key === undefined) return undefined;
-        node = { k: 'index', of: node, key };
+        node = typeof key === 'number' ? { k: 'at', of: node, position: key } : { k: 'index', of: node, key };
         continue;
       }
       // `?`, `as`, and `.[…]` after a dot are not in the subset (and `?` is not even tokenized).
@@ -137,10 +138,13 @@ export class Parser {
     }
   }
 
-  /** `["key"]`: a string literal in brackets; anything else (numbers, slices, `[]`) is refused. */
-  private bracketKey(): string | undefined {
+  /**
+   * `["key"]` or `[n]`: a string literal or a small non-negative integer in brackets; anything else
+   * (negative positions, slices, `[]`) is refused.
+   */
+  private bracketKey(): string | number | undefined {
     const key = this.tokens[this.at + 1];
-    if (key?.t !== 'str' || !(this.tokens[this.at + 2]?.t === 'op' && (this.tokens[this.at + 2] as { op: string }).op === ']')) return undefined;
+    if ((key?.t !== 'str' && key?.t !== 'num') || !(this.tokens[this.at + 2]?.t === 'op' && (this.tokens[this.at + 2] as { op: string }).op === ']')) return undefined;
     this.at += 3;
     return key.value;
   }
