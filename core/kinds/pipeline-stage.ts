@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AzureDevOpsNotFoundError, AzureDevOpsResponseError } from '../azure-devops/errors';
+import { AzureDevOpsResponseError } from '../azure-devops/errors';
+import { readIfPresent } from '../azure-devops/read-if-present';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { fanOut } from './fan-out';
 import { defineKind, type KindContext } from './kind';
@@ -154,17 +155,12 @@ async function* stagesOfProject(ctx: KindContext, s: Selector, project: Project,
 }
 
 async function* stagesOf(ctx: KindContext, project: Project, build: RawItem): AsyncGenerator<RawItem[]> {
-  const path = `${project.id}/_apis/build/builds/${String(build.id)}/timeline`;
-  let body: unknown;
-  try {
-    body = (await ctx.client.request({ path, apiVersion: '7.1' })).body;
-  } catch (error) {
-    // A build deleted (retention) since it was listed has no stages left to show.
-    if (error instanceof AzureDevOpsNotFoundError) return;
-    throw error;
-  }
-  const parsed = timelineBody.safeParse(body);
-  if (!parsed.success) throw new AzureDevOpsResponseError(`The timeline of build ${String(build.id)} is not a timeline.`, ctx.client.urlOf({ path, apiVersion: '7.1' }));
+  const request = { path: `${project.id}/_apis/build/builds/${String(build.id)}/timeline`, apiVersion: '7.1' };
+  // A build deleted (retention) since it was listed has no stages left to show.
+  const found = await readIfPresent(ctx.client, request);
+  if (!found) return;
+  const parsed = timelineBody.safeParse(found.body);
+  if (!parsed.success) throw new AzureDevOpsResponseError(`The timeline of build ${String(build.id)} is not a timeline.`, ctx.client.urlOf(request));
   // A build that has not started yet has no timeline (an empty answer).
   const stages = (parsed.data?.records ?? []).filter((record) => record.type === 'Stage');
   if (stages.length > 0) yield stages.map((stage) => ({ ...stage, __project: project, __build: build }));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AzureDevOpsNotFoundError } from '../azure-devops/errors';
+import { readIfPresent } from '../azure-devops/read-if-present';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { changedDeployments } from '../incremental/changed-deployments';
 import { chunks } from '../incremental/chunks';
@@ -162,12 +162,7 @@ async function withReleases(ctx: KindContext, project: Project, deployments: Pag
 }
 
 async function readRelease(ctx: KindContext, project: Project, id: number): Promise<RawItem | null> {
-  try {
-    const response = await ctx.client.request({ service: 'release', path: `${project.id}/_apis/release/releases/${id}`, apiVersion: '7.1' });
-    return (response.body ?? null) as RawItem | null;
-  } catch (error) {
-    // A release deleted between the listing and this read has no details to add.
-    if (error instanceof AzureDevOpsNotFoundError) return null;
-    throw error;
-  }
+  // A release deleted between the listing and this read has no details to add.
+  const found = await readIfPresent(ctx.client, { service: 'release', path: `${project.id}/_apis/release/releases/${id}`, apiVersion: '7.1' });
+  return (found?.body ?? null) as RawItem | null;
 }

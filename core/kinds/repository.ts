@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AzureDevOpsClient } from '../azure-devops/client';
-import { AzureDevOpsNotFoundError } from '../azure-devops/errors';
+import { readIfPresent } from '../azure-devops/read-if-present';
 import { fanOut } from './fan-out';
 import { defineKind } from './kind';
 import type { Repository } from './parents';
@@ -84,21 +84,16 @@ const fileItem = z.object({ content: z.string().optional() });
 /** A file's text on the default branch, or null when the repository is empty or the file is absent. */
 export async function readFile(client: AzureDevOpsClient, repository: Repository, path: string): Promise<string | null> {
   if (repository.isDisabled || !repository.defaultBranch) return null;
-  try {
-    const response = await client.request({
-      path: `${repository.project.id}/_apis/git/repositories/${repository.id}/items`,
-      query: {
-        path,
-        includeContent: true,
-        'versionDescriptor.version': repository.defaultBranch.replace(/^refs\/heads\//, ''),
-        'versionDescriptor.versionType': 'branch',
-      },
-      apiVersion: '7.1',
-    });
-    const item = fileItem.safeParse(response.body);
-    return item.success ? (item.data.content ?? null) : null;
-  } catch (error) {
-    if (error instanceof AzureDevOpsNotFoundError) return null;
-    throw error;
-  }
+  const found = await readIfPresent(client, {
+    path: `${repository.project.id}/_apis/git/repositories/${repository.id}/items`,
+    query: {
+      path,
+      includeContent: true,
+      'versionDescriptor.version': repository.defaultBranch.replace(/^refs\/heads\//, ''),
+      'versionDescriptor.versionType': 'branch',
+    },
+    apiVersion: '7.1',
+  });
+  const item = fileItem.safeParse(found?.body);
+  return item.success ? (item.data.content ?? null) : null;
 }

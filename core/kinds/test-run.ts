@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AzureDevOpsNotFoundError, AzureDevOpsResponseError } from '../azure-devops/errors';
+import { AzureDevOpsResponseError } from '../azure-devops/errors';
+import { readIfPresent } from '../azure-devops/read-if-present';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { fanOut } from './fan-out';
 import { defineKind, type KindContext, type Page } from './kind';
@@ -92,17 +93,12 @@ async function* runsUpdatedSince(ctx: KindContext, project: Project, since: Date
             yield run;
             return;
           }
-          const path = `${project.id}/_apis/test/runs/${String(run.id)}`;
-          let body: unknown;
-          try {
-            body = (await ctx.client.request({ path, apiVersion: '7.1' })).body;
-          } catch (error) {
-            // A run deleted since the query has nothing left to show.
-            if (error instanceof AzureDevOpsNotFoundError) return;
-            throw error;
-          }
-          const parsed = z.looseObject({ id: z.number() }).safeParse(body);
-          if (!parsed.success) throw new AzureDevOpsResponseError(`Test run ${String(run.id)} of project '${project.name}' came back without an id.`, ctx.client.urlOf({ path, apiVersion: '7.1' }));
+          const request = { path: `${project.id}/_apis/test/runs/${String(run.id)}`, apiVersion: '7.1' };
+          // A run deleted since the query has nothing left to show.
+          const found = await readIfPresent(ctx.client, request);
+          if (!found) return;
+          const parsed = z.looseObject({ id: z.number() }).safeParse(found.body);
+          if (!parsed.success) throw new AzureDevOpsResponseError(`Test run ${String(run.id)} of project '${project.name}' came back without an id.`, ctx.client.urlOf(request));
           yield parsed.data;
         },
         (run) => `test run ${String(run.id)} of project ${project.name}`,
