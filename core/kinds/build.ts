@@ -3,7 +3,7 @@ import type { AzureDevOpsClient } from '../azure-devops/client';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { fanOut } from './fan-out';
 import { changedBuilds } from '../incremental/changed-builds';
-import { chunks } from '../incremental/chunks';
+import { chunks } from '../util/chunks';
 import { defineKind, type KindContext } from './kind';
 import type { Project } from './parents';
 import { flag } from './selector-types';

@@ -7,6 +7,7 @@ import { branchName, compilePattern, listTree, relativePath, repositoryNamed, sc
 import { defineKind, type KindContext, type Page } from './kind';
 import type { Repository } from './parents';
 import { positiveInt, stringList } from './selector-types';
+import { chunks } from '../util/chunks';
 
 const ONE_MIB = 1024 * 1024;
 /** Files read at once per repository, and items per page handed to the mapping. */
@@ -101,10 +102,10 @@ async function* filesOf(ctx: KindContext, repository: Repository, patterns: read
   const branch = branchName(repository.defaultBranch);
   const tree = await listTree(ctx, repository, branch, scopesOf(patterns), { contentMetadata: true });
   const blobs = tree.filter((item) => item.gitObjectType === 'blob' && patterns.some((p) => p.matches(item.path)));
-  for (let i = 0; i < blobs.length; i += FILES_PER_PAGE) {
+  for (const group of chunks(blobs, FILES_PER_PAGE)) {
     const page: RawItem[] = [];
     const reads = fanOut(
-      blobs.slice(i, i + FILES_PER_PAGE),
+      group,
       ctx.concurrency.enrichment,
       async function* (item: TreeItem) {
         const file = await fileItem(ctx, repository, branch, item, s.files.maxSizeBytes, notes);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { readIfPresent } from '../azure-devops/read-if-present';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { changedDeployments } from '../incremental/changed-deployments';
-import { chunks } from '../incremental/chunks';
+import { chunks } from '../util/chunks';
 import { fanOut } from './fan-out';
 import { defineKind, type KindContext, type Page } from './kind';
 import type { Project } from './parents';

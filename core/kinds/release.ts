@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AdoRequest } from '../azure-devops/client';
 import { AzureDevOpsResponseError } from '../azure-devops/errors';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
-import { chunks } from '../incremental/chunks';
+import { chunks } from '../util/chunks';
 import { changedDeployments } from '../incremental/changed-deployments';
 import { fanOut } from './fan-out';
 import { defineKind, listUnder } from './kind';

@@ -4,6 +4,7 @@ import { apiError, type PortClient } from './client';
 import { PortApiError } from './errors';
 
 import type { MappedEntity } from '../mapping/entity-mapper';
+import { chunks } from '../util/chunks';
 
 /** An entity as sent to Port: exactly what the mapping produced (only the keys it defines). */
 export type PortEntity = MappedEntity;
@@ -162,8 +163,7 @@ export class EntityApi {
       ...fields.relations.map((r) => `relations.${r}`),
     ];
     const found = new Map<string, StoredEntity>();
-    for (let i = 0; i < identifiers.length; i += SEARCH_CHUNK) {
-      const chunk = identifiers.slice(i, i + SEARCH_CHUNK);
+    for (const chunk of chunks(identifiers, SEARCH_CHUNK)) {
       const response = await this.port.request({
         method: 'POST',
         path: '/v1/entities/search',
@@ -211,8 +211,7 @@ export class EntityApi {
   /** Deletes in requests of ≤100; returns the identifiers Port confirms deleted. */
   async delete(blueprint: string, identifiers: readonly string[], deleteDependents: boolean): Promise<string[]> {
     const deleted: string[] = [];
-    for (let i = 0; i < identifiers.length; i += DELETE_CHUNK) {
-      const chunk = identifiers.slice(i, i + DELETE_CHUNK);
+    for (const chunk of chunks(identifiers, DELETE_CHUNK)) {
       const response = await this.port.request({
         method: 'POST',
         path: `/v1/blueprints/${encodeURIComponent(blueprint)}/bulk/entities/delete`,

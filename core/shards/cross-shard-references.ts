@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PortClient } from '../port/client';
 import type { Datasource } from '../port/entities';
 import type { RunReporter } from '../sync/reporter';
+import { chunks } from '../util/chunks';
 
 /** A relation of an integration-written blueprint: `blueprint.relation` points at `target`. */
 export type RelationEdge = { blueprint: string; relation: string; target: string };
@@ -35,8 +36,7 @@ export async function referencedFromOutside(input: {
     if (!targets?.length) continue;
     let kept = keep.get(edge.target);
     if (!kept) keep.set(edge.target, (kept = new Set()));
-    for (let i = 0; i < targets.length; i += SEARCH_CHUNK) {
-      const chunk = targets.slice(i, i + SEARCH_CHUNK);
+    for (const chunk of chunks(targets, SEARCH_CHUNK)) {
       let referrers: { identifier: string; targets: string[] }[];
       try {
         referrers = await searchReferrers(input.port, input.owner, edge, chunk);
