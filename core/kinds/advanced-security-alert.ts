@@ -4,7 +4,7 @@ import { listPages, paging } from '../azure-devops/paging';
 import type { QueryValue } from '../azure-devops/client';
 import { requireCloudService } from './cloud-only';
 import { fanOut } from './fan-out';
-import { defineKind, type KindContext, type Page } from './kind';
+import { changesFrom, defineKind, type KindContext, type Page } from './kind';
 import type { Repository } from './parents';
 
 const lowerEnum = <T extends string>(values: readonly [T, ...T[]]) =>
@@ -85,8 +85,7 @@ export default defineKind({
     list: (ctx, s, window) => {
       const query = criteriaQuery(s.criteria);
       const own = query['criteria.modifiedSince'];
-      const ownTime = typeof own === 'string' ? Date.parse(own) : NaN;
-      if (!(ownTime > window.since.getTime())) query['criteria.modifiedSince'] = window.since.toISOString();
+      query['criteria.modifiedSince'] = changesFrom(window, typeof own === 'string' ? own : undefined);
       return listAlerts(ctx, query);
     },
   },

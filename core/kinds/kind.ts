@@ -113,6 +113,17 @@ export type ChangeWindow = {
 };
 
 /**
+ * Where a change listing starts when the selector has a lower bound of its own (`modifiedSince`,
+ * `minCreatedTime`, the closed-pull-request window): the later of the two, so the listing keeps
+ * the selector's meaning. A bound that is not a time leaves the window's start.
+ */
+export function changesFrom(window: ChangeWindow, selectorBound: string | Date | undefined): string {
+  const bound = selectorBound instanceof Date ? selectorBound.getTime() : selectorBound === undefined ? Number.NaN : Date.parse(selectorBound);
+  if (!(bound > window.since.getTime())) return window.since.toISOString();
+  return typeof selectorBound === 'string' ? selectorBound : new Date(bound).toISOString();
+}
+
+/**
  * A kind's server-side "changed since" listing, for incremental runs. It must list, among the
  * items the full listing would give with the same selector, every one that changed at or after
  * `window.since` (more is harmless: unchanged entities are skipped), in the same raw shape.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { fanOut } from './fan-out';
-import { defineKind, type KindContext, type Page } from './kind';
+import { changesFrom, defineKind, type KindContext, type Page } from './kind';
 import type { Project } from './parents';
 import { positiveInt } from './selector-types';
 
@@ -31,7 +31,7 @@ export default defineKind({
     filter: 'every active pull request (reviews, votes and pushes have no time filter), plus those completed or abandoned since the cursor (one listing: `searchCriteria.status=all`, `queryTimeRangeType=closed`, `minTime`) within `minTimeInDays`',
     misses: 'nothing the full listing would see',
     list: (ctx, selector, window) => {
-      const closedSince = Math.max(ctx.now.getTime() - selector.minTimeInDays * 86_400_000, window.since.getTime());
+      const closedSince = changesFrom(window, new Date(ctx.now.getTime() - selector.minTimeInDays * 86_400_000));
       return listPullRequests(ctx, selector, new Date(closedSince), CHANGED_STATUSES);
     },
   },

@@ -5,7 +5,7 @@ import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { chunks } from '../util/chunks';
 import { changedDeployments } from '../incremental/changed-deployments';
 import { fanOut } from './fan-out';
-import { defineKind, listUnder } from './kind';
+import { changesFrom, defineKind, listUnder } from './kind';
 import type { Project } from './parents';
 import { stringList } from './selector-types';
 
@@ -79,7 +79,7 @@ export default defineKind({
           seen.add(release.id);
           return [{ ...release, __project: project }];
         });
-      const createdSince = s.minCreatedTime && Date.parse(s.minCreatedTime) > window.since.getTime() ? s.minCreatedTime : window.since.toISOString();
+      const createdSince = changesFrom(window, s.minCreatedTime);
       for await (const page of listPages(ctx.client, releasesRequest(undefined, s, { minCreatedTime: createdSince }), paging.continuationHeader(100))) yield fresh(page);
       const deployed = new Set<number>();
       const found = fanOut(projects, ctx.concurrency.projects, async function* (project: Project) { yield await changedDeployments(ctx, window, project); }, (project) => `changed release deployments of project ${project.name}`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_INCREMENTAL_SETTINGS, planListing, type IncrementalSettings } from '../../core/incremental/listing-plan';
+import { changesFrom } from '../../core/kinds/kind';
 
 const START = new Date('2026-11-26T14:30:00.000Z');
 const plan = (input: { hasFilter?: boolean; cursor: Parameters<typeof planListing>[0]['cursor']; settings?: Partial<IncrementalSettings> }) =>
@@ -44,5 +45,22 @@ describe('how an incremental run lists one resource', () => {
     expect(plan({ hasFilter: false, cursor: { state: 'unreadable', text: '{"page":3}' } })).toMatchObject({ listing: 'full' });
     // A cursor ahead of this run's clock is as fresh as can be.
     expect(plan({ hasFilter: false, cursor: cursor('2026-11-26T15:00:00.000Z') })).toMatchObject({ listing: 'skipped' });
+  });
+});
+
+describe("where a change listing starts when the selector has a bound of its own", () => {
+  const window = { since: new Date('2026-11-26T14:00:00.000Z'), shared: <T>(_key: string, load: () => Promise<T>) => load() };
+
+  it("keeps the selector's bound when it is later, as written", () => {
+    expect(changesFrom(window, '2026-11-26T15:00:00+01:00')).toBe('2026-11-26T14:00:00.000Z');
+    expect(changesFrom(window, '2026-11-26T15:00:00Z')).toBe('2026-11-26T15:00:00Z');
+    expect(changesFrom(window, new Date('2026-11-26T14:30:00.000Z'))).toBe('2026-11-26T14:30:00.000Z');
+  });
+
+  it("starts at the window when the selector's bound is earlier, absent or not a time", () => {
+    expect(changesFrom(window, '2026-11-01T00:00:00Z')).toBe('2026-11-26T14:00:00.000Z');
+    expect(changesFrom(window, undefined)).toBe('2026-11-26T14:00:00.000Z');
+    expect(changesFrom(window, 'last tuesday')).toBe('2026-11-26T14:00:00.000Z');
+    expect(changesFrom(window, new Date('2026-11-20T00:00:00.000Z'))).toBe('2026-11-26T14:00:00.000Z');
   });
 });
