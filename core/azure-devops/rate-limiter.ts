@@ -43,9 +43,8 @@ export class IdentityRateLimiter {
   private readonly sends = new SendLedger();
   private pausedUntil = 0;
   private reading: BudgetReading | undefined;
-  /** The window length, as the tightest `Reset − sent` any reading allowed (never shorter than the real one). */
-  private windowMs = DEFAULT_WINDOW_MS;
-  private windowKnown = false;
+  /** The window length, as the tightest `Reset − sent` any reading allowed (never shorter than the real one); until a reading, the service's. */
+  private measuredWindowMs: number | undefined;
   /** The spread rule: `Remaining` over the time until `Reset`, at the observed cost per request. */
   private nextStartAt = 0;
   private spacingMs = 0;
@@ -122,8 +121,7 @@ export class IdentityRateLimiter {
     // counted, which was after it was sent. So `Reset − sent` bounds the window from above.
     if (resetIn !== undefined) {
       const bound = now + resetIn * 1000 - (sentAt ?? now);
-      this.windowMs = this.windowKnown ? Math.min(this.windowMs, bound) : bound;
-      this.windowKnown = true;
+      this.measuredWindowMs = Math.min(this.measuredWindowMs ?? bound, bound);
     }
     const limit = Number(headers['x-ratelimit-limit']);
     if (Number.isFinite(limit) && limit > 0) {
@@ -133,6 +131,10 @@ export class IdentityRateLimiter {
       const counted = this.sends.countAfter(now - this.windowMs) - this.sends.countAfter(at - 1) + 1;
       this.reading = { limit, costPerSend: Math.max(0, limit - remaining) / Math.max(1, counted) };
     }
+  }
+
+  private get windowMs(): number {
+    return this.measuredWindowMs ?? DEFAULT_WINDOW_MS;
   }
 
   private pauseFor(seconds: number, now: number): void {

@@ -12,7 +12,7 @@ import { mappingBody, PROGRAM_PRELUDE, slotsBody, type Slot } from './mapping-pr
  *
  * Most mapping expressions are plain paths (`.fields."System.Title"`, `.id`), constants
  * (`"azureDevopsWorkItem"`, `true`) or small compositions of them (`.__projectId + "/" + (.id |
- * tostring)`). Those are evaluated in JavaScript by a strict subset of jq (fast-jq.ts) that gives
+ * tostring)`). Those are evaluated in JavaScript by a strict subset of jq (fast-jq/) that gives
  * the very value jq would. Only the other expressions go to jq, with an input cut to what they can
  * read (input-projection.ts). An item on which the subset would fail in jq (indexing a string,
  * say) or cannot be sure of jq's value is evaluated wholly in jq instead, so errors keep jq's exact
