@@ -120,6 +120,17 @@ export function engineEnvironment(sims: Simulators, extra: Record<string, string
 }
 
 /** The kinds of the default mapping, and how its selectors fan out beyond the listings. */
+/**
+ * The simulator's minimum for the default mapping's kinds it knows (`measured`); the kinds it does
+ * not model are `unknown` and left out of the bound.
+ */
+export async function minimumForMapping(sims: Simulators, kinds: readonly string[]): Promise<{ measured: string[]; unknown: string[]; minimum: MinimumRequests }> {
+  const simKinds = Object.keys((await sims.adoControl.minimumRequests([])).kinds);
+  const measured = kinds.filter((k) => simKinds.includes(k));
+  const unknown = kinds.filter((k) => !simKinds.includes(k));
+  return { measured, unknown, minimum: await sims.adoControl.minimumRequests(measured) };
+}
+
 export function defaultMappingShape(): { kinds: string[]; fanOut: MappingFanOut } {
   const resources = defaultPortAppConfig().resources;
   const selector = (kind: string): Record<string, unknown> => resources.find((r) => r.kind === kind)?.selector ?? {};
@@ -233,10 +244,7 @@ export async function benchScale(bundles: Bundles, options: BenchOptions, log: (
   log(`Starting the simulators (scale ${options.scale}) …`);
   const sims = await startSimulators(bundles, options);
   try {
-    const simKinds = Object.keys((await sims.adoControl.minimumRequests([])).kinds);
-    const measured = shape.kinds.filter((k) => simKinds.includes(k));
-    const unknown = shape.kinds.filter((k) => !simKinds.includes(k));
-    const minimum = await sims.adoControl.minimumRequests(measured);
+    const { measured, unknown, minimum } = await minimumForMapping(sims, shape.kinds);
     const fanOut = mappingFanOutRequests(minimum, shape.fanOut);
     const adoMinimum = (minimum.selected ?? 0) + fanOut.requests;
 

@@ -3,7 +3,7 @@ import { runEngine, type EngineRun } from './engine-runner';
 import { latencyBound } from './lower-bound';
 import type { BenchOptions } from './options';
 import { largestShare, ratiosToSingle, shardTargetMet, slowestShard } from './scenario-figures';
-import { defaultMappingShape, ENGINE_RESOLVE, engineEnvironment, startSimulators, switchOnTstu, type Bundles, type Simulators } from './scenarios';
+import { defaultMappingShape, ENGINE_RESOLVE, engineEnvironment, minimumForMapping, startSimulators, switchOnTstu, type Bundles, type Simulators } from './scenarios';
 import type { AdoCounters, PortCounters } from './sim-control';
 
 export const SHARD_COUNTS = [1, 2, 4] as const;
@@ -68,9 +68,7 @@ export async function benchShards(bundles: Bundles, options: BenchOptions, log: 
   log(`Starting the simulators (scale ${options.scale}) …`);
   const sims = await startSimulators(bundles, options);
   try {
-    const simKinds = Object.keys((await sims.adoControl.minimumRequests([])).kinds);
-    const measured = shape.kinds.filter((k) => simKinds.includes(k));
-    const minimum = await sims.adoControl.minimumRequests(measured);
+    const { measured, minimum } = await minimumForMapping(sims, shape.kinds);
     const adoMinimum = minimum.selected ?? 0;
     // As in the TSTU scenario: a window long enough that the budget, not latency, is the limit
     // (here from the simulator's minimum, as there is no unthrottled first run to measure).
