@@ -51,38 +51,22 @@ describe('namedFieldsRead', () => {
     ]);
   });
 
+  /** Every form a qualifying mapping may take, and the selector and relation that go with it. */
+  const ACCEPTED = {
+    a: '.rev | tostring',
+    b: '.url | sub("/_apis/wit/workItems/"; "/_workitems/edit/")',
+    c: '.fields."System.AssignedTo".uniqueName',
+    d: '.fields["Custom.Size"] | length',
+    e: '(.fields."System.Tags" // "") | split("; ")',
+    f: 'if .fields."System.State" == "Done" then .fields."Microsoft.VSTS.Common.ClosedDate" else null end',
+    g: '.__organizationUrl + "/" + (.__project.name | @uri)',
+    i: '.fields."System.Title"',
+  };
+  const ACCEPTED_REST = { query: '.fields."System.WorkItemType" != "Epic"', relations: { parent: { combinator: '"and"', rules: [{ property: '"$identifier"', operator: '"="', value: '.fields."System.Parent" | tostring' }] } } };
+
   it('accepts id, rev, url, any depth below a named field, and the keys the engine adds', () => {
-    expect(
-      reads(
-        {
-          a: '.rev | tostring',
-          b: '.url | sub("/_apis/wit/workItems/"; "/_workitems/edit/")',
-          c: '.fields."System.AssignedTo".uniqueName',
-          d: '.fields["Custom.Size"] | length',
-          e: '(.fields."System.Tags" // "") | split("; ")',
-          f: 'if .fields."System.State" == "Done" then .fields."Microsoft.VSTS.Common.ClosedDate" else null end',
-          g: '.__organizationUrl + "/" + (.__project.name | @uri)',
-          h: '.nosuchkey.__x',
-          i: '.fields."System.Title"',
-        },
-        { query: '.fields."System.WorkItemType" != "Epic"', relations: { parent: { combinator: '"and"', rules: [{ property: '"$identifier"', operator: '"="', value: '.fields."System.Parent" | tostring' }] } } },
-      ),
-    ).toBeUndefined(); // `.nosuchkey` is neither a key every answer holds nor the engine's
-    expect(
-      reads(
-        {
-          a: '.rev | tostring',
-          b: '.url | sub("/_apis/wit/workItems/"; "/_workitems/edit/")',
-          c: '.fields."System.AssignedTo".uniqueName',
-          d: '.fields["Custom.Size"] | length',
-          e: '(.fields."System.Tags" // "") | split("; ")',
-          f: 'if .fields."System.State" == "Done" then .fields."Microsoft.VSTS.Common.ClosedDate" else null end',
-          g: '.__organizationUrl + "/" + (.__project.name | @uri)',
-          i: '.fields."System.Title"',
-        },
-        { query: '.fields."System.WorkItemType" != "Epic"', relations: { parent: { combinator: '"and"', rules: [{ property: '"$identifier"', operator: '"="', value: '.fields."System.Parent" | tostring' }] } } },
-      ),
-    ).toEqual([
+    expect(reads({ ...ACCEPTED, h: '.nosuchkey.__x' }, ACCEPTED_REST)).toBeUndefined(); // `.nosuchkey` is neither a key every answer holds nor the engine's
+    expect(reads(ACCEPTED, ACCEPTED_REST)).toEqual([
       'System.WorkItemType',
       'System.AssignedTo',
       'Custom.Size',
