@@ -36,7 +36,8 @@ function policyApplies(policy: RawItem, repository: Repository): boolean {
 
 export default defineKind({
   kind: 'repository-policy',
-  description: "Branch policies that apply to each enabled repository's default branch, one item per (policy, repository).",
+  description:
+    "Branch policies that apply to each enabled repository's default branch, one item per (policy, repository). The default mapping takes the minimum number of reviewers from the policy scoped to the repository itself: a project-wide policy applies too, and two values for one repository would leave whichever write landed last, a different one each run.",
   selector: z.object({}),
   endpoints: ['GET {org}/{project}/_apis/policy/configurations (7.1, x-ms-continuationtoken): one listing per project, matched to repositories by policy scope'],
   enrichment: { __repository: 'the repository whose default branch the policy applies to' },
