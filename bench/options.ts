@@ -22,6 +22,8 @@ export type BenchOptions = {
   outDir: string | undefined;
   /** Node flags for the engine process (`--cpu-prof`, `--heap-prof`), with their output directory. */
   engineNodeFlags: string[];
+  /** Node flags for each simulator process by name (`--cpu-prof` profiles them too, each in its own directory). */
+  simulatorNodeFlags: { ado: string[]; port: string[] };
   /** Write a heap snapshot of the engine when the first run's listing is done. */
   heapSnapshot: boolean;
   seed: number;
@@ -42,7 +44,8 @@ const USAGE = `Usage: npm run bench -- [--scale tiny|small|medium|large] [option
   --no-second-run             skip the unchanged second run
   --no-tstu                   skip the TSTU budget scenario
   --no-write                  print only; do not write bench/results/<scale>.json
-  --cpu-prof                  profile the engine's CPU (bench/profiles/*.cpuprofile)
+  --cpu-prof                  profile the engine's CPU (bench/profiles/*.cpuprofile) and the
+                              simulators' (bench/profiles/{ado,port}-simulator/*.cpuprofile)
   --heap-prof                 sample the engine's heap allocations (bench/profiles/*.heapprofile)
   --heap-snapshot             write a heap snapshot of the engine after the first run (bench/profiles)
   --seed <n>                  seed of the generated organization (default 1)
@@ -96,6 +99,7 @@ export function parseBenchArgs(argv: readonly string[], root: string): BenchOpti
     ...(v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
     ...(v['heap-prof'] ? ['--heap-prof', `--heap-prof-dir=${profileDir}`] : []),
   ];
+  const simulatorFlags = (name: string) => (v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${name}-simulator`] : []);
   return {
     scale: scale as Scale,
     adoLatencyMs: int('ado-latency-ms', v['ado-latency-ms'], 0),
@@ -106,6 +110,7 @@ export function parseBenchArgs(argv: readonly string[], root: string): BenchOpti
     tstu: v.tstu,
     outDir: v.write ? `${root}/bench/results` : undefined,
     engineNodeFlags,
+    simulatorNodeFlags: { ado: simulatorFlags('ado'), port: simulatorFlags('port') },
     heapSnapshot: v['heap-snapshot'],
     seed: int('seed', v.seed, 0),
     scenario: v.shards ? 'shards' : v.incremental ? 'incremental' : 'standard',

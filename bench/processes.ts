@@ -15,11 +15,11 @@ export type SimulatorProcess = {
 };
 
 /**
- * Starts `node dist/sim.js <args>` and waits for the line carrying its URL. Its stderr is kept so
+ * Starts `node [nodeFlags] dist/sim.js <args>` and waits for the line carrying its URL. Its stderr is kept so
  * a simulator that fails to start says why.
  */
-export async function startSimulatorProcess(simBundle: string, args: readonly string[], startupTimeoutMs = 60_000): Promise<SimulatorProcess> {
-  const child = spawn(process.execPath, [simBundle, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startSimulatorProcess(simBundle: string, args: readonly string[], nodeFlags: readonly string[] = [], startupTimeoutMs = 60_000): Promise<SimulatorProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, simBundle, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-4000);

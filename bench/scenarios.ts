@@ -54,7 +54,7 @@ export type RunFigures = {
 
 export type ScaleResult = {
   scale: string;
-  options: Omit<BenchOptions, 'outDir' | 'engineNodeFlags' | 'heapSnapshot' | 'scenario'>;
+  options: Omit<BenchOptions, 'outDir' | 'engineNodeFlags' | 'simulatorNodeFlags' | 'heapSnapshot' | 'scenario'>;
   kinds: { mapped: string[]; unknownToSimulator: string[] };
   minimum: {
     azureDevOpsRequests: number;
@@ -75,7 +75,7 @@ export type ScaleResult = {
 export type Simulators = { ado: SimulatorProcess; port: SimulatorProcess; adoControl: AzureDevOpsSimControl; portControl: PortSimControl; cloudUrl: string };
 
 export async function startSimulators(bundles: Bundles, options: BenchOptions): Promise<Simulators> {
-  const ado = await startSimulatorProcess(bundles.sim, ['ado', '--port', '0', '--scale', options.scale, '--seed', String(options.seed), '--latency-ms', String(options.adoLatencyMs), '--pat', PAT]);
+  const ado = await startSimulatorProcess(bundles.sim, ['ado', '--port', '0', '--scale', options.scale, '--seed', String(options.seed), '--latency-ms', String(options.adoLatencyMs), '--pat', PAT], options.simulatorNodeFlags.ado);
   let port: SimulatorProcess;
   try {
     port = await startSimulatorProcess(bundles.sim, [
@@ -90,7 +90,7 @@ export async function startSimulators(bundles: Bundles, options: BenchOptions): 
       PORT_CREDENTIALS.clientId,
       '--client-secret',
       PORT_CREDENTIALS.clientSecret,
-    ]);
+    ], options.simulatorNodeFlags.port);
   } catch (error) {
     await ado.stop();
     throw error;

@@ -1,6 +1,6 @@
 import type { OrganizationModel } from '../model/organization';
 import { PROCESSES } from '../model/processes';
-import type { ClassificationNodeRecord, WorkItemRecord } from '../model/records';
+import type { WorkItemRecord } from '../model/records';
 import type { ServiceUrls } from '../wire/hosts';
 import type { JsonObject } from '../wire/json';
 import { date, identityRef } from './present';
@@ -8,14 +8,6 @@ import { date, identityRef } from './present';
 /** The wire form of a work item (WorkItem in wit/7.1), shared by the REST routes and service hooks. */
 
 const KANBAN_EXTENSION = 'WEF_6CB513B6E70E43499D9FC94E5BBFB784';
-
-function nodeFor(org: OrganizationModel, item: WorkItemRecord, type: 'area' | 'iteration', path: string): ClassificationNodeRecord | undefined {
-  const wanted = path.toLowerCase();
-  return org.nodesOf(item.projectId, type).find((n) => {
-    const parts = n.path.split('\\').filter(Boolean);
-    return [parts[0], ...parts.slice(2)].join('\\').toLowerCase() === wanted;
-  });
-}
 
 function levels(prefix: string, path: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -27,8 +19,8 @@ function levels(prefix: string, path: string): Record<string, string> {
 export function workItemFields(org: OrganizationModel, item: WorkItemRecord, urls: ServiceUrls): JsonObject {
   const project = org.projects.get(item.projectId);
   const process = project ? PROCESSES[project.process] : PROCESSES.Agile;
-  const area = nodeFor(org, item, 'area', item.areaPath);
-  const iteration = nodeFor(org, item, 'iteration', item.iterationPath);
+  const area = org.nodeAtWorkItemPath(item.projectId, 'area', item.areaPath);
+  const iteration = org.nodeAtWorkItemPath(item.projectId, 'iteration', item.iterationPath);
   const user = (id: string | null) => (id === null ? undefined : identityRef(org.user(id), urls));
   const fields: JsonObject = {
     'System.Id': item.id,

@@ -1,10 +1,14 @@
 /**
  * A collection of generated records with a mutation overlay.
  *
- * The base records are never stored: `generate(index)` derives one from its index on demand, and a
- * `ParentIndex` knows which base records belong to which parent. Mutations (create, update,
- * delete, move to another parent) live in small maps on top, so the `large` organization costs
- * little more than its index arrays.
+ * A base record is derived from its index (`generate(index)`) the first time it is asked for and
+ * kept, frozen, from then on; a `ParentIndex` knows which base records belong to which parent.
+ * Mutations (create, update, delete, move to another parent) live in small maps on top.
+ *
+ * Why kept: a listing pages through the same parent's records once per page, and a WIQL query
+ * reads every work item of its projects, so deriving on every read made the simulator spend more
+ * CPU than the client it serves (docs/performance.md). The `large` organization's records take a
+ * few hundred MB once read; nothing is derived before a client asks for it.
  */
 
 export interface CollectionSource<K, R> {
@@ -27,8 +31,25 @@ export class Collection<K extends string | number, P extends string | number, R>
   private readonly deleted = new Map<K, R>();
   private readonly added = new Map<K, R>();
   private readonly moved = new Set<K>();
+  private readonly derived: (R | undefined)[] = [];
+  private changes = 0;
 
   constructor(private readonly options: CollectionOptions<K, P, R>) {}
+
+  /** Counts mutations, so a view computed from the collection knows when to compute again. */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** The base record at `index`, derived once. Frozen: a caller editing it in place would edit every later answer. */
+  private base(index: number): R {
+    let record = this.derived[index];
+    if (record === undefined) {
+      record = deepFreeze(this.options.source.generate(index));
+      this.derived[index] = record;
+    }
+    return record;
+  }
 
   /** Number of base (generated) records, before mutations. */
   get baseSize(): number {
@@ -40,7 +61,7 @@ export class Collection<K extends string | number, P extends string | number, R>
     const changed = this.overrides.get(key) ?? this.added.get(key);
     if (changed !== undefined) return changed;
     const index = this.options.source.indexOf(key);
-    return index === undefined ? undefined : this.options.source.generate(index);
+    return index === undefined ? undefined : this.base(index);
   }
 
   /** A deleted record (for recycle-bin style restores). */
@@ -58,7 +79,7 @@ export class Collection<K extends string | number, P extends string | number, R>
     for (let i = 0; i < source.size; i++) {
       const key = source.keyAt(i);
       if (this.deleted.has(key)) continue;
-      yield this.overrides.get(key) ?? source.generate(i);
+      yield this.overrides.get(key) ?? this.base(i);
     }
     for (const [key, record] of this.added) if (!this.deleted.has(key)) yield record;
   }
@@ -77,7 +98,7 @@ export class Collection<K extends string | number, P extends string | number, R>
     for (const index of baseChildren(parent)) {
       const key = source.keyAt(index);
       if (this.deleted.has(key)) continue;
-      const record = this.overrides.get(key) ?? source.generate(index);
+      const record = this.overrides.get(key) ?? this.base(index);
       if (this.moved.has(key) && parentOf(record) !== parent) continue;
       out.push(record);
     }
@@ -85,7 +106,7 @@ export class Collection<K extends string | number, P extends string | number, R>
       const record = this.overrides.get(key);
       if (record === undefined || this.deleted.has(key)) continue;
       const index = source.indexOf(key);
-      const baseParent = index === undefined ? undefined : parentOf(source.generate(index));
+      const baseParent = index === undefined ? undefined : parentOf(this.base(index));
       if (parentOf(record) === parent && baseParent !== parent) out.push(record);
     }
     for (const [key, record] of this.added) {
@@ -110,7 +131,7 @@ export class Collection<K extends string | number, P extends string | number, R>
       const record = this.overrides.get(key);
       const index = source.indexOf(key);
       if (record === undefined || this.deleted.has(key) || index === undefined) continue;
-      if (parentOf(record) === parent && parentOf(source.generate(index)) !== parent) n++;
+      if (parentOf(record) === parent && parentOf(this.base(index)) !== parent) n++;
     }
     for (const [key, record] of this.added) if (!this.deleted.has(key) && parentOf(record) === parent) n++;
     return n;
@@ -120,6 +141,7 @@ export class Collection<K extends string | number, P extends string | number, R>
   put(record: R): 'created' | 'updated' {
     const key = this.options.keyOf(record);
     const existed = this.get(key) !== undefined;
+    this.changes++;
     this.deleted.delete(key);
     const index = this.options.source.indexOf(key);
     if (index === undefined) {
@@ -127,7 +149,7 @@ export class Collection<K extends string | number, P extends string | number, R>
     } else {
       this.overrides.set(key, record);
       const { parentOf } = this.options;
-      if (parentOf && parentOf(this.options.source.generate(index)) !== parentOf(record)) this.moved.add(key);
+      if (parentOf && parentOf(this.base(index)) !== parentOf(record)) this.moved.add(key);
     }
     return existed ? 'updated' : 'created';
   }
@@ -136,6 +158,7 @@ export class Collection<K extends string | number, P extends string | number, R>
   delete(key: K): R | undefined {
     const record = this.get(key);
     if (record === undefined) return undefined;
+    this.changes++;
     this.deleted.set(key, record);
     return record;
   }
@@ -143,6 +166,7 @@ export class Collection<K extends string | number, P extends string | number, R>
   restore(key: K): R | undefined {
     const record = this.deleted.get(key);
     if (record === undefined) return undefined;
+    this.changes++;
     this.deleted.delete(key);
     return record;
   }
@@ -163,4 +187,13 @@ export function arraySource<K, R>(records: readonly R[], keyOf: (record: R) => K
     indexOf: (key) => index.get(key),
     generate: (i) => records[i] as R,
   };
+}
+
+function deepFreeze<T>(value: T): T {
+  // Typed arrays cannot be frozen; records hold none, but a buffer is data, not structure.
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }

@@ -7,7 +7,7 @@ import { commitHistoryLength, commitId, generateBranches, generateCommit, genera
 import { buildSource, deploymentRecordSource, generateEnvironments, generatePipelines, generateTimeline } from './generate/pipelines';
 import { generateCodeCoverage, generateTestResults, generateWikiPages, generateWikis, alertSource, testRunSource } from './generate/quality';
 import { deploymentsOfRelease, generateReleaseDefinitions, releaseSource } from './generate/release';
-import { workItemSource } from './generate/work-items';
+import { toWorkItemPath, workItemSource } from './generate/work-items';
 import { guidFor } from './random';
 import type {
   AlertRecord,
@@ -102,6 +102,7 @@ export class OrganizationModel {
   private readonly fileOverrides = new Map<string, Map<string, RepositoryFile | null>>();
   private readonly extraCommits = new Map<string, CommitRecord>();
   private readonly commitIndexCache = new Map<string, Map<string, number>>();
+  private nodePaths: { version: number; byPath: Map<string, Map<string, ClassificationNodeRecord>> } | undefined;
   private nextIds: Record<'workItem' | 'pullRequest' | 'build' | 'release' | 'testRun' | 'alert' | 'deploymentRecord' | 'environment' | 'pipeline' | 'node', number>;
 
   constructor(options: OrganizationOptions) {
@@ -328,6 +329,23 @@ export class OrganizationModel {
 
   nodesOf(projectId: string, structureType: 'area' | 'iteration'): ClassificationNodeRecord[] {
     return this.classificationNodes.children(projectId).filter((n) => n.structureType === structureType);
+  }
+
+  /**
+   * The area or iteration node a work item's path names (`Project\\Team A`, matched without case),
+   * from a table built once per change of the nodes: every work item read looks up two.
+   */
+  nodeAtWorkItemPath(projectId: string, structureType: 'area' | 'iteration', path: string): ClassificationNodeRecord | undefined {
+    if (this.nodePaths?.version !== this.classificationNodes.version) this.nodePaths = { version: this.classificationNodes.version, byPath: new Map() };
+    const key = `${projectId}|${structureType}`;
+    let byPath = this.nodePaths.byPath.get(key);
+    if (!byPath) {
+      byPath = new Map();
+      // The first node wins, as a scan in order would find it.
+      for (const node of this.nodesOf(projectId, structureType).reverse()) byPath.set(toWorkItemPath(node.path).toLowerCase(), node);
+      this.nodePaths.byPath.set(key, byPath);
+    }
+    return byPath.get(path.toLowerCase());
   }
 
   boardsOf(teamId: string): BoardRecord[] {

@@ -8,9 +8,12 @@ interface Item {
   label: string;
 }
 
-/** Ten generated items: ids 1..10, even ones under "a", odd ones under "b". */
-function collection(): Collection<number, string, Item> {
-  const generate = (i: number): Item => ({ id: i + 1, parent: (i + 1) % 2 === 0 ? 'a' : 'b', label: `item ${i + 1}` });
+/** Ten generated items: ids 1..10, even ones under "a", odd ones under "b". `derived` counts calls of generate by index. */
+function collection(derived: number[] = []): Collection<number, string, Item> {
+  const generate = (i: number): Item => {
+    derived[i] = (derived[i] ?? 0) + 1;
+    return { id: i + 1, parent: (i + 1) % 2 === 0 ? 'a' : 'b', label: `item ${i + 1}` };
+  };
   const source: CollectionSource<number, Item> = { size: 10, keyAt: (i) => i + 1, indexOf: (k) => (k >= 1 && k <= 10 ? k - 1 : undefined), generate };
   const byParent = { a: [1, 3, 5, 7, 9], b: [0, 2, 4, 6, 8] } as Record<string, number[]>;
   return new Collection({ source, keyOf: (r) => r.id, parentOf: (r) => r.parent, baseChildren: (p) => byParent[p] ?? [] });
@@ -35,6 +38,29 @@ describe('lazy collection with overlay', () => {
     c.restore(6);
     expect(c.countChildren('a')).toBe(5);
     expect(c.overlaySize).toBeGreaterThan(0);
+  });
+
+  it('derives each base record once, frozen, and counts mutations in its version', () => {
+    const derived: number[] = [];
+    const c = collection(derived);
+    for (let round = 0; round < 3; round++) {
+      c.children('a');
+      c.children('b');
+      c.get(3);
+      expect(c.count()).toBe(10);
+    }
+    expect(derived).toEqual(Array.from({ length: 10 }, () => 1));
+    const three = c.get(3);
+    expect(Object.isFrozen(three)).toBe(true);
+    expect(() => {
+      (three as Item).label = 'edited in place';
+    }).toThrow(TypeError);
+    const before = c.version;
+    c.put({ id: 3, parent: 'b', label: 'renamed' });
+    c.delete(4);
+    c.restore(4);
+    expect(c.version).toBe(before + 3);
+    expect(c.get(3)?.label).toBe('renamed');
   });
 
   it('counts children of the generated organization without generating them', () => {
