@@ -31,7 +31,7 @@ export default defineKind({
   },
   changedSince: {
     filter:
-      '`minTime` with `queryOrder` queueTimeDescending, startTimeDescending and finishTimeDescending: builds queued, started or finished since the cursor. Three listings per project, because `minTime` filters on the time field of `queryOrder` only and the builds list is per project: a build queued before the cursor can start or finish after it, and one queued after it may not have started',
+      '`minTime` with `queryOrder` queueTimeDescending and finishTimeDescending, and `statusFilter=inProgress`: builds queued or finished since the cursor, and running builds that started or whose `lastChangedDate` moved since. Three listings per project (shared with pipeline-run and pipeline-stage), because `minTime` filters on the time field of `queryOrder` only and the builds list is per project: a build queued before the cursor can start or finish after it',
     misses: 'a build whose only change is a retention lease, a tag or a move to `cancelling` (its finish is seen)',
     async *list(ctx, selector, window) {
       yield* fanOut(

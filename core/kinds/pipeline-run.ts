@@ -29,7 +29,7 @@ export default defineKind({
     yield* fanOut(await ctx.parents.pipelines(), ctx.concurrency.pipelines, (pipeline: Pipeline) => runsOf(ctx, pipeline), (pipeline) => `runs of pipeline ${pipeline.name}`);
   },
   changedSince: {
-    filter: 'the builds queued, started or finished since the cursor (`minTime`, as for build); then, in the projects where some did, the pipelines listing and the runs of only the pipelines those builds belong to, keeping those runs',
+    filter: 'the builds that changed since the cursor (queued or finished since, running ones that started or changed since: the listings build makes); then, in the projects where some did, the pipelines listing and the runs of only the pipelines those builds belong to, keeping those runs',
     misses: 'the same as build',
     async *list(ctx, _selector, window) {
       yield* fanOut(

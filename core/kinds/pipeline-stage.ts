@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { AzureDevOpsResponseError } from '../azure-devops/errors';
 import { readIfPresent } from '../azure-devops/read-if-present';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
+import { changedBuilds, pipelineIdOf } from '../incremental/changed-builds';
+import { chunks } from '../util/chunks';
 import { fanOut } from './fan-out';
 import { defineKind, type KindContext } from './kind';
 import type { Project } from './parents';
@@ -45,11 +47,20 @@ export default defineKind({
   },
   changedSince: {
     filter:
-      "the builds of the full listing (its one look-back listing per project), but timelines only of those whose queue, start, finish time or `lastChangedDate` is at or after the cursor: a running build's stages move while its own times stay put, and the build's `lastChangedDate` is what records it",
-    misses: "a stage move of a still-running build that Azure DevOps does not stamp on the build's `lastChangedDate` (the spec does not say which changes stamp it): read once the build finishes",
+      "the builds that changed since the cursor (queued or finished since, and running ones that started or whose `lastChangedDate` moved since: three listings per project, shared with build and pipeline-run), within `buildsQueuedWithinDays` and at most `maxBuildsPerPipeline` of them per pipeline; the timelines of those. A running build's stages move while its own times stay put; its `lastChangedDate` is what records it",
+    misses:
+      "a stage move of a still-running build that Azure DevOps does not stamp on the build's `lastChangedDate` (the spec does not say which changes stamp it): read once the build finishes. The other way round, a build that changed but has `maxBuildsPerPipeline` newer ones queued before the cursor is outside the full listing's look-back: its stages are written, and the next full sync removes them",
     async *list(ctx, s, window) {
-      const since = window.since.getTime();
-      yield* fanOut(await ctx.parents.projects(), ctx.concurrency.projects, (project: Project) => stagesOfProject(ctx, s, project, (build) => movedSince(build, since)), (project) => `builds of project ${project.name}`);
+      const lookBackStart = lookBackStartOf(ctx, s);
+      yield* fanOut(
+        await ctx.parents.projects(),
+        ctx.concurrency.projects,
+        async function* (project: Project) {
+          const changed = (await changedBuilds(ctx, window, project)).filter((build) => queuedSince(build, lookBackStart));
+          yield* stagesOfBuilds(ctx, s, project, chunks(changed, 1000));
+        },
+        (project) => `builds of project ${project.name}`,
+      );
     },
   },
   defaults: {
@@ -105,35 +116,40 @@ export default defineKind({
   },
 });
 
-const BUILD_TIMES = ['queueTime', 'startTime', 'finishTime', 'lastChangedDate'] as const;
-
-/**
- * Whether a build's timeline may have moved at or after `since`: one of its own times says so.
- * A running build without a readable `lastChangedDate` gives no such evidence, so it is read.
- */
-export function movedSince(build: RawItem, since: number): boolean {
-  const times = BUILD_TIMES.map((field) => (typeof build[field] === 'string' ? Date.parse(build[field]) : Number.NaN));
-  if (times.some((t) => t >= since)) return true;
-  return build.status !== 'completed' && Number.isNaN(times[3]);
+function lookBackStartOf(ctx: KindContext, s: Selector): number | undefined {
+  return s.buildsQueuedWithinDays > 0 ? ctx.now.getTime() - s.buildsQueuedWithinDays * DAY_MS : undefined;
 }
 
-/** Stages of the project's builds in the look-back (at most `maxBuildsPerPipeline` each), of the builds `keep` accepts. */
-async function* stagesOfProject(ctx: KindContext, s: Selector, project: Project, keep: (build: RawItem) => boolean = () => true): AsyncGenerator<RawItem[]> {
-  const minTime = s.buildsQueuedWithinDays > 0 ? new Date(ctx.now.getTime() - s.buildsQueuedWithinDays * DAY_MS).toISOString() : undefined;
-  const perPipeline = s.maxBuildsPerPipeline > 0 ? s.maxBuildsPerPipeline : undefined;
+function queuedSince(build: RawItem, start: number | undefined): boolean {
+  return start === undefined || (typeof build.queueTime === 'string' && Date.parse(build.queueTime) >= start);
+}
+
+/** Stages of the project's builds in the look-back: at most `maxBuildsPerPipeline` each, the newest. */
+function stagesOfProject(ctx: KindContext, s: Selector, project: Project): AsyncGenerator<RawItem[]> {
+  const lookBackStart = lookBackStartOf(ctx, s);
   const request = {
     path: `${project.id}/_apis/build/builds`,
-    query: { queryOrder: 'queueTimeDescending', minTime, maxBuildsPerDefinition: perPipeline },
+    query: {
+      queryOrder: 'queueTimeDescending',
+      minTime: lookBackStart === undefined ? undefined : new Date(lookBackStart).toISOString(),
+      maxBuildsPerDefinition: s.maxBuildsPerPipeline > 0 ? s.maxBuildsPerPipeline : undefined,
+    },
     apiVersion: '7.1',
   };
+  return stagesOfBuilds(ctx, s, project, listPages(ctx.client, request, paging.continuationHeader(1000)));
+}
+
+/** Stages of builds listed newest queued first, at most `maxBuildsPerPipeline` per pipeline. */
+async function* stagesOfBuilds(ctx: KindContext, s: Selector, project: Project, pages: AsyncIterable<RawItem[]> | Iterable<RawItem[]>): AsyncGenerator<RawItem[]> {
+  const perPipeline = s.maxBuildsPerPipeline > 0 ? s.maxBuildsPerPipeline : undefined;
   // Capped here as well, so the bound holds whatever the service makes of maxBuildsPerDefinition.
   const seen = new Map<unknown, number>();
-  for await (const page of listPages(ctx.client, request, paging.continuationHeader(1000))) {
+  for await (const page of pages) {
     const builds = page.filter((build) => {
-      const pipeline = (build.definition as { id?: unknown } | undefined)?.id;
+      const pipeline = pipelineIdOf(build);
       const count = (seen.get(pipeline) ?? 0) + 1;
       seen.set(pipeline, count);
-      return (perPipeline === undefined || count <= perPipeline) && keep(build);
+      return perPipeline === undefined || count <= perPipeline;
     });
     // A build has a handful of stages: gather them into pages worth one Port write each.
     let stages: RawItem[] = [];

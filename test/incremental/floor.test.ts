@@ -31,8 +31,8 @@ describe('an incremental run when nothing changed', () => {
       'core.projects.list': 1,
       // pull requests: the active ones, and those closed since the cursor
       'git.pullRequests.project': 2 * projects,
-      // builds: queued, started and finished since (build, pipeline-run), and pipeline-stage's own listing
-      'build.builds.list': 4 * projects,
+      // builds queued since, finished since and running now, shared by build, pipeline-run and pipeline-stage
+      'build.builds.list': 3 * projects,
       'release.releases.list': 1,
       'release.deployments.list': projects,
       'test.runs.list': projects,

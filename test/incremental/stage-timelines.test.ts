@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { movedSince } from '../../core/kinds/pipeline-stage';
+import { movedSince } from '../../core/incremental/changed-builds';
 import { startSimulators, type Simulators } from '../support/simulators';
 import { sync } from './harness';
 
