@@ -10,6 +10,7 @@ export default defineKind({
   enrichment: { name: 'branch name without refs/heads/', refName: 'the full ref name', __repository: 'the repository' },
   availability: 'cloud-and-server',
   permission: 'Code (Read)',
+  volume: 'large',
   list: listUnder({
     parents: (ctx) => ctx.parents.healthyRepositories(),
     concurrency: 'repositories',

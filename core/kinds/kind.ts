@@ -158,6 +158,13 @@ export type KindDefinition<S extends z.ZodType = z.ZodType> = {
   /** Incremental runs list only what changed through this; a kind without one is listed in full. */
   readonly changedSince?: ChangeFilter<z.output<S>>;
   readonly defaults: KindDefaults;
+  /**
+   * How long this kind's listing usually runs next to the others': work items outnumber everything
+   * else in most organizations, and repositories, branches and runs come next. Resources that can
+   * run at once start the longest first, so the run does not end with the longest one alone
+   * (sync/resource-lanes.ts). Unset: as long as most.
+   */
+  readonly volume?: 'largest' | 'large';
 };
 
 export function defineKind<S extends z.ZodType>(definition: KindDefinition<S>): KindDefinition<S> {

@@ -25,6 +25,7 @@ export default defineKind({
   enrichment: { __project: 'the project', __pipeline: 'the pipeline' },
   availability: 'cloud-and-server',
   permission: 'Build (Read)',
+  volume: 'large',
   async *list(ctx) {
     yield* fanOut(await ctx.parents.pipelines(), ctx.concurrency.pipelines, (pipeline: Pipeline) => runsOf(ctx, pipeline), (pipeline) => `runs of pipeline ${pipeline.name}`);
   },

@@ -15,6 +15,7 @@ export default defineKind({
   enrichment: { __includedFiles: 'with includedFiles: path → file text on the default branch, null when absent' },
   availability: 'cloud-and-server',
   permission: 'Code (Read)',
+  volume: 'large',
   async *list(ctx, selector) {
     const repositories = await ctx.parents.repositories();
     if (selector.includedFiles.length === 0) {

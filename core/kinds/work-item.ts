@@ -38,6 +38,7 @@ export default defineKind({
   namedFields: { keys: ['id', 'rev', 'url'], fieldsKey: 'fields' },
   availability: 'cloud-and-server',
   permission: 'Work Items (Read)',
+  volume: 'largest',
   list: (ctx, selector) => listWorkItems(ctx, selector),
   changedSince: {
     filter: "WIQL `[System.ChangedDate] >= '<cursor>'` with `timePrecision=true`, ANDed to the selector's condition",

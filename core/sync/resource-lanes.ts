@@ -38,6 +38,16 @@ export function resourceLanes(blueprintsOf: readonly (readonly (string | undefin
   return [...lanes.values()].sort((a, b) => (a[0] as number) - (b[0] as number));
 }
 
+/**
+ * Lanes reordered so the heaviest start first (the heaviest resource of each counts), the
+ * mapping's order among equals. With fewer slots than lanes, a long lane started last would run
+ * alone at the end while the other slots sit idle: longest first is the classic remedy.
+ */
+export function heaviestFirst(lanes: readonly number[][], weightOf: (order: number) => number): number[][] {
+  const weight = (lane: readonly number[]) => Math.max(...lane.map(weightOf));
+  return lanes.map((lane, at) => ({ lane, at, weight: weight(lane) })).sort((a, b) => b.weight - a.weight || a.at - b.at).map(({ lane }) => lane);
+}
+
 /** Runs every lane, at most `slots` at once, each lane's resources one after the other. */
 export async function runLanes(lanes: readonly number[][], slots: number, run: (position: number) => Promise<void>): Promise<void> {
   let next = 0;

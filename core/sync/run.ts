@@ -27,7 +27,7 @@ import { prepareMapping } from './prepare-mapping';
 import { OwnedEntities } from './owned-entities';
 import { ProducedEntities } from './produced';
 import { reconcile } from './reconcile';
-import { HeldReporter, resourceLanes, runLanes } from './resource-lanes';
+import { HeldReporter, heaviestFirst, resourceLanes, runLanes } from './resource-lanes';
 import type { RunReporter } from './reporter';
 import { literalBlueprint, syncResource, type PlanCounts } from './resource-sync';
 import type { ResourceStats, RunResult } from './stats';
@@ -199,7 +199,12 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   let reported = 0;
   let done = 0;
   let reporting = Promise.resolve();
-  await runLanes(concurrent ? lanes : [lanes.flat()], concurrency.resources, async (order) => {
+  const volumeWeight = { largest: 2, large: 1 } as const;
+  const weightOf = (order: number) => {
+    const volume = (mapping.resources[synced[order] as number] as (typeof mapping.resources)[number]).kind.volume;
+    return volume ? volumeWeight[volume] : 0;
+  };
+  await runLanes(concurrent ? heaviestFirst(lanes, weightOf) : [lanes.flat()], concurrency.resources, async (order) => {
     const position = synced[order] as number;
     const prepared = mapping.resources[position] as (typeof mapping.resources)[number];
     const label = labelOf(position);
