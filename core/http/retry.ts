@@ -29,16 +29,21 @@ const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_CONNECT_TIM
 // UND_ERR_SOCKET is undici's "other side closed": the peer dropped the connection before answering.
 const RESET_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET']);
 const TRANSIENT_CODES = new Set([...TIMEOUT_CODES, ...RESET_CODES, 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+// A proxy's gateway errors pass like the service's own 502/503/504.
+const PROXY_TRANSIENT_STATUS = new Set([502, 503, 504]);
 
 /** Network failures worth retrying: resets, timeouts, refused connections, DNS hiccups, truncated bodies. */
 export function isTransientNetworkError(error: unknown): boolean {
   if (!(error instanceof HttpNetworkError)) return false;
+  if (error.proxyStatus !== undefined) return PROXY_TRANSIENT_STATUS.has(error.proxyStatus);
   return error.truncated || (error.code !== undefined && TRANSIENT_CODES.has(error.code));
 }
 
 export function describeNetworkError(error: unknown): string {
   if (error instanceof HttpNetworkError) {
     if (error.truncated) return 'the connection dropped before the whole answer arrived (truncated response)';
+    if (error.proxyStatus === 407) return 'the proxy asked for credentials (HTTP 407); check the user name and password of the proxy URL';
+    if (error.proxyStatus !== undefined) return `the proxy refused the connection (HTTP ${error.proxyStatus})`;
     const code = error.code ?? '';
     if (TIMEOUT_CODES.has(code)) return 'the request timed out';
     if (RESET_CODES.has(code)) return 'the connection was reset';

@@ -120,7 +120,7 @@ function startProxy(): { server: Server; requests: string[]; tunnels: string[]; 
       upstream.pipe(socket);
       socket.pipe(upstream);
     });
-    upstream.on('error', () => socket.destroy());
+    upstream.on('error', () => socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n'));
     socket.on('error', () => upstream.destroy());
   });
   return {
@@ -291,6 +291,24 @@ describe('createHttpTransport: proxies', () => {
     const direct = transport({ resolve: { 'direct.test': '127.0.0.1' } }, { HTTPS_PROXY: proxyUrl, NO_PROXY: 'direct.test' });
     expect((await get(direct, `http://direct.test:${port}/json`)).status).toBe(200);
     expect(proxy.requests.length).toBe(before + 1);
+  });
+
+  it('says so when the proxy wants other credentials, for http and https targets, and does not retry', async () => {
+    const t = transport({ proxyUrl: proxyUrl.replace('proxy-pass', 'wrong') });
+    for (const url of [`http://dev.azure.test:${port}/json`, `https://dev.azure.test:${port}/json`]) {
+      const error = await failure(get(t, url));
+      expect(isTransientNetworkError(error)).toBe(false);
+      expect(describeNetworkError(error)).toBe('the proxy asked for credentials (HTTP 407); check the user name and password of the proxy URL');
+    }
+  });
+
+  it('treats a tunnel the proxy cannot open (HTTP 502) as transient', async () => {
+    const closed = createServer();
+    const closedPort = await listen(closed);
+    await close(closed);
+    const error = await failure(get(transport({ proxyUrl }), `https://dev.azure.test:${closedPort}/json`));
+    expect(isTransientNetworkError(error)).toBe(true);
+    expect(describeNetworkError(error)).toBe('the proxy refused the connection (HTTP 502)');
   });
 });
 
