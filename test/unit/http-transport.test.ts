@@ -144,6 +144,14 @@ const transport = (options: Partial<NetworkOptions> = {}, env: NodeJS.ProcessEnv
 };
 const get = (t: HttpTransport, url: string, extra: { maxBytes?: number; signal?: AbortSignal } = {}) => t.request({ method: 'GET', url, headers: { Authorization: SECRET, Accept: 'application/json' }, ...extra });
 
+/** A port nothing listens on (any more). */
+async function unusedPort(): Promise<number> {
+  const closed = createServer();
+  const unused = await listen(closed);
+  await close(closed);
+  return unused;
+}
+
 async function failure(promise: Promise<unknown>): Promise<unknown> {
   try {
     await promise;
@@ -229,9 +237,7 @@ describe('createHttpTransport: failures', () => {
   });
 
   it('a closed port is a transient refusal; an unknown host is described as such', async () => {
-    const closed = createServer();
-    const closedPort = await listen(closed);
-    await close(closed);
+    const closedPort = await unusedPort();
     const refused = await failure(get(transport(), `http://127.0.0.1:${closedPort}/json`));
     expect(isTransientNetworkError(refused)).toBe(true);
     expect(describeNetworkError(refused)).toBe('the connection was refused');
@@ -303,9 +309,7 @@ describe('createHttpTransport: proxies', () => {
   });
 
   it('treats a tunnel the proxy cannot open (HTTP 502) as transient', async () => {
-    const closed = createServer();
-    const closedPort = await listen(closed);
-    await close(closed);
+    const closedPort = await unusedPort();
     const error = await failure(get(transport({ proxyUrl }), `https://dev.azure.test:${closedPort}/json`));
     expect(isTransientNetworkError(error)).toBe(true);
     expect(describeNetworkError(error)).toBe('the proxy refused the connection (HTTP 502)');
