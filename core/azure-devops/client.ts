@@ -1,5 +1,6 @@
-import { isAxiosError, type AxiosInstance } from 'axios';
-import { backoffSeconds, describeNetworkError, headerMap, isTransientNetworkError, retryAfterSeconds, sleep } from '../http/retry';
+import { ResponseTooLargeError } from '../http/network-error';
+import { backoffSeconds, describeNetworkError, isTransientNetworkError, retryAfterSeconds, sleep } from '../http/retry';
+import type { HttpRequest, HttpTransport } from '../http/transport';
 import { ActiveTime } from '../util/wall-clock';
 import {
   AzureDevOpsAuthError,
@@ -23,7 +24,7 @@ export type AdoRequest = {
   /** Path under the service base URL, e.g. `{projectId}/_apis/git/repositories` or `_apis/projects`. */
   path: string;
   query?: Readonly<Record<string, QueryValue>>;
-  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method?: HttpRequest['method'];
   body?: unknown;
   apiVersion: string;
   /** POSTs that only read (WIQL, batch reads) may be retried like GETs. */
@@ -70,7 +71,7 @@ const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 type ClientDeps = {
   organization: Organization;
   credential: AzureDevOpsCredential;
-  transport: AxiosInstance;
+  transport: HttpTransport;
   limiter: IdentityRateLimiter;
   userAgent: string;
   retry?: RetryPolicy;
@@ -149,7 +150,7 @@ export class AzureDevOpsClient {
       } catch (error) {
         if (this.deps.signal?.aborted) throw error;
         this.count((m) => m.requests++);
-        if (request.maxBytes !== undefined && isContentTooLarge(error)) {
+        if (request.maxBytes !== undefined && error instanceof ResponseTooLargeError) {
           throw new AzureDevOpsContentTooLargeError(`${method} ${display} answered with more than ${request.maxBytes} bytes; not read further.`, display, request.maxBytes);
         }
         if (retryable && isTransientNetworkError(error) && ++transientTries < policy.transientAttempts) {
@@ -216,15 +217,14 @@ export class AzureDevOpsClient {
     }
   }
 
-  private async send(method: string, url: string, request: AdoRequest): Promise<SentResponse> {
+  private async send(method: HttpRequest['method'], url: string, request: AdoRequest): Promise<SentResponse> {
     const { body } = request;
     const raw = request.response === 'raw';
-    const response = await this.deps.transport.request<string | Buffer>({
+    const response = await this.deps.transport.request({
       method,
       url,
-      data: body === undefined ? undefined : JSON.stringify(body),
-      ...(raw ? { responseType: 'arraybuffer' as const } : {}),
-      ...(request.maxBytes !== undefined ? { maxContentLength: request.maxBytes } : {}),
+      body: body === undefined ? undefined : JSON.stringify(body),
+      maxBytes: request.maxBytes,
       headers: {
         Authorization: this.authorization,
         // Item content comes raw only when JSON is not asked for (git items, `$format` text).
@@ -236,13 +236,10 @@ export class AzureDevOpsClient {
       },
       signal: this.deps.signal,
     });
-    const headers = headerMap(response.headers);
-    if (raw && Buffer.isBuffer(response.data)) {
-      const bytes = response.data;
-      // Errors still come as JSON text; only a success is handed over as bytes.
-      return response.status >= 200 && response.status < 300 ? { status: response.status, headers, text: '', bytes } : { status: response.status, headers, text: bytes.toString('utf8') };
-    }
-    return { status: response.status, headers, text: typeof response.data === 'string' ? response.data : '' };
+    const { status, headers } = response;
+    // Errors still come as JSON text; only a success is handed over as bytes.
+    if (raw && status >= 200 && status < 300) return { status, headers, text: '', bytes: response.body };
+    return { status, headers, text: response.body.toString('utf8') };
   }
 
   private count(update: (metrics: RequestMetrics) => void): void {
@@ -261,11 +258,6 @@ export class AzureDevOpsClient {
 }
 
 type SentResponse = { status: number; headers: Record<string, string>; text: string; bytes?: Buffer };
-
-/** axios stops reading at `maxContentLength` and rejects with this error. */
-function isContentTooLarge(error: unknown): boolean {
-  return isAxiosError(error) && !error.response && /maxContentLength/i.test(error.message);
-}
 
 function serviceLabel(service: ServiceHost): string {
   return { core: 'core', release: 'release management (vsrm)', graph: 'graph (vssps)', entitlements: 'user entitlements (vsaex)', advancedSecurity: 'Advanced Security (advsec)' }[service];

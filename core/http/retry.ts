@@ -1,4 +1,4 @@
-import { isAxiosError } from 'axios';
+import { HttpNetworkError } from './network-error';
 
 /** Seconds to wait from `Retry-After` (delta seconds or an HTTP date), or undefined. */
 export function retryAfterSeconds(value: string | undefined, now = Date.now()): number | undefined {
@@ -25,32 +25,31 @@ export function backoffSeconds(attempt: number, baseSeconds: number, capSeconds:
   return Math.min(capSeconds, raw * (0.8 + 0.4 * random()));
 }
 
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'UND_ERR_SOCKET']);
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+// UND_ERR_SOCKET is undici's "other side closed": the peer dropped the connection before answering.
+const RESET_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET']);
+const TRANSIENT_CODES = new Set([...TIMEOUT_CODES, ...RESET_CODES, 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+// A proxy's gateway errors pass like the service's own 502/503/504.
+const PROXY_TRANSIENT_STATUS = new Set([502, 503, 504]);
 
-/** Network failures worth retrying: resets, timeouts, refused connections, DNS hiccups. */
+/** Network failures worth retrying: resets, timeouts, refused connections, DNS hiccups, truncated bodies. */
 export function isTransientNetworkError(error: unknown): boolean {
-  if (!isAxiosError(error)) return false;
-  if (error.response) return isCutOffBody(error);
-  if (error.code && TRANSIENT_CODES.has(error.code)) return true;
-  return /socket hang up|aborted|timeout/i.test(error.message);
-}
-
-/**
- * The headers arrived but the connection dropped before the whole body did (a truncated answer):
- * axios reports it as ERR_BAD_RESPONSE "stream has been aborted" with the partial response attached.
- */
-function isCutOffBody(error: { code?: string | undefined; message: string }): boolean {
-  return error.code === 'ERR_BAD_RESPONSE' && /aborted/i.test(error.message);
+  if (!(error instanceof HttpNetworkError)) return false;
+  if (error.proxyStatus !== undefined) return PROXY_TRANSIENT_STATUS.has(error.proxyStatus);
+  return error.truncated || (error.code !== undefined && TRANSIENT_CODES.has(error.code));
 }
 
 export function describeNetworkError(error: unknown): string {
-  if (isAxiosError(error)) {
-    if (isCutOffBody(error)) return 'the connection dropped before the whole answer arrived (truncated response)';
-    if (error.code === 'ETIMEDOUT' || error.code === 'ECONNABORTED') return 'the request timed out';
-    if (error.code === 'ECONNRESET' || /socket hang up/i.test(error.message)) return 'the connection was reset';
-    if (error.code === 'ECONNREFUSED') return 'the connection was refused';
-    if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') return 'the host name could not be resolved';
-    return error.code ? `network error ${error.code}` : error.message;
+  if (error instanceof HttpNetworkError) {
+    if (error.truncated) return 'the connection dropped before the whole answer arrived (truncated response)';
+    if (error.proxyStatus === 407) return 'the proxy asked for credentials (HTTP 407); check the user name and password of the proxy URL';
+    if (error.proxyStatus !== undefined) return `the proxy refused the connection (HTTP ${error.proxyStatus})`;
+    const code = error.code ?? '';
+    if (TIMEOUT_CODES.has(code)) return 'the request timed out';
+    if (RESET_CODES.has(code)) return 'the connection was reset';
+    if (code === 'ECONNREFUSED') return 'the connection was refused';
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name could not be resolved';
+    return code ? `network error ${code}` : error.message;
   }
   return error instanceof Error ? error.message : String(error);
 }
@@ -68,20 +67,4 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-/** Lower-cased single-value header map from axios' header object. */
-export function headerMap(headers: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (headers && typeof headers === 'object') {
-    for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
-      if (value === undefined || value === null) continue;
-      out[key.toLowerCase()] = Array.isArray(value) ? value.map(headerText).join(', ') : headerText(value);
-    }
-  }
-  return out;
-}
-
-function headerText(value: unknown): string {
-  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 }

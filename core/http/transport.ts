@@ -1,11 +1,9 @@
 import dns from 'node:dns';
-import http from 'node:http';
-import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import tls from 'node:tls';
-import axios, { type AxiosInstance } from 'axios';
-import { HttpProxyAgent } from 'http-proxy-agent';
-import { HttpsProxyAgent } from 'https-proxy-agent';
+import { Agent, Pool, ProxyAgent, type Dispatcher } from 'undici';
+import { HttpNetworkError, ResponseTooLargeError } from './network-error';
+import { ACCEPT_ENCODING, readResponseBody } from './response-body';
 
 export type NetworkOptions = {
   timeoutSeconds: number;
@@ -23,52 +21,95 @@ export type NetworkOptions = {
   maxSockets?: number | undefined;
 };
 
+export type HttpRequest = {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  /** Set by the clients (Authorization among them); never copied into an error. */
+  headers: Readonly<Record<string, string>>;
+  /** The body, already serialized. */
+  body?: string | undefined;
+  signal?: AbortSignal | undefined;
+  /** Stop reading past this many bytes and reject with ResponseTooLargeError. */
+  maxBytes?: number | undefined;
+};
+
+export type HttpResponse = {
+  status: number;
+  /** Lower-case names, one value each (a repeated header's values joined with ", "). */
+  headers: Record<string, string>;
+  /** The whole body, decoded from gzip/deflate/br. */
+  body: Buffer;
+};
+
 /**
- * One axios instance with keep-alive agents, proxy and CA handling. Status codes are never thrown
- * (validateStatus accepts all) and bodies arrive as text: the callers decide what a 203 HTML page,
- * a truncated JSON body or a 429 means for their API.
+ * What the Azure DevOps and Port clients send their requests through. Status codes are never
+ * thrown: the callers decide what a 203 HTML page, a truncated JSON body or a 429 means for their
+ * API. A request without a complete answer rejects with HttpNetworkError (or, past `maxBytes`,
+ * ResponseTooLargeError); one cancelled through its signal rejects with the signal's reason.
  */
-export function createHttpTransport(options: NetworkOptions, env: NodeJS.ProcessEnv = process.env): AxiosInstance {
+export interface HttpTransport {
+  request(request: HttpRequest): Promise<HttpResponse>;
+  /** Closes the idle connections and waits for requests in flight. */
+  close(): Promise<void>;
+}
+
+/**
+ * undici agents with keep-alive connection pools, proxy and CA handling. No redirect is followed:
+ * a redirect from Azure DevOps is a sign-in page, not data.
+ */
+export function createHttpTransport(options: NetworkOptions, env: NodeJS.ProcessEnv = process.env): HttpTransport {
+  const timeout = options.timeoutSeconds * 1000;
   const lookup = options.resolve ? overrideLookup(options.resolve) : undefined;
-  const tls = {
+  const connect = {
+    timeout,
+    ...(lookup ? { lookup } : {}),
     ...(options.caCertificates ? { ca: [...defaultCaCertificates(), options.caCertificates] } : {}),
     rejectUnauthorized: options.rejectUnauthorized ?? true,
   };
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, ...(lookup ? { lookup } : {}) };
-  const direct = { http: new http.Agent(agentOptions), https: new https.Agent({ ...agentOptions, ...tls }) };
+  const pool = { connections: options.maxSockets ?? 64, headersTimeout: timeout, bodyTimeout: timeout, connect };
+  const direct = new Agent(pool);
 
   const proxyUrl = options.proxyUrl ?? (env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy || undefined);
   const noProxy = options.noProxy ?? (env.NO_PROXY || env.no_proxy || '');
   const proxied = proxyUrl
-    ? { http: new HttpProxyAgent(proxyUrl, agentOptions), https: new HttpsProxyAgent(proxyUrl, { ...agentOptions, ...tls }) }
+    ? new ProxyAgent({
+        uri: proxyUrl,
+        ...pool,
+        // http targets go to the proxy as absolute-URI requests (what forward proxies expect);
+        // https targets through a CONNECT tunnel, verified against the same CAs.
+        proxyTunnel: false,
+        proxyTls: connect,
+        requestTls: connect,
+        // The pools to the proxy itself get the same limits and timeouts as the direct ones.
+        factory: (origin, own) => new Pool(origin, { ...pool, ...own }),
+        clientFactory: (origin, own) => new Pool(origin, { ...pool, ...own }),
+      })
     : undefined;
 
-  const instance = axios.create({
-    timeout: options.timeoutSeconds * 1000,
-    proxy: false, // axios' own proxy support does not tunnel https; the agents above do.
-    maxRedirects: 0, // a redirect from Azure DevOps is a sign-in page, not data.
-    responseType: 'text',
-    transitional: { silentJSONParsing: true, forcedJSONParsing: false, clarifyTimeoutError: true },
-    validateStatus: () => true,
-    // Bodies arrive serialized. axios' default would JSON.parse every JSON string body once more
-    // to "validate" it: a full parse of every Port write (docs/performance.md).
-    transformRequest: [(data: unknown) => (data === undefined || typeof data === 'string' ? data : JSON.stringify(data))],
-    httpAgent: direct.http,
-    httpsAgent: direct.https,
-    maxBodyLength: Infinity,
-    maxContentLength: Infinity,
-  });
-  if (proxied) {
-    instance.interceptors.request.use((config) => {
-      const target = new URL(config.url ?? '', config.baseURL);
-      if (!bypassesProxy(target, noProxy)) {
-        config.httpAgent = proxied.http;
-        config.httpsAgent = proxied.https;
+  return {
+    async request(request) {
+      const target = new URL(request.url);
+      const dispatcher: Dispatcher = proxied && !bypassesProxy(target, noProxy) ? proxied : direct;
+      try {
+        const response = await dispatcher.request({
+          origin: target.origin,
+          path: `${target.pathname}${target.search}`,
+          method: request.method,
+          headers: { ...request.headers, 'accept-encoding': ACCEPT_ENCODING },
+          body: request.body,
+          signal: request.signal,
+        });
+        const headers = headerMap(response.headers);
+        return { status: response.statusCode, headers, body: await readResponseBody(response.body, headers, request.maxBytes) };
+      } catch (error) {
+        if (request.signal?.aborted) throw abortReason(request.signal);
+        throw error instanceof ResponseTooLargeError ? error : HttpNetworkError.from(error, false);
       }
-      return config;
-    });
-  }
-  return instance;
+    },
+    async close() {
+      await Promise.all([direct.close(), proxied?.close()]);
+    },
+  };
 }
 
 /** NO_PROXY semantics shared by curl and most tools: `*`, host names, `.suffix` / `suffix` domain matches, optional `:port`. */
@@ -85,6 +126,18 @@ export function bypassesProxy(target: URL, noProxy: string): boolean {
       const suffix = rawHost.replace(/^\*?\./, '');
       return host === suffix || host.endsWith(`.${suffix}`);
     });
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
+}
+
+function headerMap(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
 }
 
 function overrideLookup(table: Readonly<Record<string, string>>): LookupFunction {

@@ -1,13 +1,13 @@
-import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
-import { backoffSeconds, describeNetworkError, headerMap, isTransientNetworkError, resetAfterSeconds, retryAfterSeconds, sleep } from '../http/retry';
+import { backoffSeconds, describeNetworkError, isTransientNetworkError, resetAfterSeconds, retryAfterSeconds, sleep } from '../http/retry';
+import type { HttpRequest, HttpTransport } from '../http/transport';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { PortApiError, PortAuthError } from './errors';
 
 export type PortCredentials = { clientId: string; clientSecret: string };
 
 export type PortRequest = {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: HttpRequest['method'];
   path: string;
   query?: Record<string, string | number | boolean | readonly string[] | undefined>;
   body?: unknown;
@@ -53,7 +53,7 @@ export class PortClient {
     private readonly deps: {
       baseUrl: string;
       credentials: PortCredentials;
-      transport: AxiosInstance;
+      transport: HttpTransport;
       /** `port-ocean/azure-devops/<version>/<identifier>/exporter` for writes. */
       userAgent: string;
       maxConcurrent?: number;
@@ -88,10 +88,10 @@ export class PortClient {
     for (let attempt = 1; ; attempt++) {
       let response;
       try {
-        response = await this.deps.transport.request<string>({
+        response = await this.deps.transport.request({
           method: request.method,
           url,
-          data,
+          body: data,
           headers: {
             Authorization: await this.authorization(false),
             'Content-Type': 'application/json',
@@ -110,7 +110,7 @@ export class PortClient {
       }
       this.metrics.requests++;
       this.metrics.bytesOut += data?.length ?? 0;
-      const text = typeof response.data === 'string' ? response.data : '';
+      const text = response.body.toString('utf8');
       this.metrics.bytesIn += text.length;
       const body = parseJson(text);
       const status = response.status;
@@ -123,7 +123,7 @@ export class PortClient {
       }
       if ((status >= 200 && status < 300) || request.accept?.includes(status)) return { status, body };
       if (RETRYABLE.has(status) && request.retryable && attempt < this.retry.maxAttempts) {
-        const headers = headerMap(response.headers);
+        const { headers } = response;
         const wait = retryAfterSeconds(headers['retry-after']) ?? resetAfterSeconds(headers['x-ratelimit-reset']);
         await this.backoff(attempt, wait);
         continue;
@@ -161,10 +161,10 @@ export class PortClient {
     for (let attempt = 1; ; attempt++) {
       let response;
       try {
-        response = await this.deps.transport.request<string>({
+        response = await this.deps.transport.request({
           method: 'POST',
           url: `${this.baseUrl}/v1/auth/access_token`,
-          data: JSON.stringify({ clientId: this.deps.credentials.clientId, clientSecret: this.deps.credentials.clientSecret }),
+          body: JSON.stringify({ clientId: this.deps.credentials.clientId, clientSecret: this.deps.credentials.clientSecret }),
           headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': this.deps.userAgent.replace(/\/exporter$/, '') },
           signal: this.deps.signal,
         });
@@ -177,10 +177,9 @@ export class PortClient {
         throw new PortApiError(`Could not reach Port at ${this.baseUrl}: ${describeNetworkError(error)}.`, undefined, undefined, route);
       }
       this.metrics.requests++;
-      const body = parseJson(typeof response.data === 'string' ? response.data : '');
+      const body = parseJson(response.body.toString('utf8'));
       if (RETRYABLE.has(response.status) && attempt < this.retry.maxAttempts) {
-        const headers = headerMap(response.headers);
-        await this.backoff(attempt, retryAfterSeconds(headers['retry-after']));
+        await this.backoff(attempt, retryAfterSeconds(response.headers['retry-after']));
         continue;
       }
       if (response.status === 401 || response.status === 403 || response.status === 404 || response.status === 422) {
