@@ -11,11 +11,13 @@ import { setFlagsFromString } from 'node:v8';
  * while Port writes catch up, a page of 1,000 builds) survives two young collections and is
  * promoted, and every response body above 128 KB is allocated in the old generation directly; all
  * of it is dead a moment later. With the default policy the large benchmark's heap peaked at
- * 4–5× its live data (docs/performance.md, "Memory"). Growing by half instead costs more full
- * collections: about 15 % more engine CPU at large scale. 30 % saved another 15 MB of RSS but cost
- * 40 % more CPU, its concurrent marking taking the core the simulators needed.
+ * 4–5× its live data (docs/performance.md, "Memory"). Growing by 40 % instead costs more full
+ * collections: about 15–20 % more engine CPU at large scale. 50 % was enough while work items
+ * synced at the end of a run, alone; started first (sync/resource-lanes.ts) they overlap the other
+ * large resources, and 50 % peaked at 256–271 MB (40 %: 224 MB). 30 % cost 40 % more CPU, its
+ * concurrent marking taking the core the simulators needed.
  */
-export const HEAP_GROWING_PERCENT = 50;
+export const HEAP_GROWING_PERCENT = 40;
 
 const FLAG = 'heap-growing-percent';
 
