@@ -21,14 +21,18 @@ export type ConcurrencyPolicy = {
   /**
    * Projects listed at once where each answer is a page of up to 1,000 large items (builds, pull
    * requests): every branch of a fan-out holds one page while the Port side catches up, and a page
-   * of 1,000 builds is several MB once parsed (docs/performance.md, "Memory").
+   * of 1,000 builds is several MB once parsed (docs/performance.md, "Memory"). Two: since work
+   * items start first, these pages arrive while work-item batches are in flight too.
    */
   largePages: number;
   repositories: number;
   teams: number;
   pipelines: number;
   builds: number;
-  /** Work-item batches of 200 fetched at once per project. */
+  /**
+   * Work-item batches of 200 fetched at once per project. Four keep the work-item lane fed (its
+   * mapping and writes, not its reads, set its pace) with half the pages in memory of eight.
+   */
   workItemBatches: number;
   /** Per-item enrichment calls (files, details). */
   enrichment: number;
@@ -39,12 +43,12 @@ export const DEFAULT_CONCURRENCY: ConcurrencyPolicy = {
   portRequests: 16,
   resources: 4,
   projects: 8,
-  largePages: 4,
+  largePages: 2,
   repositories: 16,
   teams: 8,
   pipelines: 16,
   builds: 16,
-  workItemBatches: 8,
+  workItemBatches: 4,
   enrichment: 16,
 };
 

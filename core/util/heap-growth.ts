@@ -12,10 +12,11 @@ import { setFlagsFromString } from 'node:v8';
  * promoted, and every response body above 128 KB is allocated in the old generation directly; all
  * of it is dead a moment later. With the default policy the large benchmark's heap peaked at
  * 4–5× its live data (docs/performance.md, "Memory"). Growing by 40 % instead costs more full
- * collections: about 15–20 % more engine CPU at large scale. 50 % was enough while work items
- * synced at the end of a run, alone; started first (sync/resource-lanes.ts) they overlap the other
- * large resources, and 50 % peaked at 256–271 MB (40 %: 224 MB). 30 % cost 40 % more CPU, its
- * concurrent marking taking the core the simulators needed.
+ * collections. 50 % was enough while work items synced at the end of a run, alone; started first
+ * (sync/resource-lanes.ts) they overlap the other large resources, and the large benchmark's
+ * first run peaked at 256–271 MB. 35 % did not lower the peaks measurably (239–258 MB against
+ * 244–265 MB at 40 %, within the noise); fewer large pages in flight did (core/kinds/kind.ts). 30 %
+ * once cost 40 % more CPU, when the engine's CPU was twice what it is now.
  */
 export const HEAP_GROWING_PERCENT = 40;
 
