@@ -66,15 +66,16 @@ export type JqEngineOptions = {
   /**
    * Interpreters kept loaded besides the active one. A wasm abort can leave an interpreter's heap
    * corrupt, so the crashed one is always dropped and the next spare takes over at once (runs are
-   * synchronous, a reload is not). Dropped spares are reloaded in the background. Default 1: a
-   * loaded interpreter costs ~3 MB of resident memory, and a crash is rare (one reload takes ~10 ms).
+   * synchronous, a reload is not). Dropped spares are reloaded in the background. Default 2: a
+   * batch that crashes is evaluated again item by item, and the culprit crashes a second one, so two
+   * spares leave an interpreter for the rest of the batch; each costs ~3 MB of resident memory.
    */
   spares?: number;
 };
 
 /** Loads jq once per process (~10 ms per interpreter). */
 export async function createJqEngine(options: JqEngineOptions = {}): Promise<WasmJqEngine> {
-  const spares = options.spares ?? 1;
+  const spares = options.spares ?? 2;
   const handles = await Promise.all(Array.from({ length: spares + 1 }, () => loadJq()));
   return new PooledWasmEngine(handles, spares + 1, () => loadJq());
 }
