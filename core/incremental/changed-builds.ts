@@ -41,12 +41,13 @@ export function movedSince(build: RawItem, since: number): boolean {
  */
 export function changedBuilds(ctx: KindContext, window: ChangeWindow, project: Pick<Project, 'id'>): Promise<RawItem[]> {
   const since = window.since.toISOString();
+  const sinceMs = window.since.getTime();
   return window.shared(`changed-builds|${project.id}|${since}`, async () => {
     const byId = new Map<unknown, RawItem>();
     const lists = LISTINGS.map(async ({ since: bounded, ...filter }) => {
       const request = { path: `${project.id}/_apis/build/builds`, query: { ...filter, ...(bounded ? { minTime: since } : {}) }, apiVersion: '7.1' };
       for await (const page of listPages(ctx.client, request, paging.continuationHeader(1000))) {
-        for (const build of page) if (bounded || movedSince(build, window.since.getTime())) byId.set(build.id, build);
+        for (const build of page) if (bounded || movedSince(build, sinceMs)) byId.set(build.id, build);
       }
     });
     await Promise.all(lists);

@@ -168,8 +168,10 @@ export type KindDefinition<S extends z.ZodType = z.ZodType> = {
    * run at once start the longest first, so the run does not end with the longest one alone
    * (sync/resource-lanes.ts). Unset: as long as most.
    */
-  readonly volume?: 'largest' | 'large';
+  readonly volume?: Volume;
 };
+
+export type Volume = 'largest' | 'large';
 
 export function defineKind<S extends z.ZodType>(definition: KindDefinition<S>): KindDefinition<S> {
   return definition;

@@ -1,3 +1,4 @@
+import type { Volume } from '../kinds/kind';
 import type { Location, RunReporter } from './reporter';
 
 /**
@@ -38,13 +39,15 @@ export function resourceLanes(blueprintsOf: readonly (readonly (string | undefin
   return [...lanes.values()].sort((a, b) => (a[0] as number) - (b[0] as number));
 }
 
+const VOLUME_WEIGHT: Record<Volume | 'usual', number> = { largest: 2, large: 1, usual: 0 };
+
 /**
  * Lanes reordered so the heaviest start first (the heaviest resource of each counts), the
  * mapping's order among equals. With fewer slots than lanes, a long lane started last would run
  * alone at the end while the other slots sit idle: longest first is the classic remedy.
  */
-export function heaviestFirst(lanes: readonly number[][], weightOf: (order: number) => number): number[][] {
-  const weight = (lane: readonly number[]) => Math.max(...lane.map(weightOf));
+export function heaviestFirst(lanes: readonly number[][], volumeOf: (order: number) => Volume | undefined): number[][] {
+  const weight = (lane: readonly number[]) => Math.max(...lane.map((order) => VOLUME_WEIGHT[volumeOf(order) ?? 'usual']));
   return lanes.map((lane, at) => ({ lane, at, weight: weight(lane) })).sort((a, b) => b.weight - a.weight || a.at - b.at).map(({ lane }) => lane);
 }
 

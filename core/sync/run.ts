@@ -199,12 +199,8 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   let reported = 0;
   let done = 0;
   let reporting = Promise.resolve();
-  const volumeWeight = { largest: 2, large: 1 } as const;
-  const weightOf = (order: number) => {
-    const volume = (mapping.resources[synced[order] as number] as (typeof mapping.resources)[number]).kind.volume;
-    return volume ? volumeWeight[volume] : 0;
-  };
-  await runLanes(concurrent ? heaviestFirst(lanes, weightOf) : [lanes.flat()], concurrency.resources, async (order) => {
+  const volumeOf = (order: number) => (mapping.resources[synced[order] as number] as (typeof mapping.resources)[number]).kind.volume;
+  await runLanes(concurrent ? heaviestFirst(lanes, volumeOf) : [lanes.flat()], concurrency.resources, async (order) => {
     const position = synced[order] as number;
     const prepared = mapping.resources[position] as (typeof mapping.resources)[number];
     const label = labelOf(position);

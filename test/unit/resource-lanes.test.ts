@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Volume } from '../../core/kinds/kind';
 import { heaviestFirst, resourceLanes, runLanes } from '../../core/sync/resource-lanes';
 
 describe('resource lanes', () => {
@@ -13,8 +14,8 @@ describe('resource lanes', () => {
   });
 
   it('starts the heaviest lanes first, in mapping order among equals', () => {
-    const weights = [0, 1, 0, 2, 0, 1];
-    const ordered = heaviestFirst([[0], [1, 2], [3], [4], [5]], (order) => weights[order] ?? 0);
+    const volumes: (Volume | undefined)[] = [undefined, 'large', undefined, 'largest', undefined, 'large'];
+    const ordered = heaviestFirst([[0], [1, 2], [3], [4], [5]], (order) => volumes[order]);
     expect(ordered).toEqual([[3], [1, 2], [5], [0], [4]]);
   });
 
