@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulators, type Simulators } from '../support/simulators';
-import { resourceOf, sync } from './harness';
+import { projectWithTwoPipelines, resourceOf, sync } from './harness';
 
 /**
  * Which builds an incremental run lists (core/incremental/changed-builds.ts): those queued or
@@ -18,9 +18,7 @@ describe('changed builds in an incremental run', () => {
 
   it('lists a build queued before the cursor that started after it, and not a running build untouched since', async () => {
     const model = sims.ado.model;
-    const project = model.projectList().find((p) => p.state === 'wellFormed' && model.pipelinesOf(p.id).length >= 2);
-    const [first, second] = project ? model.pipelinesOf(project.id) : [];
-    if (!project || !first || !second) throw new Error('the simulated organization has no project with two pipelines');
+    const { project, first, second } = projectWithTwoPipelines(model);
     // Waiting for an agent: queued, not started.
     const queued = sims.ado.mutate.queueRun(first.id);
     model.builds.put({ ...queued, status: 'notStarted', startTime: null });

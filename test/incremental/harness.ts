@@ -40,6 +40,14 @@ export async function sync(sims: Simulators, args: string[] = [], options: { env
   return { ...run, summary };
 }
 
+/** A well-formed project with at least two pipelines, and its first two: for runs queued by a test. */
+export function projectWithTwoPipelines(model: AzureDevOpsSimulator['model']) {
+  const project = model.projectList().find((p) => p.state === 'wellFormed' && model.pipelinesOf(p.id).length >= 2);
+  const [first, second] = project ? model.pipelinesOf(project.id) : [];
+  if (!project || !first || !second) throw new Error('the simulated organization has no project with two pipelines');
+  return { project, first, second };
+}
+
 export function resourceOf(run: Run, kind: string): SummaryResource {
   const found = run.summary.resources.find((r) => r.kind === kind);
   if (!found) throw new Error(`no resource of kind ${kind} in the summary`);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { movedSince } from '../../core/incremental/changed-builds';
 import { startSimulators, type Simulators } from '../support/simulators';
-import { sync } from './harness';
+import { projectWithTwoPipelines, sync } from './harness';
 
 /**
  * Stage timelines in an incremental run: a running build is read again only when its own record
@@ -18,9 +18,7 @@ describe('pipeline-stage in an incremental run', () => {
 
   it('reads the timeline of a running build whose stage moved, and not of one untouched since the cursor', async () => {
     const model = sims.ado.model;
-    const project = model.projectList().find((p) => p.state === 'wellFormed' && model.pipelinesOf(p.id).length >= 2);
-    const [first, second] = project ? model.pipelinesOf(project.id) : [];
-    if (!project || !first || !second) throw new Error('the simulated organization has no project with two pipelines');
+    const { project, first, second } = projectWithTwoPipelines(model);
     const moved = sims.ado.mutate.queueRun(first.id);
     const untouched = sims.ado.mutate.queueRun(second.id);
 

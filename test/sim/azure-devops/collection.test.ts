@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Collection, type CollectionSource } from '../../../sim/azure-devops/model/collection';
-import { OrganizationModel } from '../../../sim/azure-devops/index';
+import { OrganizationModel, toWorkItemPath } from '../../../sim/azure-devops/index';
 
 interface Item {
   id: number;
@@ -69,5 +69,17 @@ describe('lazy collection with overlay', () => {
       expect(m.workItems.countChildren(p.id)).toBe(m.workItemsOf(p.id).length);
       for (const r of m.repositoriesOf(p.id)) expect(m.pullRequests.countChildren(r.id)).toBe(m.pullRequestsOf(r.id).length);
     }
+  });
+
+  it('looks nodes up by work-item path again after the nodes change', () => {
+    const m = new OrganizationModel({ org: 'o', seed: 3, scale: 'tiny' });
+    const project = m.projectList().find((p) => m.nodesOf(p.id, 'area').length > 1);
+    const node = project ? m.nodesOf(project.id, 'area').find((n) => n.parentId !== null) : undefined;
+    if (!project || !node) throw new Error('no project with a child area');
+    const path = toWorkItemPath(node.path);
+    expect(m.nodeAtWorkItemPath(project.id, 'area', path.toUpperCase())?.id).toBe(node.id);
+    m.classificationNodes.put({ ...node, name: 'Renamed', path: `${node.path.slice(0, node.path.lastIndexOf('\\'))}\\Renamed` });
+    expect(m.nodeAtWorkItemPath(project.id, 'area', path)).toBeUndefined();
+    expect(m.nodeAtWorkItemPath(project.id, 'area', `${path.slice(0, path.lastIndexOf('\\'))}\\Renamed`)?.id).toBe(node.id);
   });
 });
