@@ -80,21 +80,11 @@ export class Parser {
   }
 
   private or(): Node | undefined {
-    let left = this.and();
-    while (left !== undefined && this.expectWord('or')) {
-      const right = this.and();
-      left = right === undefined ? undefined : { k: 'or', left, right };
-    }
-    return left;
+    return this.leftAssociative(() => this.and(), () => this.expectWord('or'), 'or');
   }
 
   private and(): Node | undefined {
-    let left = this.eq();
-    while (left !== undefined && this.expectWord('and')) {
-      const right = this.eq();
-      left = right === undefined ? undefined : { k: 'and', left, right };
-    }
-    return left;
+    return this.leftAssociative(() => this.eq(), () => this.expectWord('and'), 'and');
   }
 
   private eq(): Node | undefined {
@@ -109,10 +99,15 @@ export class Parser {
   }
 
   private plus(): Node | undefined {
-    let left = this.postfix();
-    while (left !== undefined && this.expectOp('+')) {
-      const right = this.postfix();
-      left = right === undefined ? undefined : { k: 'plus', left, right };
+    return this.leftAssociative(() => this.postfix(), () => this.expectOp('+'), 'plus');
+  }
+
+  /** `a op b op c` as `(a op b) op c`; undefined as soon as an operand is outside the subset. */
+  private leftAssociative(operand: () => Node | undefined, operator: () => boolean, k: 'or' | 'and' | 'plus'): Node | undefined {
+    let left = operand();
+    while (left !== undefined && operator()) {
+      const right = operand();
+      left = right === undefined ? undefined : { k, left, right };
     }
     return left;
   }
