@@ -33,14 +33,26 @@ export function fewestBulkWrites(entitiesPerBlueprint: ReadonlyMap<string, numbe
  */
 export type MappingFanOut = { includedFiles: number; defaultTeam: boolean; includeRepo: boolean };
 
-export function mappingFanOutRequests(minimum: MinimumRequests, fanOut: MappingFanOut): { requests: number; detail: Record<string, number> } {
+export function mappingFanOutRequests(minimum: MinimumRequests, fanOut: MappingFanOut): { requests: number; detail: Record<string, number>; byRoute: Record<string, number> } {
   const projects = perUnit(minimum, 'iteration', /^1 per project/);
   const activeRepositories = perUnit(minimum, 'file', /per enabled non-empty repository/);
   const detail: Record<string, number> = {};
-  if (fanOut.includedFiles > 0) detail['repository includedFiles'] = fanOut.includedFiles * activeRepositories;
-  if (fanOut.defaultTeam) detail['project defaultTeam'] = projects;
-  if (fanOut.includeRepo) detail['pipeline includeRepo'] = projects;
-  return { requests: Object.values(detail).reduce((a, b) => a + b, 0), detail };
+  const byRoute: Record<string, number> = {};
+  const add = (what: string, route: string, requests: number) => {
+    detail[what] = requests;
+    byRoute[route] = (byRoute[route] ?? 0) + requests;
+  };
+  if (fanOut.includedFiles > 0) add('repository includedFiles', 'git.items', fanOut.includedFiles * activeRepositories);
+  if (fanOut.defaultTeam) add('project defaultTeam', 'core.projects.get', projects);
+  if (fanOut.includeRepo) add('pipeline includeRepo', 'build.definitions.list', projects);
+  return { requests: Object.values(detail).reduce((a, b) => a + b, 0), detail, byRoute };
+}
+
+/** Two request counts by route, added. */
+export function addRoutes(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> {
+  const sum: Record<string, number> = { ...a };
+  for (const [route, n] of Object.entries(b)) sum[route] = (sum[route] ?? 0) + n;
+  return sum;
 }
 
 function perUnit(minimum: MinimumRequests, kind: string, formula: RegExp): number {
@@ -55,18 +67,13 @@ function perUnit(minimum: MinimumRequests, kind: string, formula: RegExp): numbe
 export type TstuCosts = { defaultCost: number; routeCosts: Readonly<Record<string, number>> };
 
 /**
- * TSTUs the minimal request set costs. Work items are the expensive kind: the minimum's
- * `C(n, 20000) + ceil(n / 200)` splits into WIQL queries and batches (for n > 0 the batches are
- * between 100× the queries minus 99 and 100×, so `queries = ceil(own / 101)`); every other
- * request costs the default.
+ * TSTUs the minimal request set costs: each route's requests at that route's cost (WIQL, work-item
+ * batches, wiki page batches and subject lookups cost more than a plain listing).
  */
-export function minimumTstu(minimum: MinimumRequests, selectedRequests: number, costs: TstuCosts, workItemsSelected: boolean): number {
-  const workItems = workItemsSelected ? (minimum.kinds['work-item']?.own ?? 0) : 0;
-  const queries = workItems > 0 ? Math.ceil(workItems / 101) : 0;
-  const batches = workItems - queries;
-  const wiql = costs.routeCosts['wit.wiql'] ?? costs.defaultCost;
-  const batch = costs.routeCosts['wit.workItemsBatch'] ?? costs.defaultCost;
-  return queries * wiql + batches * batch + (selectedRequests - workItems) * costs.defaultCost;
+export function minimumTstu(requestsByRoute: Readonly<Record<string, number>>, costs: TstuCosts): number {
+  let cost = 0;
+  for (const [route, requests] of Object.entries(requestsByRoute)) cost += requests * (costs.routeCosts[route] ?? costs.defaultCost);
+  return cost;
 }
 
 /**

@@ -2,6 +2,7 @@ import { defaultPortAppConfig } from '../core/kinds/defaults';
 import type { EngineReport, EngineResource } from './engine-protocol';
 import { runEngine, type EngineRun } from './engine-runner';
 import {
+  addRoutes,
   budgetBoundSeconds,
   fewestBulkWrites,
   latencyBound,
@@ -32,7 +33,7 @@ export type RunFigures = {
   engineSeconds: number;
   entities: number;
   entitiesPerSecond: number;
-  azureDevOps: { requests: number; bytesIn: number; status429: number; delayedResponses: number; delayedSeconds: number; byRoute: Record<string, number> };
+  azureDevOps: { requests: number; bytesIn: number; status429: number; delayedResponses: number; delayedSeconds: number; byRoute: Record<string, number>; bytesByRoute: Record<string, number> };
   port: { requests: number; bulkWrites: number; singleWrites: number; searches: number; bytesIn: number; bytesOut: number; status429: number; peakInFlight: number };
   peakRssMB: number;
   peakRssPolledMB: number | undefined;
@@ -167,14 +168,21 @@ export async function measuredRun(bundles: Bundles, sims: Simulators, options: B
   return { ...figures(run, ado0, ado1, port0, port1), simulatorCpuSeconds: { azureDevOps: delta(cpu0.ado, sims.ado.cpuSeconds()), port: delta(cpu0.port, sims.port.cpuSeconds()) } };
 }
 
+/** What each route served between two counter snapshots; routes that served nothing are left out. */
+function routeDeltas(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const deltas: Record<string, number> = {};
+  for (const [route, n] of Object.entries(after)) {
+    const delta = n - (before[route] ?? 0);
+    if (delta > 0) deltas[route] = delta;
+  }
+  return deltas;
+}
+
 export function figures(run: EngineRun, ado0: AdoCounters, ado1: AdoCounters, port0: PortCounters, port1: PortCounters): Omit<RunFigures, 'simulatorCpuSeconds'> {
   const r = run.report;
   const resources = r.run?.resources ?? [];
-  const byRoute: Record<string, number> = {};
-  for (const [route, n] of Object.entries(ado1.byRoute)) {
-    const delta = n - (ado0.byRoute[route] ?? 0);
-    if (delta > 0) byRoute[route] = delta;
-  }
+  const byRoute = routeDeltas(ado0.byRoute, ado1.byRoute);
+  const bytesByRoute = routeDeltas(ado0.bytesByRoute, ado1.bytesByRoute);
   const portRoute = (route: string) => (port1.requestsByRoute[route] ?? 0) - (port0.requestsByRoute[route] ?? 0);
   const upserted = resources.reduce((n, x) => n + x.upserted, 0);
   const unchanged = resources.reduce((n, x) => n + x.unchanged, 0);
@@ -192,6 +200,7 @@ export function figures(run: EngineRun, ado0: AdoCounters, ado1: AdoCounters, po
       delayedResponses: ado1.delayed - ado0.delayed,
       delayedSeconds: (ado1.delayedMs - ado0.delayedMs) / 1000,
       byRoute,
+      bytesByRoute,
     },
     port: {
       requests: port1.requests - port0.requests,
@@ -223,15 +232,17 @@ export function figures(run: EngineRun, ado0: AdoCounters, ado1: AdoCounters, po
  * every route's cost scaled by one factor, so that the minimal sync costs four budgets whatever
  * the scale: the budget bound is three windows. Shrinking the budget instead would leave the
  * integer X-RateLimit-Remaining header with a handful of values, which no real identity sees.
+ * The delay per TSTU over the budget is divided by the same factor, so a request that goes over
+ * is held as long as in the unscaled model, as it would be with a shrunk budget.
  */
-export async function switchOnTstu(sims: Simulators, minimum: MinimumRequests, adoMinimum: number, workItems: boolean, windowMs: number): Promise<{ cost: number; budget: number; windowMs: number; budgetSeconds: number }> {
+export async function switchOnTstu(sims: Simulators, minimumByRoute: Readonly<Record<string, number>>, windowMs: number): Promise<{ cost: number; budget: number; windowMs: number; budgetSeconds: number }> {
   const defaults = await sims.adoControl.throttle({});
   if ('enabled' in defaults) throw new Error('The simulator did not turn its TSTU model on.');
-  const factor = (4 * defaults.budget) / minimumTstu(minimum, adoMinimum, defaults, workItems);
+  const factor = (4 * defaults.budget) / minimumTstu(minimumByRoute, defaults);
   const routeCosts = Object.fromEntries(Object.entries(defaults.routeCosts).map(([route, c]) => [route, c * factor]));
-  const settings = await sims.adoControl.throttle({ windowMs, defaultCost: defaults.defaultCost * factor, routeCosts });
+  const settings = await sims.adoControl.throttle({ windowMs, defaultCost: defaults.defaultCost * factor, routeCosts, delayPerTstuMs: defaults.delayPerTstuMs / factor });
   if ('enabled' in settings) throw new Error('The simulator did not accept the TSTU settings.');
-  const cost = minimumTstu(minimum, adoMinimum, settings, workItems);
+  const cost = minimumTstu(minimumByRoute, settings);
   return { cost, budget: settings.budget, windowMs, budgetSeconds: budgetBoundSeconds(cost, settings.budget, windowMs) };
 }
 
@@ -304,7 +315,7 @@ export async function benchScale(bundles: Bundles, options: BenchOptions, log: (
       await sims.adoControl.setConcurrency(options.adoConcurrency);
       // The window is long enough that the budget, not latency, is the limit (≥ 1.5× the first
       // run's latency bound), and at least 10 s so the model's whole-second Retry-After stays meaningful.
-      const { cost, budget, windowMs, budgetSeconds } = await switchOnTstu(sims, minimum, adoMinimum, measured.includes('work-item'), Math.max(10_000, Math.ceil(firstBound.seconds * 500)));
+      const { cost, budget, windowMs, budgetSeconds } = await switchOnTstu(sims, addRoutes(minimum.selectedByRoute ?? {}, fanOut.byRoute), Math.max(10_000, Math.ceil(firstBound.seconds * 500)));
       try {
         // A pacing that stalls must not hold the benchmark: ten times the bound is plenty.
         const tstuRun = await measuredRun(bundles, sims, options, 'TSTU scenario', false, Math.max(120_000, budgetSeconds * 10_000));

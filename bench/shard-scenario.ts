@@ -68,7 +68,7 @@ export async function benchShards(bundles: Bundles, options: BenchOptions, log: 
   log(`Starting the simulators (scale ${options.scale}) …`);
   const sims = await startSimulators(bundles, options);
   try {
-    const { measured, minimum } = await minimumForMapping(sims, shape.kinds);
+    const { minimum } = await minimumForMapping(sims, shape.kinds);
     const adoMinimum = minimum.selected ?? 0;
     // As in the TSTU scenario: a window long enough that the budget, not latency, is the limit
     // (here from the simulator's minimum, as there is no unthrottled first run to measure).
@@ -80,7 +80,7 @@ export async function benchShards(bundles: Bundles, options: BenchOptions, log: 
       await Promise.all([sims.adoControl.reset(), sims.portControl.reset()]);
       await sims.adoControl.setConcurrency(options.adoConcurrency);
       for (let i = 0; i < n; i++) await sims.adoControl.addPat(patOf(i), `shard${i}`);
-      const settings = await switchOnTstu(sims, minimum, adoMinimum, measured.includes('work-item'), windowMs);
+      const settings = await switchOnTstu(sims, minimum.selectedByRoute ?? {}, windowMs);
       tstu = { budget: settings.budget, windowMs, costOfMinimum: settings.cost, budgetBoundSeconds: settings.budgetSeconds };
       const round = await runRound(bundles, sims, options, n, Math.max(180_000, settings.budgetSeconds * 10_000));
       rounds.push(round);

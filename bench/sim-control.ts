@@ -19,6 +19,7 @@ const adoCounters = z.looseObject({
   byRoute: z.record(z.string(), z.number()),
   byStatus: z.record(z.string(), z.number()),
   bytesOut: z.number(),
+  bytesByRoute: z.record(z.string(), z.number()),
   throttled: z.number(),
   delayed: z.number(),
   delayedMs: z.number(),
@@ -26,16 +27,16 @@ const adoCounters = z.looseObject({
 });
 export type AdoCounters = z.infer<typeof adoCounters>;
 
-const kindMinimum = z.object({ own: z.number(), dependsOn: z.array(z.string()), formula: z.string() });
-const minimumRequests = z.object({ kinds: z.record(z.string(), kindMinimum), total: z.number(), selected: z.number().optional() });
+const kindMinimum = z.object({ own: z.number(), byRoute: z.record(z.string(), z.number()), dependsOn: z.array(z.string()), formula: z.string() });
+const minimumRequests = z.object({ kinds: z.record(z.string(), kindMinimum), total: z.number(), selected: z.number().optional(), selectedByRoute: z.record(z.string(), z.number()).optional() });
 export type MinimumRequests = z.infer<typeof minimumRequests>;
 
 const throttleSettings = z.union([
   z.object({ enabled: z.literal(false) }),
-  z.looseObject({ windowMs: z.number(), budget: z.number(), defaultCost: z.number(), routeCosts: z.record(z.string(), z.number()) }),
+  z.looseObject({ windowMs: z.number(), budget: z.number(), defaultCost: z.number(), routeCosts: z.record(z.string(), z.number()), delayPerTstuMs: z.number() }),
 ]);
 export type ThrottleSettings = z.infer<typeof throttleSettings>;
-export type ThrottleConfig = { windowMs: number; budget: number; defaultCost: number; routeCosts: Record<string, number> };
+export type ThrottleConfig = { windowMs: number; budget: number; defaultCost: number; routeCosts: Record<string, number>; delayPerTstuMs: number };
 
 const churnResult = z.object({
   fraction: z.number(),

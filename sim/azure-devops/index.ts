@@ -17,5 +17,5 @@ export { DEFAULT_THROTTLE, type ThrottleConfig } from './server/throttle';
 export type { CounterSnapshot } from './server/counters';
 export type { BearerTokenOption, CredentialMode } from './server/auth';
 export type { DeliveryRecord, SubscriptionRecord, SubscriptionStatus } from './hooks/subscriptions';
-export { KINDS, minimumRequestsFor, type Kind, type MinimumRequests } from './control/minimum-requests';
+export { KINDS, minimumRequestsByRouteFor, minimumRequestsFor, type Kind, type MinimumRequests } from './control/minimum-requests';
 export { PAGE_LIMITS } from './wire/page-limits';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { budgetBoundSeconds, fewestBulkWrites, latencyBound, lowerBound, mappingFanOutRequests, minimumTstu } from '../../bench/lower-bound';
+import { addRoutes, budgetBoundSeconds, fewestBulkWrites, latencyBound, lowerBound, mappingFanOutRequests, minimumTstu } from '../../bench/lower-bound';
 import type { MinimumRequests } from '../../bench/sim-control';
 
 const minimum = (kinds: MinimumRequests['kinds']): MinimumRequests => ({ kinds, total: 0 });
-const kind = (own: number, formula: string) => ({ own, dependsOn: [], formula });
+const kind = (own: number, formula: string) => ({ own, byRoute: {}, dependsOn: [], formula });
 
 describe('the benchmark lower bound (bench/lower-bound.ts)', () => {
   it('is requests × latency / concurrency on one side', () => {
@@ -31,12 +31,15 @@ describe('the benchmark lower bound (bench/lower-bound.ts)', () => {
     expect(budgetBoundSeconds(400, 200, 300_000)).toBe(300);
   });
 
-  it('prices work items as WIQL queries plus batches and everything else at the default cost', () => {
-    // 2 queries + 200 batches = 202 own requests; ceil(202 / 101) = 2 queries.
-    const m = minimum({ 'work-item': kind(202, 'C(n, 20000) + ceil(n / 200)') });
-    const costs = { defaultCost: 0.05, routeCosts: { 'wit.wiql': 1, 'wit.workItemsBatch': 0.5 } };
-    expect(minimumTstu(m, 302, costs, true)).toBeCloseTo(2 * 1 + 200 * 0.5 + 100 * 0.05);
-    expect(minimumTstu(m, 302, costs, false)).toBeCloseTo(302 * 0.05);
+  it("prices each route's requests at that route's cost, and routes without one at the default", () => {
+    const costs = { defaultCost: 0.05, routeCosts: { 'wit.wiql': 1, 'wit.workItemsBatch': 0.5, 'wiki.pagesBatch': 0.2 } };
+    const requests = { 'wit.wiql': 2, 'wit.workItemsBatch': 200, 'wiki.pagesBatch': 4, 'core.projects.list': 1, 'git.refs.list': 99 };
+    expect(minimumTstu(requests, costs)).toBeCloseTo(2 * 1 + 200 * 0.5 + 4 * 0.2 + 100 * 0.05);
+    expect(minimumTstu({}, costs)).toBe(0);
+  });
+
+  it('adds request counts route by route', () => {
+    expect(addRoutes({ 'git.items': 3, 'wit.wiql': 1 }, { 'git.items': 2, 'core.projects.get': 5 })).toEqual({ 'git.items': 5, 'wit.wiql': 1, 'core.projects.get': 5 });
   });
 
   it("counts the default mapping's fan-out from the simulator's per-project and per-repository figures", () => {
@@ -44,6 +47,7 @@ describe('the benchmark lower bound (bench/lower-bound.ts)', () => {
     expect(mappingFanOutRequests(m, { includedFiles: 1, defaultTeam: true, includeRepo: true })).toEqual({
       requests: 70 + 12 + 12,
       detail: { 'repository includedFiles': 70, 'project defaultTeam': 12, 'pipeline includeRepo': 12 },
+      byRoute: { 'git.items': 70, 'core.projects.get': 12, 'build.definitions.list': 12 },
     });
     expect(() => mappingFanOutRequests(minimum({ iteration: kind(1, 'something else') }), { includedFiles: 0, defaultTeam: true, includeRepo: false })).toThrow(/no longer/);
   });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { churn } from '../mutations/churn';
 import { Mutations } from '../mutations/mutations';
 import type { AzureDevOpsSimulator } from '../simulator';
-import { KINDS, minimumRequestsFor, type Kind } from './minimum-requests';
+import { KINDS, minimumRequestsByRouteFor, minimumRequestsFor, type Kind } from './minimum-requests';
 
 /**
  * The control API under `/_sim/…` (no authentication): lets a test or the benchmark drive a
@@ -181,7 +181,8 @@ export async function handleControlRequest(sim: AzureDevOpsSimulator, req: Incom
       const wanted = (url.searchParams.get('kinds') ?? '').split(',').map((k) => k.trim()).filter(Boolean);
       const unknown = wanted.filter((k) => !(KINDS as readonly string[]).includes(k));
       if (unknown.length > 0) throw new ControlError(400, `Unknown kinds: ${unknown.join(', ')}.`);
-      return json(res, 200, wanted.length > 0 ? { ...minimum, selected: minimumRequestsFor(minimum, wanted as Kind[]) } : minimum);
+      if (wanted.length === 0) return json(res, 200, minimum);
+      return json(res, 200, { ...minimum, selected: minimumRequestsFor(minimum, wanted as Kind[]), selectedByRoute: minimumRequestsByRouteFor(minimum, wanted as Kind[]) });
     }
     if (path === 'reset' && method === 'POST') {
       sim.reset();

@@ -24,6 +24,8 @@ export type Kind = (typeof KINDS)[number];
 
 export interface KindMinimum {
   own: number;
+  /** `own` split by the route each request takes: routes cost different TSTUs (server/throttle.ts). */
+  byRoute: Record<string, number>;
   dependsOn: Kind[];
   formula: string;
 }
@@ -33,6 +35,12 @@ export interface MinimumRequests {
   /** Every kind listed once, parents shared. */
   total: number;
 }
+
+/** A kind's minimum from its requests per route (routes with no request are left out). */
+const kind = (byRoute: Record<string, number>, dependsOn: Kind[], formula: string): KindMinimum => {
+  const routes = Object.fromEntries(Object.entries(byRoute).filter(([, n]) => n > 0));
+  return { own: Object.values(routes).reduce((a, b) => a + b, 0), byRoute: routes, dependsOn, formula };
+};
 
 const C = (n: number, max: number) => Math.max(1, Math.ceil(n / max));
 const T = (n: number, max: number) => Math.floor(n / max) + 1;
@@ -57,35 +65,35 @@ export function minimumRequests(org: OrganizationModel): MinimumRequests {
   const boards = sum(teams, (t) => org.boardsOf(t.id).length);
 
   const kinds: Record<Kind, KindMinimum> = {
-    project: { own: C(projects.length, PAGE_LIMITS.projects.maxTop), dependsOn: [], formula: 'C(projects, 1000)' },
-    team: { own: T(teams.length, PAGE_LIMITS.teams.maxTop), dependsOn: [], formula: 'T(teams, 1000) over _apis/teams' },
-    member: { own: sum(teams, (t) => T(t.memberIds.length, PAGE_LIMITS.teamMembers.maxTop)), dependsOn: ['team'], formula: 'Σ teams T(members, 1000)' },
-    user: { own: C(users, PAGE_LIMITS.userEntitlements.maxTop), dependsOn: [], formula: 'C(users, 100) over userentitlements' },
-    group: { own: C(groups.length, PAGE_LIMITS.graph.maxTop), dependsOn: [], formula: 'C(groups, 500)' },
-    'group-member': { own: groups.length + Math.ceil(members.size / PAGE_LIMITS.subjectLookup.maxTop), dependsOn: ['group'], formula: 'groups + ceil(distinct members / 500) subject lookups' },
-    repository: { own: 1, dependsOn: [], formula: '1 (organization-wide git/repositories)' },
-    branch: { own: sum(active, (r) => C(org.branches.countChildren(r.id), PAGE_LIMITS.refs.maxTop)), dependsOn: ['repository'], formula: 'Σ enabled non-empty repositories C(refs, 1000)' },
-    'repository-policy': { own: projects.length, dependsOn: ['project'], formula: '1 per project (git/policy/configurations without $top)' },
-    'pull-request': { own: sum(projects, (p) => T(org.repositoriesOf(p.id).filter((r) => !r.isDisabled).reduce((n, r) => n + org.pullRequests.countChildren(r.id), 0), PAGE_LIMITS.pullRequests.maxTop)), dependsOn: ['project'], formula: 'Σ projects T(PRs of every status, 1000) over project-level git/pullrequests' },
-    pipeline: { own: sum(projects, (p) => C(org.pipelinesOf(p.id).length, PAGE_LIMITS.pipelines.maxTop)), dependsOn: ['project'], formula: 'Σ projects C(pipelines, 1000)' },
-    'pipeline-run': { own: pipelines.length, dependsOn: ['pipeline'], formula: '1 per pipeline (runs are not paged, top 10,000)' },
-    'pipeline-stage': { own: builds, dependsOn: ['build'], formula: '1 timeline per build' },
-    build: { own: sum(projects, (p) => C(buildsOf(p.id), PAGE_LIMITS.builds.maxTop)), dependsOn: ['project'], formula: 'Σ projects C(builds, 5000)' },
-    environment: { own: sum(projects, (p) => C(org.environmentsOf(p.id).length, PAGE_LIMITS.environments.maxTop)), dependsOn: ['project'], formula: 'Σ projects C(environments, 1000)' },
-    'pipeline-deployment': { own: sum(environments, (e) => C(org.deploymentRecords.countChildren(e.id), PAGE_LIMITS.deploymentRecords.maxTop)), dependsOn: ['environment'], formula: 'Σ environments C(records, 1000)' },
-    release: { own: sum(projects, (p) => C(releasesOf(p.id), PAGE_LIMITS.releases.maxTop)), dependsOn: ['project'], formula: 'Σ projects C(releases, 100)' },
-    'release-definition': { own: sum(projects, (p) => C(org.releaseDefinitionsOf(p.id).length, PAGE_LIMITS.releaseDefinitions.maxTop)), dependsOn: ['project'], formula: 'Σ projects C(definitions, 100)' },
-    'release-deployment': { own: sum(projects, (p) => C(org.releaseDeploymentsOfProject(p.id).length, PAGE_LIMITS.releaseDeployments.maxTop)), dependsOn: ['project'], formula: 'Σ projects C(deployments, 100)' },
-    'work-item': { own: C(workItems, PAGE_LIMITS.wiql.maxTop) + Math.ceil(workItems / PAGE_LIMITS.workItemsBatch.maxTop), dependsOn: [], formula: 'C(work items, 20000) organization-wide WIQL id ranges + ceil(work items / 200) batches' },
-    board: { own: teams.length + boards, dependsOn: ['team'], formula: '1 board list per team + 1 board (with columns) per board' },
-    column: { own: 0, dependsOn: ['board'], formula: '0 (columns come with the board)' },
-    iteration: { own: projects.length, dependsOn: ['project'], formula: '1 per project (classificationnodes/Iterations?$depth=N)' },
-    'area-path': { own: projects.length, dependsOn: ['project'], formula: '1 per project (classificationnodes/Areas?$depth=N)' },
-    'test-run': { own: sum(projects, (p) => T(org.testRuns.countChildren(p.id), PAGE_LIMITS.testRuns.maxTop)), dependsOn: ['project'], formula: 'Σ projects T(test runs, 1000)' },
-    'advanced-security-alert': { own: sum(active, (r) => (r.advancedSecurityEnabled ? C(org.alerts.countChildren(r.id), PAGE_LIMITS.alerts.maxTop) : 1)), dependsOn: ['repository'], formula: 'Σ enabled non-empty repositories: C(alerts, 1000), or 1 (the 400) where Advanced Security is off' },
-    file: { own: active.length, dependsOn: ['repository'], formula: '1 itemsbatch (recursionLevel full) per enabled non-empty repository' },
-    folder: { own: active.length, dependsOn: ['repository'], formula: '1 items list (recursionLevel full) per enabled non-empty repository' },
-    wiki: { own: projects.length + sum(wikis, (w) => C(org.wikiPagesOf(w.id).length, PAGE_LIMITS.wikiPagesBatch.maxTop)), dependsOn: ['project'], formula: '1 wiki list per project + Σ wikis C(pages, 100) pagesbatch' },
+    project: kind({ 'core.projects.list': C(projects.length, PAGE_LIMITS.projects.maxTop) }, [], 'C(projects, 1000)'),
+    team: kind({ 'core.teams.all': T(teams.length, PAGE_LIMITS.teams.maxTop) }, [], 'T(teams, 1000) over _apis/teams'),
+    member: kind({ 'core.teams.members': sum(teams, (t) => T(t.memberIds.length, PAGE_LIMITS.teamMembers.maxTop)) }, ['team'], 'Σ teams T(members, 1000)'),
+    user: kind({ 'entitlements.users.list': C(users, PAGE_LIMITS.userEntitlements.maxTop) }, [], 'C(users, 100) over userentitlements'),
+    group: kind({ 'graph.groups.list': C(groups.length, PAGE_LIMITS.graph.maxTop) }, [], 'C(groups, 500)'),
+    'group-member': kind({ 'graph.memberships.list': groups.length, 'graph.subjectLookup': Math.ceil(members.size / PAGE_LIMITS.subjectLookup.maxTop) }, ['group'], 'groups + ceil(distinct members / 500) subject lookups'),
+    repository: kind({ 'git.repositories.list': 1 }, [], '1 (organization-wide git/repositories)'),
+    branch: kind({ 'git.refs.list': sum(active, (r) => C(org.branches.countChildren(r.id), PAGE_LIMITS.refs.maxTop)) }, ['repository'], 'Σ enabled non-empty repositories C(refs, 1000)'),
+    'repository-policy': kind({ 'git.policies.list': projects.length }, ['project'], '1 per project (git/policy/configurations without $top)'),
+    'pull-request': kind({ 'git.pullRequests.project': sum(projects, (p) => T(org.repositoriesOf(p.id).filter((r) => !r.isDisabled).reduce((n, r) => n + org.pullRequests.countChildren(r.id), 0), PAGE_LIMITS.pullRequests.maxTop)) }, ['project'], 'Σ projects T(PRs of every status, 1000) over project-level git/pullrequests'),
+    pipeline: kind({ 'pipelines.list': sum(projects, (p) => C(org.pipelinesOf(p.id).length, PAGE_LIMITS.pipelines.maxTop)) }, ['project'], 'Σ projects C(pipelines, 1000)'),
+    'pipeline-run': kind({ 'pipelines.runs.list': pipelines.length }, ['pipeline'], '1 per pipeline (runs are not paged, top 10,000)'),
+    'pipeline-stage': kind({ 'build.timeline': builds }, ['build'], '1 timeline per build'),
+    build: kind({ 'build.builds.list': sum(projects, (p) => C(buildsOf(p.id), PAGE_LIMITS.builds.maxTop)) }, ['project'], 'Σ projects C(builds, 5000)'),
+    environment: kind({ 'environments.list': sum(projects, (p) => C(org.environmentsOf(p.id).length, PAGE_LIMITS.environments.maxTop)) }, ['project'], 'Σ projects C(environments, 1000)'),
+    'pipeline-deployment': kind({ 'environments.records': sum(environments, (e) => C(org.deploymentRecords.countChildren(e.id), PAGE_LIMITS.deploymentRecords.maxTop)) }, ['environment'], 'Σ environments C(records, 1000)'),
+    release: kind({ 'release.releases.list': sum(projects, (p) => C(releasesOf(p.id), PAGE_LIMITS.releases.maxTop)) }, ['project'], 'Σ projects C(releases, 100)'),
+    'release-definition': kind({ 'release.definitions.list': sum(projects, (p) => C(org.releaseDefinitionsOf(p.id).length, PAGE_LIMITS.releaseDefinitions.maxTop)) }, ['project'], 'Σ projects C(definitions, 100)'),
+    'release-deployment': kind({ 'release.deployments.list': sum(projects, (p) => C(org.releaseDeploymentsOfProject(p.id).length, PAGE_LIMITS.releaseDeployments.maxTop)) }, ['project'], 'Σ projects C(deployments, 100)'),
+    'work-item': kind({ 'wit.wiql': C(workItems, PAGE_LIMITS.wiql.maxTop), 'wit.workItemsBatch': Math.ceil(workItems / PAGE_LIMITS.workItemsBatch.maxTop) }, [], 'C(work items, 20000) organization-wide WIQL id ranges + ceil(work items / 200) batches'),
+    board: kind({ 'work.boards.list': teams.length, 'work.boards.get': boards }, ['team'], '1 board list per team + 1 board (with columns) per board'),
+    column: kind({}, ['board'], '0 (columns come with the board)'),
+    iteration: kind({ 'wit.classificationNodes.get': projects.length }, ['project'], '1 per project (classificationnodes/Iterations?$depth=N)'),
+    'area-path': kind({ 'wit.classificationNodes.get': projects.length }, ['project'], '1 per project (classificationnodes/Areas?$depth=N)'),
+    'test-run': kind({ 'test.runs.list': sum(projects, (p) => T(org.testRuns.countChildren(p.id), PAGE_LIMITS.testRuns.maxTop)) }, ['project'], 'Σ projects T(test runs, 1000)'),
+    'advanced-security-alert': kind({ 'advsec.alerts.list': sum(active, (r) => (r.advancedSecurityEnabled ? C(org.alerts.countChildren(r.id), PAGE_LIMITS.alerts.maxTop) : 1)) }, ['repository'], 'Σ enabled non-empty repositories: C(alerts, 1000), or 1 (the 400) where Advanced Security is off'),
+    file: kind({ 'git.itemsBatch': active.length }, ['repository'], '1 itemsbatch (recursionLevel full) per enabled non-empty repository'),
+    folder: kind({ 'git.items': active.length }, ['repository'], '1 items list (recursionLevel full) per enabled non-empty repository'),
+    wiki: kind({ 'wiki.wikis.list': projects.length, 'wiki.pagesBatch': sum(wikis, (w) => C(org.wikiPagesOf(w.id).length, PAGE_LIMITS.wikiPagesBatch.maxTop)) }, ['project'], '1 wiki list per project + Σ wikis C(pages, 100) pagesbatch'),
   };
   const total = KINDS.reduce((n, kind) => n + kinds[kind].own, 0);
   return { kinds, total };
@@ -93,6 +101,19 @@ export function minimumRequests(org: OrganizationModel): MinimumRequests {
 
 /** Requests for a subset of kinds, parents included once. */
 export function minimumRequestsFor(minimum: MinimumRequests, wanted: readonly Kind[]): number {
+  return withParents(minimum, wanted).reduce((n, kind) => n + minimum.kinds[kind].own, 0);
+}
+
+/** The same requests, by route. */
+export function minimumRequestsByRouteFor(minimum: MinimumRequests, wanted: readonly Kind[]): Record<string, number> {
+  const byRoute: Record<string, number> = {};
+  for (const kind of withParents(minimum, wanted)) {
+    for (const [route, n] of Object.entries(minimum.kinds[kind].byRoute)) byRoute[route] = (byRoute[route] ?? 0) + n;
+  }
+  return byRoute;
+}
+
+function withParents(minimum: MinimumRequests, wanted: readonly Kind[]): Kind[] {
   const seen = new Set<Kind>();
   const visit = (kind: Kind) => {
     if (seen.has(kind)) return;
@@ -100,5 +121,5 @@ export function minimumRequestsFor(minimum: MinimumRequests, wanted: readonly Ki
     for (const parent of minimum.kinds[kind].dependsOn) visit(parent);
   };
   wanted.forEach(visit);
-  return [...seen].reduce((n, kind) => n + minimum.kinds[kind].own, 0);
+  return [...seen];
 }

@@ -6,6 +6,8 @@ export interface CounterSnapshot {
   byStatus: Record<string, number>;
   byHost: Record<string, number>;
   bytesOut: number;
+  /** Bytes of the answers a route served (its handler's answers; errors before routing count only in `bytesOut`). */
+  bytesByRoute: Record<string, number>;
   throttled: number;
   delayed: number;
   delayedMs: number;
@@ -24,7 +26,7 @@ export class Counters {
   private data: CounterSnapshot = Counters.empty();
 
   static empty(): CounterSnapshot {
-    return { requests: 0, byRoute: {}, byIdentity: {}, byStatus: {}, byHost: {}, bytesOut: 0, throttled: 0, delayed: 0, delayedMs: 0, rateLimitHeaders: 0, faultsInjected: 0, authFailures: 0, webhookDeliveries: 0, webhookFailures: 0 };
+    return { requests: 0, byRoute: {}, byIdentity: {}, byStatus: {}, byHost: {}, bytesOut: 0, bytesByRoute: {}, throttled: 0, delayed: 0, delayedMs: 0, rateLimitHeaders: 0, faultsInjected: 0, authFailures: 0, webhookDeliveries: 0, webhookFailures: 0 };
   }
 
   request(routeId: string, host: string): void {
@@ -41,8 +43,9 @@ export class Counters {
     bump(this.data.byStatus, String(status));
   }
 
-  bytes(count: number): void {
+  bytes(count: number, routeId?: string): void {
     this.data.bytesOut += count;
+    if (routeId !== undefined) bump(this.data.bytesByRoute, routeId, count);
   }
 
   throttled(): void {

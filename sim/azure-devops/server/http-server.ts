@@ -54,7 +54,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function send(res: ServerResponse, deps: PipelineDeps, response: SimResponse, options: { version?: string; truncate?: boolean } = {}): void {
+function send(res: ServerResponse, deps: PipelineDeps, response: SimResponse, options: { version?: string; truncate?: boolean; routeId?: string } = {}): void {
   let payload: Buffer | undefined;
   let contentType = response.contentType;
   if (response.body !== undefined && response.status !== 204) {
@@ -82,11 +82,11 @@ function send(res: ServerResponse, deps: PipelineDeps, response: SimResponse, op
   if (options.truncate) {
     // Headers promise the full length; half the body arrives, then the connection drops.
     const half = payload.subarray(0, Math.floor(payload.length / 2));
-    deps.counters.bytes(half.length);
+    deps.counters.bytes(half.length, options.routeId);
     res.write(half, () => res.socket?.destroy());
     return;
   }
-  deps.counters.bytes(payload.length);
+  deps.counters.bytes(payload.length, options.routeId);
   res.end(payload);
 }
 
@@ -215,7 +215,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
     }
     response = { ...response, headers: { ...decision.headers, ...(response.headers ?? {}) } };
     if (faults.some((f) => f.kind === 'repeat-token')) response = repeatToken(response, ctx.query.get('continuationToken'));
-    send(res, deps, response, { version: versionText ?? match.route.version, truncate: faults.some((f) => f.kind === 'truncate') });
+    send(res, deps, response, { routeId, version: versionText ?? match.route.version, truncate: faults.some((f) => f.kind === 'truncate') });
   } finally {
     release();
   }

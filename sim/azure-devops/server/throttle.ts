@@ -109,7 +109,9 @@ export class Throttle {
     u.total += cost;
     if (u.total > config.budget) {
       const delayMs = Math.min(config.maxDelayMs, Math.round((u.total - config.budget) * config.delayPerTstuMs));
-      const retry = this.secondsUntil(u, now, config, config.budget);
+      // Retry-After counts from the answer (RFC 6585), which leaves only after the delay, and
+      // promises room for one more request like this one, as a block's does.
+      const retry = this.secondsUntil(u, now + delayMs, config, config.budget - cost);
       return {
         stage: 'delay',
         delayMs,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzureDevOpsSimulator, type AzureDevOpsSimulator, type CounterSnapshot, type MinimumRequests } from '../../../sim/azure-devops/index';
+import { allRoutes } from '../../../sim/azure-devops/api/routes';
 import { followHeaderPages, get, send, type ListBody } from './helpers';
 
 let sim: AzureDevOpsSimulator;
@@ -25,6 +26,10 @@ describe('control API (/_sim, no authentication)', () => {
     expect(counters.byStatus['404']).toBe(1);
     expect(counters.byHost).toMatchObject({ server: 2, core: 1 });
     expect(counters.bytesOut).toBeGreaterThan(100);
+    // Only routed answers have a route: the 404 of an unknown path counts in bytesOut alone.
+    expect(Object.keys(counters.bytesByRoute)).toEqual(['core.projects.list']);
+    expect(counters.bytesByRoute['core.projects.list']).toBeGreaterThan(100);
+    expect(counters.bytesByRoute['core.projects.list']).toBeLessThan(counters.bytesOut);
     const state = (await control('state')).json<{ org: string; serverUrl: string; throttle: unknown }>();
     expect(state).toMatchObject({ org: sim.org, serverUrl: sim.serverUrl, throttle: { enabled: false } });
   });
@@ -91,9 +96,25 @@ describe('minimum requests', () => {
 
   it('adds dependencies once for a subset of kinds', async () => {
     const all = (await control('minimum-requests')).json<MinimumRequests>();
-    const subset = (await control('minimum-requests?kinds=branch,file')).json<{ selected: number }>();
+    const subset = (await control('minimum-requests?kinds=branch,file')).json<{ selected: number; selectedByRoute: Record<string, number> }>();
     expect(subset.selected).toBe(all.kinds.branch.own + all.kinds.file.own + all.kinds.repository.own);
+    expect(subset.selectedByRoute).toEqual({
+      'git.refs.list': all.kinds.branch.own,
+      'git.itemsBatch': all.kinds.file.own,
+      'git.repositories.list': 1,
+    });
     expect((await control('minimum-requests?kinds=nope')).status).toBe(400);
+  });
+
+  it('splits every kind by the routes its requests take, all of them routes the simulator serves', () => {
+    const minimum = sim.minimumRequests();
+    const served = new Set(allRoutes().map((r) => r.id));
+    for (const [kind, entry] of Object.entries(minimum.kinds)) {
+      expect(Object.values(entry.byRoute).reduce((a, b) => a + b, 0), kind).toBe(entry.own);
+      for (const route of Object.keys(entry.byRoute)) expect(served.has(route), `${kind}: ${route}`).toBe(true);
+    }
+    expect(minimum.kinds['work-item'].byRoute['wit.wiql']).toBeGreaterThan(0);
+    expect(minimum.kinds.wiki.byRoute['wiki.pagesBatch']).toBeGreaterThan(0);
   });
 
   it('counts top/skip pages with the extra empty page', async () => {

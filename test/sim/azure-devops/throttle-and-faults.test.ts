@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAzureDevOpsSimulator, type AzureDevOpsSimulator } from '../../../sim/azure-devops/index';
+import { Throttle } from '../../../sim/azure-devops/server/throttle';
 import { basic, get, PAT, type ListBody } from './helpers';
 
 let sim: AzureDevOpsSimulator;
@@ -74,6 +75,18 @@ describe('throttling (TSTU model, scaled down)', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     await new Promise((r) => setTimeout(r, retryAfter * 1000));
     expect((await get(sim, '/_apis/projects')).status).toBe(200);
+  });
+
+  it('counts the Retry-After of a delayed answer from when the answer leaves, and leaves room for one more request', () => {
+    const throttle = new Throttle({ windowMs: 10_000, budget: 2, defaultCost: 1, delayPerTstuMs: 3_000, maxDelayMs: 30_000 });
+    throttle.evaluate('id', 'core.projects.list', 0);
+    throttle.evaluate('id', 'core.projects.list', 1_000);
+    const delayed = throttle.evaluate('id', 'core.projects.list', 2_000);
+    // One TSTU over: held 3 s, so the answer leaves at 5 s. One more request fits when the
+    // second leaves the window, at 11 s: 6 s after the answer.
+    expect(delayed.stage).toBe('delay');
+    expect(delayed.delayMs).toBe(3_000);
+    expect(delayed.headers['Retry-After']).toBe('6');
   });
 
   it('weighs WIQL more than a plain GET and keeps identities apart', async () => {
