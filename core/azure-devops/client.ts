@@ -14,6 +14,7 @@ import {
 } from './errors';
 import type { Organization, ServiceHost } from './organization';
 import type { IdentityRateLimiter } from './rate-limiter';
+import { routeOf } from './route-costs';
 
 export type AzureDevOpsCredential = { type: 'pat'; token: string } | { type: 'bearer'; token: string };
 
@@ -136,6 +137,8 @@ export class AzureDevOpsClient {
     const retryable = method === 'GET' || request.readOnly === true;
     const policy = this.deps.retry ?? DEFAULT_RETRY_POLICY;
     const display = displayUrl(url);
+    // Route costs are learned per endpoint.
+    const route = routeOf(method, new URL(url));
     let throttledTries = 0;
     let transientTries = 0;
 
@@ -143,10 +146,14 @@ export class AzureDevOpsClient {
       let response: SentResponse;
       let sentAt: number | undefined;
       try {
-        response = await this.deps.limiter.schedule((at) => {
-          sentAt = at;
-          return this.send(method, url, request);
-        }, this.metrics.throttled);
+        response = await this.deps.limiter.schedule(
+          (at) => {
+            sentAt = at;
+            return this.send(method, url, request);
+          },
+          this.metrics.throttled,
+          route,
+        );
       } catch (error) {
         if (this.deps.signal?.aborted) throw error;
         this.count((m) => m.requests++);

@@ -1,6 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { resetAfterSeconds, retryAfterSeconds, sleep } from '../http/retry';
 import { ActiveTime } from '../util/wall-clock';
+import { RouteCosts } from './route-costs';
 import { SendLedger } from './send-ledger';
 
 export type RateLimiterStats = {
@@ -16,11 +17,10 @@ const TARGET_SHARE = 0.95;
 const DEFAULT_WINDOW_MS = 300_000;
 
 /** What the latest stage-1 headers said about the identity's budget. */
-type BudgetReading = {
-  limit: number;
-  /** TSTUs per request, from the usage the service reported over the sends in its window. */
-  costPerSend: number;
-};
+type BudgetReading = { limit: number };
+
+/** A reading of the window's usage, placed at the send of the request it answered. */
+type UsageReading = { sentAt: number; usage: number };
 
 /**
  * One limiter per Azure DevOps identity (a PAT or a bearer token), shared by every request the run
@@ -28,8 +28,10 @@ type BudgetReading = {
  * (azure-devops-api.md §3.1). It paces from the `X-RateLimit-*` headers the service sends *before*
  * it starts delaying, so a run slows down instead of being blocked:
  * - stage 1 (`Limit`/`Remaining`/`Reset`): keep the usage in the window under the limit. The
- *   limiter remembers when it sent each request, so it knows when spent budget leaves the window
- *   and can be spent again; usage is attributed to its sends at the rate the service reports.
+ *   limiter remembers when it sent each request, on which route, and what it cost: each route's
+ *   cost is learned where one request is the only difference between two readings, and every
+ *   reading re-balances the window's sends to the usage it reports. So it knows when spent budget
+ *   leaves the window and can be spent again, and what the next request will take of it.
  *   It is never slower than spreading what `Remaining` says is left until `Reset`, which is safe
  *   even when other clients share the identity;
  * - stage 2 (delayed 200 with `X-RateLimit-Delay` and `Retry-After`): pause everyone for Retry-After;
@@ -41,6 +43,8 @@ export class IdentityRateLimiter {
   readonly throttled: ActiveTime;
   private readonly slots: LimitFunction;
   private readonly sends = new SendLedger();
+  private readonly routeCosts = new RouteCosts();
+  private lastUsage: UsageReading | undefined;
   private pausedUntil = 0;
   private reading: BudgetReading | undefined;
   /** The window length, as the tightest `Reset − sent` any reading allowed (never shorter than the real one); until a reading, the service's. */
@@ -71,8 +75,8 @@ export class IdentityRateLimiter {
    * caller hands back to `observe` with the response's headers.
    * `throttledAlso` receives the same waits, so a caller can attribute them (to a kind, say).
    */
-  schedule<T>(send: (sentAt: number) => Promise<T>, throttledAlso?: ActiveTime): Promise<T> {
-    return this.slots(async () => send(await this.waitForTurn(throttledAlso)));
+  schedule<T>(send: (sentAt: number) => Promise<T>, throttledAlso?: ActiveTime, route = ''): Promise<T> {
+    return this.slots(async () => send(await this.waitForTurn(route, throttledAlso)));
   }
 
   /**
@@ -125,12 +129,33 @@ export class IdentityRateLimiter {
     }
     const limit = Number(headers['x-ratelimit-limit']);
     if (Number.isFinite(limit) && limit > 0) {
-      // Usage over the window, attributed to the sends the service had surely seen: those before
-      // this one, and this one (others sent at the same moment may have reached it later).
-      const at = sentAt ?? now;
-      const counted = this.sends.countAfter(now - this.windowMs) - this.sends.countAfter(at - 1) + 1;
-      this.reading = { limit, costPerSend: Math.max(0, limit - remaining) / Math.max(1, counted) };
+      this.reading = { limit };
+      this.account(limit, remaining, sentAt ?? now);
     }
+  }
+
+  /**
+   * Squares the ledger with the usage the service reported when this request reached it: the
+   * sends it had surely counted are those of the window up to this one (others sent at the same
+   * moment may have reached it later). `Remaining` is 0 whenever usage is over the limit, so such
+   * a reading says only "at least the limit" and teaches no route's cost.
+   */
+  private account(limit: number, remaining: number, sentAt: number): void {
+    const windowOpen = sentAt - this.windowMs;
+    const exact = remaining > 0;
+    const usage = exact ? limit - remaining : Math.max(limit, this.sends.usageAfter(windowOpen) - this.sends.usageAfter(sentAt));
+    const previous = this.lastUsage;
+    if (exact && previous && sentAt > previous.sentAt) {
+      // One request between two readings, and none left the window between them: the usage
+      // grew by exactly what that request cost.
+      const route = this.sends.lastRouteBetween(previous.sentAt, sentAt);
+      if (route !== undefined && this.sends.countBetween(previous.sentAt, sentAt) === 1 && this.sends.countBetween(previous.sentAt - this.windowMs, windowOpen) === 0) {
+        this.routeCosts.learn(route, usage - previous.usage);
+      }
+    }
+    this.sends.calibrate(windowOpen, sentAt, usage);
+    this.routeCosts.setFallback(usage / Math.max(1, this.sends.countBetween(windowOpen, sentAt)));
+    if (!previous || sentAt >= previous.sentAt) this.lastUsage = exact ? { sentAt, usage } : undefined;
   }
 
   private get windowMs(): number {
@@ -147,33 +172,28 @@ export class IdentityRateLimiter {
   }
 
   /** When the next request may go, by the latest reading: the earlier of the window rule and the spread rule. */
-  private pacedStart(now: number): number {
+  private pacedStart(now: number, cost: number): number {
     if (!this.pacing(now)) return now;
     const spread = Math.min(this.nextStartAt, this.pacingUntil);
-    return this.reading ? Math.min(spread, this.windowStart(now, this.reading)) : spread;
+    return this.reading ? Math.min(spread, this.windowStart(now, cost, this.reading)) : spread;
   }
 
-  /** The earliest time at which one more send keeps the window's usage under the target. */
-  private windowStart(now: number, reading: BudgetReading): number {
-    if (reading.costPerSend <= 0) return now;
-    const windowOpen = now - this.windowMs;
-    const inWindow = this.sends.countAfter(windowOpen);
-    const room = Math.floor((reading.limit * TARGET_SHARE) / reading.costPerSend) - 1;
-    if (inWindow <= room) return now;
-    if (room < 0) return this.pacingUntil;
-    const leaving = this.sends.nthAfter(windowOpen, inWindow - room);
-    return leaving === undefined ? now : Math.min(leaving + this.windowMs, this.pacingUntil);
+  /** The earliest time at which a send of this cost keeps the window's usage under the target. */
+  private windowStart(now: number, cost: number, reading: BudgetReading): number {
+    const at = this.sends.roomAt(now - this.windowMs, this.windowMs, cost, reading.limit * TARGET_SHARE);
+    return at === undefined ? this.pacingUntil : Math.min(Math.max(now, at), this.pacingUntil);
   }
 
-  private async waitForTurn(throttledAlso?: ActiveTime): Promise<number> {
+  private async waitForTurn(route: string, throttledAlso?: ActiveTime): Promise<number> {
     let waiting = false;
     try {
       for (;;) {
         const now = this.clock.now();
-        const startAt = Math.max(this.pausedUntil, this.pacedStart(now));
+        const { cost, learned } = this.routeCosts.estimate(route);
+        const startAt = Math.max(this.pausedUntil, this.pacedStart(now, cost));
         if (startAt <= now) {
           this.nextStartAt = this.pacing(now) ? Math.max(now, this.nextStartAt) + this.spacingMs : now;
-          this.sends.record(now);
+          this.sends.record(now, route, cost, learned);
           this.sends.forget(now - Math.max(this.windowMs, DEFAULT_WINDOW_MS));
           return now;
         }
