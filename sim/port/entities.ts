@@ -142,15 +142,13 @@ function datasourceEntities(store: PortStore, rawBody: unknown) {
   const beforeMs = body.before ? Date.parse(body.before) : undefined;
   const afterSeq = body.from ? decodeCursor(body.from) : 0;
 
-  const matching: StoredEntity[] = [];
-  for (const entity of store.allEntities()) {
-    if (entity.seq <= afterSeq) continue;
+  const accepts = (entity: StoredEntity) => {
     const ds = entity.datasource;
-    if (ds === null || !ds.startsWith(prefix) || !ds.endsWith(suffix)) continue;
-    if (beforeMs !== undefined && Date.parse(entity.updatedAt) > beforeMs) continue;
-    matching.push(entity);
-  }
-  matching.sort((a, b) => a.seq - b.seq);
+    if (ds === null || !ds.startsWith(prefix) || !ds.endsWith(suffix)) return false;
+    return beforeMs === undefined || Date.parse(entity.updatedAt) <= beforeMs;
+  };
+  // One more than the page tells whether there is a next page.
+  const matching = firstBySeq(store, afterSeq, accepts, limit + 1);
   const page = matching.slice(0, limit);
   const last = page[page.length - 1];
   const next = matching.length > limit && last ? encodeCursor(last.seq) : null;
@@ -158,6 +156,32 @@ function datasourceEntities(store: PortStore, rawBody: unknown) {
     status: 200,
     body: { ok: true, entities: page.map((e) => ({ identifier: e.identifier, blueprint: e.blueprint })), next },
   };
+}
+
+/**
+ * The first `count` entities after `afterSeq` that `accepts`, in creation order. Each blueprint
+ * keeps its entities in creation order (store.ts: a Map in insertion order; an update keeps its
+ * place), so this merges those runs lazily instead of sorting every entity left on each page.
+ */
+function firstBySeq(store: PortStore, afterSeq: number, accepts: (entity: StoredEntity) => boolean, count: number): StoredEntity[] {
+  const runs = [...store.entities.values()].map((map) => acceptedAfter(map.values(), afterSeq, accepts));
+  const heads = runs.map((run) => run.next());
+  const out: StoredEntity[] = [];
+  while (out.length < count) {
+    let best = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const head = heads[i];
+      if (head && !head.done && (best < 0 || head.value.seq < (heads[best] as IteratorYieldResult<StoredEntity>).value.seq)) best = i;
+    }
+    if (best < 0) break;
+    out.push((heads[best] as IteratorYieldResult<StoredEntity>).value);
+    heads[best] = (runs[best] as Generator<StoredEntity>).next();
+  }
+  return out;
+}
+
+function* acceptedAfter(entities: Iterable<StoredEntity>, afterSeq: number, accepts: (entity: StoredEntity) => boolean): Generator<StoredEntity> {
+  for (const entity of entities) if (entity.seq > afterSeq && accepts(entity)) yield entity;
 }
 
 function encodeCursor(seq: number): string {

@@ -55,6 +55,23 @@ describe('POST /v1/blueprints/entities/datasource-entities', () => {
     expect(seen).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 't0', 't1']);
   });
 
+  it('lists in creation order across blueprints, an update keeping its place', async () => {
+    const ua = 'port-ocean/azure-devops/0.12.2/interleaved/exporter';
+    sim.seed.entities('project', [{ identifier: 'i0' }], { datasource: ua });
+    sim.seed.entities('team', [{ identifier: 'i1' }], { datasource: ua });
+    sim.seed.entities('project', [{ identifier: 'i2' }], { datasource: ua });
+    sim.seed.entities('team', [{ identifier: 'i3' }], { datasource: ua });
+    sim.seed.entities('project', [{ identifier: 'i0', title: 'updated' }], { datasource: ua });
+    const seen: string[] = [];
+    let from: string | null = null;
+    do {
+      const p: Page = await page({ datasource_prefix: PREFIX, datasource_suffix: '/interleaved/exporter', limit: 3, ...(from ? { from } : {}) });
+      seen.push(...p.entities.map((e) => e.identifier));
+      from = p.next;
+    } while (from);
+    expect(seen).toEqual(['i0', 'i1', 'i2', 'i3']);
+  });
+
   it('answers next = null when the last page is exactly full', async () => {
     const first = await page({ datasource_prefix: PREFIX, datasource_suffix: SUFFIX, limit: 7 });
     expect(first.entities).toHaveLength(7);
