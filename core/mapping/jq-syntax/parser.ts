@@ -319,9 +319,7 @@ class Parser {
   }
 
   private expectOp(op: Op): void {
-    if (this.takeOp(op)) return;
-    const token = this.peek();
-    throw token ? unexpected(token, op) : new JqSyntaxProblem('syntax', this.end, `unexpected end of the program, expecting ${op}`);
+    this.expect(this.takeOp(op), op);
   }
 
   private takeWord(word: string): boolean {
@@ -332,9 +330,14 @@ class Parser {
   }
 
   private expectWord(word: string): void {
-    if (this.takeWord(word)) return;
+    this.expect(this.takeWord(word), word);
+  }
+
+  /** Throws unless `taken`: the token `what` was expected. */
+  private expect(taken: boolean, what: string): void {
+    if (taken) return;
     const token = this.peek();
-    throw token ? unexpected(token, word) : new JqSyntaxProblem('syntax', this.end, `unexpected end of the program, expecting ${word}`);
+    throw token ? unexpected(token, what) : new JqSyntaxProblem('syntax', this.end, `unexpected end of the program, expecting ${what}`);
   }
 }
 
