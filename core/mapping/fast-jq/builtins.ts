@@ -1,5 +1,5 @@
 import { FAILS, type Out } from './outcome';
-import type { Builtin } from './syntax';
+import type { Builtin } from './compile';
 
 /**
  * Strings as they are, booleans and null spelled out, integers that a double holds exactly; jq

@@ -1,5 +1,5 @@
 import { EMPTY, FAILS, type Out } from './outcome';
-import type { Node } from './syntax';
+import type { Node } from './compile';
 
 export function evaluate(node: Node, input: unknown): Out {
   switch (node.k) {

@@ -2,8 +2,9 @@
  * A strict subset of jq evaluated in JavaScript, for mapping slots that would otherwise each cost a
  * jq-wasm call (docs/performance.md, "Where the time goes").
  *
- * An expression is parsed once ({@link compileFastJq}); anything outside the subset is refused and
- * stays jq's. Every construct accepted has at most one output per input. Evaluation answers the
+ * An expression is parsed once ({@link compileFastJq}) by the shared jq parser (../jq-syntax/), then
+ * checked against the subset (compile.ts, lexical.ts); anything outside it is refused and stays
+ * jq's. Every construct accepted has at most one output per input. Evaluation answers the
  * slot's wrapped value (`[v]`, or `[]` for no output, as mapping-program.ts wraps them) or
  * {@link FAILS}: wherever jq would raise an error, or where this module is not sure to give jq's
  * exact value (a float to format, a regex on non-ASCII text), the item is left to jq whole, which
@@ -21,10 +22,11 @@
  * start of the string; `sub(…; …; "i")` folds case over Unicode (`ſ` matches `s`), so case-blind
  * matching is only done here on ASCII text.
  */
+import { parseJq } from '../jq-syntax/parser';
+import { compile } from './compile';
 import { evaluate } from './evaluate';
+import { lexicallyInSubset } from './lexical';
 import { EMPTY, FAILS } from './outcome';
-import { Parser } from './syntax';
-import { tokenize } from './tokens';
 
 export { FAILS } from './outcome';
 
@@ -35,10 +37,9 @@ export type FastJq = (input: unknown) => Wrapped | typeof FAILS;
 
 /** The evaluator for `jq` (already past Port's single-quote rewrite), or undefined when it is outside the subset. */
 export function compileFastJq(jq: string): FastJq | undefined {
-  const tokens = tokenize(jq);
-  if (tokens === undefined || tokens.length === 0) return undefined;
-  const parser = new Parser(tokens);
-  const node = parser.parseAll();
+  const parsed = parseJq(jq);
+  if (!parsed.ok || !lexicallyInSubset(jq, parsed.tokens)) return undefined;
+  const node = compile(parsed.node);
   if (node === undefined) return undefined;
   return (input) => {
     const out = evaluate(node, input);

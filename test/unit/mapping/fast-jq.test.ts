@@ -102,6 +102,12 @@ const EDGE_EXPRESSIONS = [
   '.a | gsub("[^\\\\p{L}0-9@_.+:/=-]"; "_")',
   '.a | ascii_downcase | gsub("[^\\\\p{L}0-9@_.+:/=-]"; "_")',
   '.a | tostring | @uri',
+  // The same trees as accepted ones, written as jq 1.7+ also reads them.
+  '.a.["b"]',
+  '. "a"',
+  '.[("a")]',
+  '.a[(0)]',
+  'if .a then 1else 2 end',
 ];
 
 /** Expressions that must stay jq's: they may have several outputs, or their meaning is not the same here. */
@@ -163,6 +169,11 @@ const REFUSED = [
   'if .a then .b',
   'map(.a; .b)',
   'foo::bar',
+  // Names of Object.prototype's functions are no jq builtins.
+  'constructor',
+  'toString',
+  '.a | valueOf',
+  '(.a)?',
 ];
 
 const fields = [...new Set(defaultExpressions.concat(EDGE_EXPRESSIONS).flatMap((jq) => [...jq.matchAll(/\.([A-Za-z_][A-Za-z0-9_]*)|\."([^"\\]*)"/g)].map((m) => (m[1] ?? m[2]) as string)))];
