@@ -185,7 +185,7 @@ export class EntityApi {
         retryable: true,
       });
       const parsed = searchResponse.safeParse(response.body);
-      if (!parsed.success) throw new Error(`Port answered an entity search without an entities list.`);
+      if (!parsed.success) throw new Error('Port answered an entity search with something other than a list of entities.');
       for (const entity of parsed.data.entities) found.set(entity.identifier, entity);
     }
     return found;
