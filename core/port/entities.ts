@@ -169,24 +169,12 @@ export class EntityApi {
     ];
     const found = new Map<string, StoredEntity>();
     for (const chunk of chunks(identifiers, SEARCH_CHUNK)) {
-      const response = await this.port.request({
-        method: 'POST',
-        path: '/v1/entities/search',
-        query: { exclude_calculated_properties: true, include },
-        body: {
-          combinator: 'and',
-          rules: [
-            { property: '$identifier', operator: 'in', value: chunk },
-            { property: '$blueprint', operator: '=', value: blueprint },
-            { property: '$datasource', operator: 'contains', value: datasource.prefix },
-            { property: '$datasource', operator: 'contains', value: datasource.suffix },
-          ],
-        },
-        retryable: true,
-      });
-      const parsed = searchResponse.safeParse(response.body);
-      if (!parsed.success) throw new Error('Port answered an entity search with something other than a list of entities.');
-      for (const entity of parsed.data.entities) found.set(entity.identifier, entity);
+      const entities = await searchEntities(this.port, include, [
+        { property: '$identifier', operator: 'in', value: chunk },
+        { property: '$blueprint', operator: '=', value: blueprint },
+        ...ownedBy(datasource),
+      ]);
+      for (const entity of entities) found.set(entity.identifier, entity);
     }
     return found;
   }
@@ -229,6 +217,30 @@ export class EntityApi {
     }
     return deleted;
   }
+}
+
+export type SearchRule = { property: string; operator: string; value: unknown };
+
+/** Rules matching the entities this integration wrote, whatever version wrote them (§2.8). */
+export function ownedBy(datasource: Datasource): SearchRule[] {
+  return [
+    { property: '$datasource', operator: 'contains', value: datasource.prefix },
+    { property: '$datasource', operator: 'contains', value: datasource.suffix },
+  ];
+}
+
+/** One entity search: the entities matching every rule, with the fields `include` names. */
+export async function searchEntities(port: PortClient, include: readonly string[], rules: readonly SearchRule[]): Promise<StoredEntity[]> {
+  const response = await port.request({
+    method: 'POST',
+    path: '/v1/entities/search',
+    query: { exclude_calculated_properties: true, include: [...include] },
+    body: { combinator: 'and', rules },
+    retryable: true,
+  });
+  const parsed = searchResponse.safeParse(response.body);
+  if (!parsed.success) throw new Error('Port answered an entity search with something other than a list of entities.');
+  return parsed.data.entities;
 }
 
 /** Packs entities into requests of ≤20 entities and ≤~900 KiB of JSON. */

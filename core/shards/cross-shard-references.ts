@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import type { PortClient } from '../port/client';
-import type { Datasource } from '../port/entities';
+import { ownedBy, searchEntities, type Datasource } from '../port/entities';
 import type { RunReporter } from '../sync/reporter';
 import { chunks } from '../util/chunks';
 
@@ -58,33 +57,17 @@ export async function referencedFromOutside(input: {
 }
 
 async function searchReferrers(port: PortClient, owner: Datasource, edge: RelationEdge, chunk: readonly string[]): Promise<{ identifier: string; targets: string[] }[]> {
-  const response = await port.request({
-    method: 'POST',
-    path: '/v1/entities/search',
-    query: { exclude_calculated_properties: true, include: ['identifier', 'blueprint', `relations.${edge.relation}`] },
-    body: {
-      combinator: 'and',
-      rules: [
-        { property: '$blueprint', operator: '=', value: edge.blueprint },
-        { property: '$datasource', operator: 'contains', value: owner.prefix },
-        { property: '$datasource', operator: 'contains', value: owner.suffix },
-        // A relation's identifier is a searchable property whose value is the target's identifier.
-        { property: edge.relation, operator: 'in', value: chunk },
-      ],
-    },
-    retryable: true,
-  });
-  const parsed = searchAnswer.safeParse(response.body);
-  if (!parsed.success) throw new Error('the entity search answered without an entities list');
-  return parsed.data.entities.map((entity) => {
+  const entities = await searchEntities(port, ['identifier', 'blueprint', `relations.${edge.relation}`], [
+    { property: '$blueprint', operator: '=', value: edge.blueprint },
+    ...ownedBy(owner),
+    // A relation's identifier is a searchable property whose value is the target's identifier.
+    { property: edge.relation, operator: 'in', value: chunk },
+  ]);
+  return entities.map((entity) => {
     const value = entity.relations?.[edge.relation];
     const targets = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : [];
     return { identifier: entity.identifier, targets };
   });
 }
-
-const searchAnswer = z.object({
-  entities: z.array(z.looseObject({ identifier: z.string(), relations: z.record(z.string(), z.unknown()).optional() })),
-});
 
 const key = (blueprint: string, identifier: string) => `${blueprint}\u0000${identifier}`;
