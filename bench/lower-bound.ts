@@ -76,6 +76,23 @@ export function minimumTstu(requestsByRoute: Readonly<Record<string, number>>, c
   return cost;
 }
 
+/** The throttle model's costs and delay, with the budget they are measured against. */
+export type TstuModel = TstuCosts & { budget: number; delayPerTstuMs: number };
+
+/**
+ * The model with every cost multiplied by one factor so that the minimal request set costs
+ * `budgets` budgets, and the delay per TSTU over the budget divided by it: a request that goes over
+ * is held as long as in the unscaled model, as it would be with a shrunk budget instead.
+ */
+export function scaledTstuModel(model: TstuModel, minimumByRoute: Readonly<Record<string, number>>, budgets: number): Pick<TstuModel, 'defaultCost' | 'routeCosts' | 'delayPerTstuMs'> {
+  const factor = (budgets * model.budget) / minimumTstu(minimumByRoute, model);
+  return {
+    defaultCost: model.defaultCost * factor,
+    routeCosts: Object.fromEntries(Object.entries(model.routeCosts).map(([route, cost]) => [route, cost * factor])),
+    delayPerTstuMs: model.delayPerTstuMs / factor,
+  };
+}
+
 /**
  * Seconds to spend `cost` TSTUs without ever being delayed, with `budget` per sliding window:
  * the first budget is free, every further one needs a window to pass.

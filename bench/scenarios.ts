@@ -9,6 +9,7 @@ import {
   lowerBound,
   mappingFanOutRequests,
   minimumTstu,
+  scaledTstuModel,
   type LowerBound,
   type MappingFanOut,
 } from './lower-bound';
@@ -232,15 +233,11 @@ export function figures(run: EngineRun, ado0: AdoCounters, ado1: AdoCounters, po
  * every route's cost scaled by one factor, so that the minimal sync costs four budgets whatever
  * the scale: the budget bound is three windows. Shrinking the budget instead would leave the
  * integer X-RateLimit-Remaining header with a handful of values, which no real identity sees.
- * The delay per TSTU over the budget is divided by the same factor, so a request that goes over
- * is held as long as in the unscaled model, as it would be with a shrunk budget.
  */
 export async function switchOnTstu(sims: Simulators, minimumByRoute: Readonly<Record<string, number>>, windowMs: number): Promise<{ cost: number; budget: number; windowMs: number; budgetSeconds: number }> {
   const defaults = await sims.adoControl.throttle({});
   if ('enabled' in defaults) throw new Error('The simulator did not turn its TSTU model on.');
-  const factor = (4 * defaults.budget) / minimumTstu(minimumByRoute, defaults);
-  const routeCosts = Object.fromEntries(Object.entries(defaults.routeCosts).map(([route, c]) => [route, c * factor]));
-  const settings = await sims.adoControl.throttle({ windowMs, defaultCost: defaults.defaultCost * factor, routeCosts, delayPerTstuMs: defaults.delayPerTstuMs / factor });
+  const settings = await sims.adoControl.throttle({ windowMs, ...scaledTstuModel(defaults, minimumByRoute, 4) });
   if ('enabled' in settings) throw new Error('The simulator did not accept the TSTU settings.');
   const cost = minimumTstu(minimumByRoute, settings);
   return { cost, budget: settings.budget, windowMs, budgetSeconds: budgetBoundSeconds(cost, settings.budget, windowMs) };

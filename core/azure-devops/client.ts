@@ -116,6 +116,10 @@ export class AzureDevOpsClient {
 
   /** The absolute URL of a request, for messages and links. */
   urlOf(request: Pick<AdoRequest, 'service' | 'path' | 'query' | 'apiVersion'>): string {
+    return this.targetOf(request).toString();
+  }
+
+  private targetOf(request: Pick<AdoRequest, 'service' | 'path' | 'query' | 'apiVersion'>): URL {
     const service = request.service ?? 'core';
     const base = this.deps.organization.services[service];
     if (!base) {
@@ -128,17 +132,18 @@ export class AzureDevOpsClient {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
     url.searchParams.set('api-version', request.apiVersion);
-    return url.toString();
+    return url;
   }
 
   async request(request: AdoRequest): Promise<AdoResponse> {
-    const url = this.urlOf(request);
+    const target = this.targetOf(request);
+    const url = target.toString();
     const method = request.method ?? 'GET';
     const retryable = method === 'GET' || request.readOnly === true;
     const policy = this.deps.retry ?? DEFAULT_RETRY_POLICY;
     const display = displayUrl(url);
     // Route costs are learned per endpoint.
-    const route = routeOf(method, new URL(url));
+    const route = routeOf(method, target);
     let throttledTries = 0;
     let transientTries = 0;
 

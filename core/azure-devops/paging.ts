@@ -1,5 +1,6 @@
 import type { AdoRequest, AzureDevOpsClient } from './client';
 import { AzureDevOpsResponseError } from './errors';
+import { isJsonObject } from '../util/json-object';
 
 export type RawItem = Record<string, unknown>;
 
@@ -100,10 +101,6 @@ function itemsOf(body: unknown, field: string, describe: () => string): RawItem[
 /** An array whose every element is a JSON object (not null, not an array). */
 export function isListOfObjects(value: unknown): value is RawItem[] {
   return Array.isArray(value) && (value as unknown[]).every(isJsonObject);
-}
-
-export function isJsonObject(value: unknown): value is RawItem {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function tokenOf(body: unknown, field: string): string | undefined {

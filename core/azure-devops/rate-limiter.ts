@@ -16,9 +16,6 @@ const TARGET_SHARE = 0.95;
 /** The service's sliding window (azure-devops-api.md §3.1), until its headers say otherwise. */
 const DEFAULT_WINDOW_MS = 300_000;
 
-/** What the latest stage-1 headers said about the identity's budget. */
-type BudgetReading = { limit: number };
-
 /** A reading of the window's usage, placed at the send of the request it answered. */
 type UsageReading = { sentAt: number; usage: number };
 
@@ -46,7 +43,8 @@ export class IdentityRateLimiter {
   private readonly routeCosts = new RouteCosts();
   private lastUsage: UsageReading | undefined;
   private pausedUntil = 0;
-  private reading: BudgetReading | undefined;
+  /** `X-RateLimit-Limit` of the latest stage-1 reading; undefined once the window it described has reset. */
+  private limit: number | undefined;
   /** The window length, as the tightest `Reset − sent` any reading allowed (never shorter than the real one); until a reading, the service's. */
   private measuredWindowMs: number | undefined;
   /** The spread rule: `Remaining` over the time until `Reset`, at the observed cost per request. */
@@ -106,7 +104,7 @@ export class IdentityRateLimiter {
       // window the last reading described has reset (before that, a header-less answer may come
       // from a host that does not report, while the budget is still short).
       if (this.spacingMs > 0 && (now >= this.pacingUntil || now > this.nextStartAt + 5_000)) {
-        this.reading = undefined;
+        this.limit = undefined;
         this.spacingMs = 0;
       }
       return;
@@ -129,7 +127,7 @@ export class IdentityRateLimiter {
     }
     const limit = Number(headers['x-ratelimit-limit']);
     if (Number.isFinite(limit) && limit > 0) {
-      this.reading = { limit };
+      this.limit = limit;
       this.account(limit, remaining, sentAt ?? now);
     }
   }
@@ -143,7 +141,7 @@ export class IdentityRateLimiter {
   private account(limit: number, remaining: number, sentAt: number): void {
     const windowOpen = sentAt - this.windowMs;
     const exact = remaining > 0;
-    const usage = exact ? limit - remaining : Math.max(limit, this.sends.usageAfter(windowOpen) - this.sends.usageAfter(sentAt));
+    const usage = exact ? limit - remaining : Math.max(limit, this.sends.usageBetween(windowOpen, sentAt));
     const previous = this.lastUsage;
     if (exact && previous && sentAt > previous.sentAt) {
       // One request between two readings, and none left the window between them: the usage
@@ -175,12 +173,12 @@ export class IdentityRateLimiter {
   private pacedStart(now: number, cost: number): number {
     if (!this.pacing(now)) return now;
     const spread = Math.min(this.nextStartAt, this.pacingUntil);
-    return this.reading ? Math.min(spread, this.windowStart(now, cost, this.reading)) : spread;
+    return this.limit === undefined ? spread : Math.min(spread, this.windowStart(now, cost, this.limit));
   }
 
   /** The earliest time at which a send of this cost keeps the window's usage under the target. */
-  private windowStart(now: number, cost: number, reading: BudgetReading): number {
-    const at = this.sends.roomAt(now - this.windowMs, this.windowMs, cost, reading.limit * TARGET_SHARE);
+  private windowStart(now: number, cost: number, limit: number): number {
+    const at = this.sends.roomAt(now - this.windowMs, this.windowMs, cost, limit * TARGET_SHARE);
     return at === undefined ? this.pacingUntil : Math.min(Math.max(now, at), this.pacingUntil);
   }
 

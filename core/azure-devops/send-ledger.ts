@@ -35,13 +35,8 @@ export class SendLedger {
     }
   }
 
-  /** Sends after `since`. */
-  countAfter(since: number): number {
-    return this.times.length - this.firstAfter(since);
-  }
-
   /** Sends in (`after`, `upTo`]. */
-  countBetween(after: number, upTo: number): number {
+  countBetween(after: number, upTo = Infinity): number {
     return Math.max(0, this.firstAfter(upTo) - this.firstAfter(after));
   }
 
@@ -51,10 +46,10 @@ export class SendLedger {
     return end > this.firstAfter(after) ? this.routes[end - 1] : undefined;
   }
 
-  /** TSTUs of the sends after `since`. */
-  usageAfter(since: number): number {
+  /** TSTUs of the sends in (`after`, `upTo`]. */
+  usageBetween(after: number, upTo = Infinity): number {
     let usage = 0;
-    for (let i = this.firstAfter(since); i < this.costs.length; i++) usage += this.costs[i] ?? 0;
+    for (let i = this.firstAfter(after), end = this.firstAfter(upTo); i < end; i++) usage += this.costs[i] ?? 0;
     return usage;
   }
 
@@ -65,7 +60,7 @@ export class SendLedger {
    */
   roomAt(since: number, windowMs: number, cost: number, cap: number): number | undefined {
     if (cost > cap) return undefined;
-    let usage = this.usageAfter(since);
+    let usage = this.usageBetween(since);
     for (let i = this.firstAfter(since); usage + cost > cap && i < this.costs.length; i++) {
       usage -= this.costs[i] ?? 0;
       if (usage + cost <= cap) return (this.times[i] ?? since) + windowMs;

@@ -30,7 +30,7 @@ const BUILD_TIMES = ['queueTime', 'startTime', 'finishTime', 'lastChangedDate'] 
  * without a readable `lastChangedDate` gives no evidence either way, so it counts as changed.
  */
 export function movedSince(build: RawItem, since: number): boolean {
-  const times = BUILD_TIMES.map((field) => (typeof build[field] === 'string' ? Date.parse(build[field]) : Number.NaN));
+  const times = BUILD_TIMES.map((field) => timeOf(build, field));
   if (times.some((t) => t >= since)) return true;
   return build.status !== 'completed' && Number.isNaN(times[3]);
 }
@@ -51,13 +51,14 @@ export function changedBuilds(ctx: KindContext, window: ChangeWindow, project: P
       }
     });
     await Promise.all(lists);
-    return [...byId.values()].sort((a, b) => queueTimeOf(b) - queueTimeOf(a));
+    return [...byId.values()].sort((a, b) => (timeOf(b, 'queueTime') || 0) - (timeOf(a, 'queueTime') || 0));
   });
 }
 
-function queueTimeOf(build: RawItem): number {
-  const time = typeof build.queueTime === 'string' ? Date.parse(build.queueTime) : Number.NaN;
-  return Number.isNaN(time) ? 0 : time;
+/** A build's time field in milliseconds; NaN when it has none. */
+export function timeOf(build: RawItem, field: (typeof BUILD_TIMES)[number]): number {
+  const value = build[field];
+  return typeof value === 'string' ? Date.parse(value) : Number.NaN;
 }
 
 /** The pipeline (build definition) id of a raw build. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AzureDevOpsResponseError } from '../azure-devops/errors';
 import { readIfPresent } from '../azure-devops/read-if-present';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
-import { changedBuilds, pipelineIdOf } from '../incremental/changed-builds';
+import { changedBuilds, pipelineIdOf, timeOf } from '../incremental/changed-builds';
 import { chunks } from '../util/chunks';
 import { fanOut } from './fan-out';
 import { defineKind, type KindContext } from './kind';
@@ -121,7 +121,7 @@ function lookBackStartOf(ctx: KindContext, s: Selector): number | undefined {
 }
 
 function queuedSince(build: RawItem, start: number | undefined): boolean {
-  return start === undefined || (typeof build.queueTime === 'string' && Date.parse(build.queueTime) >= start);
+  return start === undefined || timeOf(build, 'queueTime') >= start;
 }
 
 /** Stages of the project's builds in the look-back: at most `maxBuildsPerPipeline` each, the newest. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AzureDevOpsClient } from '../azure-devops/client';
 import { AzureDevOpsError } from '../azure-devops/errors';
-import { isJsonObject } from '../azure-devops/paging';
+import { isJsonObject } from '../util/json-object';
 import { fanOut } from './fan-out';
 import { defineKind, type KindContext, type Page, type RawItem } from './kind';
 import type { Project } from './parents';

@@ -5,6 +5,7 @@ import { PortApiError } from './errors';
 
 import type { MappedEntity } from '../mapping/entity-mapper';
 import { chunks } from '../util/chunks';
+import { isJsonObject } from '../util/json-object';
 
 /** An entity as sent to Port: exactly what the mapping produced (only the keys it defines). */
 export type PortEntity = MappedEntity;
@@ -31,19 +32,18 @@ const bulkResponse = z.object({
     .array(z.looseObject({ identifier: z.unknown(), index: z.number(), statusCode: z.number().optional(), error: z.string().optional(), message: z.string().optional() }))
     .default([]),
 });
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isOptionalText = (value: unknown) => value === undefined || value === null || typeof value === 'string';
 // Checked in place rather than by an object schema: an unchanged run reads back every entity it
 // maps (279 MB at large), and a schema copies each entity key by key, which cost seconds of CPU.
 const storedEntity = z.custom<StoredEntity>(
   (value) =>
-    isRecord(value) &&
+    isJsonObject(value) &&
     typeof value['identifier'] === 'string' &&
     (value['blueprint'] === undefined || typeof value['blueprint'] === 'string') &&
     isOptionalText(value['title']) &&
     isOptionalText(value['icon']) &&
-    (value['properties'] === undefined || isRecord(value['properties'])) &&
-    (value['relations'] === undefined || isRecord(value['relations'])),
+    (value['properties'] === undefined || isJsonObject(value['properties'])) &&
+    (value['relations'] === undefined || isJsonObject(value['relations'])),
 );
 // Built once: a zod schema is costly to create, and these parse every search, listing and delete.
 const searchResponse = z.object({ entities: z.array(storedEntity) });
@@ -234,7 +234,7 @@ export async function searchEntities(port: PortClient, include: readonly string[
   const response = await port.request({
     method: 'POST',
     path: '/v1/entities/search',
-    query: { exclude_calculated_properties: true, include: [...include] },
+    query: { exclude_calculated_properties: true, include },
     body: { combinator: 'and', rules },
     retryable: true,
   });

@@ -161,27 +161,22 @@ function datasourceEntities(store: PortStore, rawBody: unknown) {
 /**
  * The first `count` entities after `afterSeq` that `accepts`, in creation order. Each blueprint
  * keeps its entities in creation order (store.ts: a Map in insertion order; an update keeps its
- * place), so this merges those runs lazily instead of sorting every entity left on each page.
+ * place), so only the first `count` of each can be on the page: those are sorted, not every
+ * entity left after the cursor.
  */
 function firstBySeq(store: PortStore, afterSeq: number, accepts: (entity: StoredEntity) => boolean, count: number): StoredEntity[] {
-  const runs = [...store.entities.values()].map((map) => acceptedAfter(map.values(), afterSeq, accepts));
-  const heads = runs.map((run) => run.next());
-  const out: StoredEntity[] = [];
-  while (out.length < count) {
-    let best = -1;
-    for (let i = 0; i < heads.length; i++) {
-      const head = heads[i];
-      if (head && !head.done && (best < 0 || head.value.seq < (heads[best] as IteratorYieldResult<StoredEntity>).value.seq)) best = i;
+  const candidates: StoredEntity[] = [];
+  for (const entities of store.entities.values()) {
+    let taken = 0;
+    for (const entity of entities.values()) {
+      if (taken === count) break;
+      if (entity.seq > afterSeq && accepts(entity)) {
+        candidates.push(entity);
+        taken++;
+      }
     }
-    if (best < 0) break;
-    out.push((heads[best] as IteratorYieldResult<StoredEntity>).value);
-    heads[best] = (runs[best] as Generator<StoredEntity>).next();
   }
-  return out;
-}
-
-function* acceptedAfter(entities: Iterable<StoredEntity>, afterSeq: number, accepts: (entity: StoredEntity) => boolean): Generator<StoredEntity> {
-  for (const entity of entities) if (entity.seq > afterSeq && accepts(entity)) yield entity;
+  return candidates.sort((a, b) => a.seq - b.seq).slice(0, count);
 }
 
 function encodeCursor(seq: number): string {

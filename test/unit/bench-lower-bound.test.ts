@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addRoutes, budgetBoundSeconds, fewestBulkWrites, latencyBound, lowerBound, mappingFanOutRequests, minimumTstu } from '../../bench/lower-bound';
+import { addRoutes, budgetBoundSeconds, fewestBulkWrites, latencyBound, lowerBound, mappingFanOutRequests, minimumTstu, scaledTstuModel } from '../../bench/lower-bound';
 import type { MinimumRequests } from '../../bench/sim-control';
 
 const minimum = (kinds: MinimumRequests['kinds']): MinimumRequests => ({ kinds, total: 0 });
@@ -36,6 +36,18 @@ describe('the benchmark lower bound (bench/lower-bound.ts)', () => {
     const requests = { 'wit.wiql': 2, 'wit.workItemsBatch': 200, 'wiki.pagesBatch': 4, 'core.projects.list': 1, 'git.refs.list': 99 };
     expect(minimumTstu(requests, costs)).toBeCloseTo(2 * 1 + 200 * 0.5 + 4 * 0.2 + 100 * 0.05);
     expect(minimumTstu({}, costs)).toBe(0);
+  });
+
+  it('scales every cost so the minimal requests cost the budgets asked for, and the delay per TSTU the other way', () => {
+    const model = { budget: 200, defaultCost: 0.05, routeCosts: { 'wit.wiql': 1, 'wiki.pagesBatch': 0.2 }, delayPerTstuMs: 250 };
+    const minimum = { 'wit.wiql': 2, 'wiki.pagesBatch': 5, 'git.refs.list': 60 };
+    // Unscaled: 2 + 1 + 3 = 6 TSTUs; four budgets are 800, so every cost is multiplied by 800 / 6.
+    const scaled = scaledTstuModel(model, minimum, 4);
+    expect(minimumTstu(minimum, scaled)).toBeCloseTo(800);
+    expect(scaled.routeCosts['wit.wiql']).toBeCloseTo(800 / 6);
+    expect(scaled.defaultCost).toBeCloseTo((0.05 * 800) / 6);
+    // One request over the budget is held as long as before: its cost times the delay per TSTU.
+    expect((scaled.routeCosts['wit.wiql'] ?? 0) * scaled.delayPerTstuMs).toBeCloseTo(1 * 250);
   });
 
   it('adds request counts route by route', () => {

@@ -6,12 +6,13 @@ describe('SendLedger', () => {
   it('counts sends and sums their costs after a time and between two times', () => {
     const ledger = new SendLedger();
     for (const [at, cost] of [[100, 1], [200, 2], [200, 3], [300, 4], [400, 5]] as const) ledger.record(at, 'GET x', cost, true);
-    expect(ledger.countAfter(0)).toBe(5);
-    expect(ledger.countAfter(200)).toBe(2);
+    expect(ledger.countBetween(0)).toBe(5);
+    expect(ledger.countBetween(200)).toBe(2);
     expect(ledger.countBetween(100, 300)).toBe(3);
     expect(ledger.countBetween(300, 100)).toBe(0);
-    expect(ledger.usageAfter(200)).toBe(9);
-    expect(ledger.usageAfter(400)).toBe(0);
+    expect(ledger.usageBetween(200)).toBe(9);
+    expect(ledger.usageBetween(400)).toBe(0);
+    expect(ledger.usageBetween(100, 300)).toBe(2 + 3 + 4);
   });
 
   it('finds when enough of the window has left for one more send', () => {
@@ -35,9 +36,9 @@ describe('SendLedger', () => {
     ledger.record(130, 'GET cheap', 2, true);
     // The service counted the first three at 90 TSTUs: the WIQL cost 86, not 2.
     ledger.calibrate(0, 120, 90);
-    expect(ledger.usageAfter(0)).toBe(92);
+    expect(ledger.usageBetween(0)).toBe(92);
     // When the WIQL leaves the window, its cost leaves with it.
-    expect(ledger.usageAfter(110)).toBe(4);
+    expect(ledger.usageBetween(110)).toBe(4);
   });
 
   it('scales every send of the window when all routes are learned and the reading differs', () => {
@@ -45,8 +46,8 @@ describe('SendLedger', () => {
     ledger.record(100, 'GET a', 2, true);
     ledger.record(200, 'GET b', 6, true);
     ledger.calibrate(0, 200, 16);
-    expect(ledger.usageAfter(0)).toBe(16);
-    expect(ledger.usageAfter(100)).toBe(12);
+    expect(ledger.usageBetween(0)).toBe(16);
+    expect(ledger.usageBetween(100)).toBe(12);
   });
 
   it('names the route of the newest send between two times', () => {
@@ -62,10 +63,10 @@ describe('SendLedger', () => {
     const ledger = new SendLedger();
     for (let at = 1; at <= 5_000; at++) ledger.record(at, 'GET x', 1, true);
     ledger.forget(4_000);
-    expect(ledger.countAfter(0)).toBe(1_000);
-    expect(ledger.usageAfter(0)).toBe(1_000);
+    expect(ledger.countBetween(0)).toBe(1_000);
+    expect(ledger.usageBetween(0)).toBe(1_000);
     ledger.record(6_000, 'GET x', 1, true);
-    expect(ledger.countAfter(4_500)).toBe(501);
+    expect(ledger.countBetween(4_500)).toBe(501);
   });
 });
 
