@@ -22,6 +22,11 @@ export class ProducedEntities {
     return this.identifiers.has(blueprint, identifier);
   }
 
+  /** Every (blueprint, identifier) of `identifiers` was produced (by hash: a collision answers yes). */
+  includesAll(identifiers: BlueprintIdentifiers): boolean {
+    return identifiers.everyIn(this.identifiers);
+  }
+
   /** Records the relation values of a produced entity (strings, or lists of strings). */
   addReferences(blueprint: string, relations: Readonly<Record<string, unknown>> | undefined): void {
     for (const [relation, value] of Object.entries(relations ?? {})) {

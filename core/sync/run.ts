@@ -158,7 +158,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   const wholeParents = shard.sharded ? new ParentListings(ado, projectScope, concurrency) : parents;
   if (shard.sharded) reporter.info(`This run is ${shard.label}: its share of the projects${shard.shard.index === 0 ? ', and the organization-level kinds' : ''}.`);
   // Read while the listings run; until it has arrived (or if it fails) every entity is searched.
-  const owned = OwnedEntities.load(writer, shard.datasource, startedAt.toISOString()).catch((error: unknown) => {
+  const owned = OwnedEntities.load(writer, shard.datasource, startedAt.toISOString(), () => produced.rewrittenCount()).catch((error: unknown) => {
     reporter.debug(`the entities this integration owns could not be listed, every entity is compared before writing: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   });
@@ -278,6 +278,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     ...(referencedElsewhere ? { referencedElsewhere } : {}),
     datasource: shard.datasource,
     produced,
+    ownedAtStart: owned,
     before: startedAt.toISOString(),
     threshold: mapping.config.entityDeletionThreshold,
     deleteDependents: mapping.config.deleteDependentEntities,

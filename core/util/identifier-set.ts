@@ -25,7 +25,16 @@ export class IdentifierSet {
   }
 
   has(value: string): boolean {
-    const hash = hash53(value);
+    return this.hasHash(hash53(value));
+  }
+
+  /** Every string of this set is (by its hash) in `other`. */
+  everyIn(other: IdentifierSet): boolean {
+    for (const entry of this.table) if (entry !== 0 && !other.hasHash(entry)) return false;
+    return true;
+  }
+
+  private hasHash(hash: number): boolean {
     const table = this.table;
     const mask = table.length - 1;
     for (let i = slotOf(hash, mask); ; i = (i + 1) & mask) {
@@ -69,6 +78,16 @@ export class BlueprintIdentifiers {
 
   has(blueprint: string, identifier: string): boolean {
     return this.byBlueprint.get(blueprint)?.has(identifier) ?? false;
+  }
+
+  /** Every (blueprint, identifier) of this set is (by its hash) in `other`. */
+  everyIn(other: BlueprintIdentifiers): boolean {
+    for (const [blueprint, set] of this.byBlueprint) {
+      if (set.size === 0) continue;
+      const theirs = other.byBlueprint.get(blueprint);
+      if (!theirs || !set.everyIn(theirs)) return false;
+    }
+    return true;
   }
 
   get size(): number {

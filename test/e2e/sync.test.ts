@@ -34,6 +34,9 @@ describe('a full ONCE sync of a simulated organization (server URL form, Ocean v
     const writes = sims.port.calls().filter((c) => /\/entities(\/bulk)?$|bulk\/entities\/delete/.test(c.path) && c.method === 'POST');
     expect(writes.map((w) => `${w.method} ${w.path}`)).toEqual([]);
     expect(run.stdout).toMatch(/0 upserted|unchanged/);
+    // One listing of what the integration owns (one page here): everything in it was produced again,
+    // so reconciliation does not read it a second time.
+    expect(sims.port.calls().filter((c) => c.path === '/v1/blueprints/entities/datasource-entities')).toHaveLength(1);
   });
 
   it('converges after items are created, updated and deleted in Azure DevOps', async () => {

@@ -33,3 +33,27 @@ describe('BlueprintIdentifiers', () => {
     expect(ids.size).toBe(3);
   });
 });
+
+describe('everyIn', () => {
+  it('is true only when every member of one set is in the other', () => {
+    const small = new IdentifierSet();
+    const large = new IdentifierSet();
+    for (let i = 0; i < 1000; i++) large.add(`p/${i}`);
+    for (let i = 0; i < 1000; i += 7) small.add(`p/${i}`);
+    expect(small.everyIn(large)).toBe(true);
+    expect(large.everyIn(small)).toBe(false);
+    small.add('p/1000');
+    expect(small.everyIn(large)).toBe(false);
+    expect(new IdentifierSet().everyIn(small)).toBe(true);
+  });
+
+  it('compares blueprint by blueprint', () => {
+    const owned = new BlueprintIdentifiers();
+    const produced = new BlueprintIdentifiers();
+    owned.add('azureDevopsRepository', 'r1');
+    produced.add('azureDevopsProject', 'r1');
+    expect(owned.everyIn(produced)).toBe(false);
+    produced.add('azureDevopsRepository', 'r1');
+    expect(owned.everyIn(produced)).toBe(true);
+  });
+});
