@@ -77,7 +77,7 @@ export type ScaleResult = {
 export type Simulators = { ado: SimulatorProcess; port: SimulatorProcess; adoControl: AzureDevOpsSimControl; portControl: PortSimControl; cloudUrl: string };
 
 export async function startSimulators(bundles: Bundles, options: BenchOptions): Promise<Simulators> {
-  const ado = await startSimulatorProcess(bundles.sim, ['ado', '--port', '0', '--scale', options.scale, '--seed', String(options.seed), '--latency-ms', String(options.adoLatencyMs), '--pat', PAT], options.simulatorNodeFlags.ado);
+  const ado = await startSimulatorProcess(bundles.sim, ['ado', '--port', '0', '--scale', options.scale, '--seed', String(options.seed), '--latency-ms', String(options.adoLatencyMs), '--pat', PAT, '--warm'], options.simulatorNodeFlags.ado);
   let port: SimulatorProcess;
   try {
     port = await startSimulatorProcess(bundles.sim, [

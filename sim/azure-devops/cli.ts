@@ -2,10 +2,10 @@ import { startAzureDevOpsSimulator } from './simulator';
 import type { AzureDevOpsSimulatorOptions } from './options';
 import { SCALES, type ScaleName } from './model/scale';
 
-const USAGE = `Usage: node dist/sim.js ado --port <n> [--org NAME] [--seed N] [--scale tiny|small|medium|large] [--pat TOKEN] [--latency-ms N] [--throttle] [--reference-time ISO]
+const USAGE = `Usage: node dist/sim.js ado --port <n> [--org NAME] [--seed N] [--scale tiny|small|medium|large] [--pat TOKEN] [--latency-ms N] [--throttle] [--warm] [--reference-time ISO]
 
 Starts the Azure DevOps simulator and prints its organization URL (Azure DevOps Server form) once
-listening. Control API: <url-root>/_sim/state. Stops on SIGINT/SIGTERM.`;
+listening (with --warm, once every record is generated: the benchmark's setting). Control API: <url-root>/_sim/state. Stops on SIGINT/SIGTERM.`;
 
 export class CliUsageError extends Error {}
 
@@ -15,8 +15,9 @@ function integer(flag: string, value: string | undefined, min: number): number {
 }
 
 /** Parses `ado` arguments into simulator options (exported for tests). */
-export function parseAzureDevOpsSimulatorArgs(argv: readonly string[]): AzureDevOpsSimulatorOptions & { port: number } {
+export function parseAzureDevOpsSimulatorArgs(argv: readonly string[]): AzureDevOpsSimulatorOptions & { port: number; warm: boolean } {
   const options: AzureDevOpsSimulatorOptions & { port?: number } = {};
+  let warm = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -51,6 +52,9 @@ export function parseAzureDevOpsSimulatorArgs(argv: readonly string[]): AzureDev
       case '--throttle':
         options.throttle = true;
         break;
+      case '--warm':
+        warm = true;
+        break;
       case '--reference-time':
         if (!value || Number.isNaN(Date.parse(value))) throw new CliUsageError(`--reference-time needs an ISO date, got '${value ?? ''}'.`);
         options.referenceTime = value;
@@ -64,7 +68,7 @@ export function parseAzureDevOpsSimulatorArgs(argv: readonly string[]): AzureDev
     }
   }
   if (options.port === undefined) throw new CliUsageError(`--port is required.\n${USAGE}`);
-  return { ...options, port: options.port };
+  return { ...options, port: options.port, warm };
 }
 
 /** `node dist/sim.js ado …`: runs until SIGINT/SIGTERM. */
@@ -81,6 +85,7 @@ export async function runAzureDevOpsSimulatorCli(argv: string[]): Promise<void> 
     throw error;
   }
   const sim = await startAzureDevOpsSimulator(options);
+  if (options.warm) sim.model.warm();
   process.stdout.write(`${sim.serverUrl}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -9,7 +9,7 @@ import { basic } from './helpers';
 
 describe('argument parsing', () => {
   it('reads every flag', () => {
-    expect(parseAzureDevOpsSimulatorArgs(['--port', '0', '--org', 'acme', '--seed', '4', '--scale', 'medium', '--pat', 'p', '--latency-ms', '5', '--throttle'])).toEqual({
+    expect(parseAzureDevOpsSimulatorArgs(['--port', '0', '--org', 'acme', '--seed', '4', '--scale', 'medium', '--pat', 'p', '--latency-ms', '5', '--throttle', '--warm'])).toEqual({
       port: 0,
       org: 'acme',
       seed: 4,
@@ -17,6 +17,7 @@ describe('argument parsing', () => {
       pat: 'p',
       latencyMs: 5,
       throttle: true,
+      warm: true,
     });
   });
 
@@ -39,8 +40,8 @@ describe('node dist/sim.js ado', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('prints the organization URL once listening and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [bundle, 'ado', '--port', '0', '--org', 'cli-org', '--pat', 'cli-pat', '--scale', 'tiny'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it('prints the organization URL once listening (and warmed) and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [bundle, 'ado', '--port', '0', '--org', 'cli-org', '--pat', 'cli-pat', '--scale', 'tiny', '--warm'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const line = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => {

@@ -71,6 +71,23 @@ describe('lazy collection with overlay', () => {
     }
   });
 
+  it('warms every record up front, and serves what a lazy organization of the same seed serves', () => {
+    const warmed = new OrganizationModel({ org: 'o', seed: 5, scale: 'tiny' });
+    const lazy = new OrganizationModel({ org: 'o', seed: 5, scale: 'tiny' });
+    const records = warmed.warm();
+    const collections = [warmed.users, warmed.projects, warmed.teams, warmed.groups, warmed.classificationNodes, warmed.boards, warmed.repositories, warmed.branches, warmed.policies, warmed.pullRequests, warmed.pipelines, warmed.builds, warmed.environments, warmed.deploymentRecords, warmed.releaseDefinitions, warmed.releases, warmed.workItems, warmed.testRuns, warmed.alerts, warmed.wikis, warmed.wikiPages];
+    expect(records).toBe(collections.reduce((n, c) => n + c.count(), 0));
+    expect(records).toBeGreaterThan(100);
+    for (const p of lazy.projectList()) {
+      expect(warmed.workItemsOf(p.id)).toEqual(lazy.workItemsOf(p.id));
+      for (const r of lazy.repositoriesOf(p.id)) {
+        expect(warmed.branchesOf(r.id)).toEqual(lazy.branchesOf(r.id));
+        expect(warmed.pullRequestsOf(r.id)).toEqual(lazy.pullRequestsOf(r.id));
+      }
+      expect(warmed.buildsOfProject(p.id)).toEqual(lazy.buildsOfProject(p.id));
+    }
+  });
+
   it('looks nodes up by work-item path again after the nodes change', () => {
     const m = new OrganizationModel({ org: 'o', seed: 3, scale: 'tiny' });
     const project = m.projectList().find((p) => m.nodesOf(p.id, 'area').length > 1);
