@@ -15,9 +15,8 @@ function integer(flag: string, value: string | undefined, min: number): number {
 }
 
 /** Parses `ado` arguments into simulator options (exported for tests). */
-export function parseAzureDevOpsSimulatorArgs(argv: readonly string[]): AzureDevOpsSimulatorOptions & { port: number; warm: boolean } {
+export function parseAzureDevOpsSimulatorArgs(argv: readonly string[]): AzureDevOpsSimulatorOptions & { port: number } {
   const options: AzureDevOpsSimulatorOptions & { port?: number } = {};
-  let warm = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -53,7 +52,7 @@ export function parseAzureDevOpsSimulatorArgs(argv: readonly string[]): AzureDev
         options.throttle = true;
         break;
       case '--warm':
-        warm = true;
+        options.warm = true;
         break;
       case '--reference-time':
         if (!value || Number.isNaN(Date.parse(value))) throw new CliUsageError(`--reference-time needs an ISO date, got '${value ?? ''}'.`);
@@ -68,7 +67,7 @@ export function parseAzureDevOpsSimulatorArgs(argv: readonly string[]): AzureDev
     }
   }
   if (options.port === undefined) throw new CliUsageError(`--port is required.\n${USAGE}`);
-  return { ...options, port: options.port, warm };
+  return { ...options, port: options.port };
 }
 
 /** `node dist/sim.js ado …`: runs until SIGINT/SIGTERM. */
@@ -85,7 +84,6 @@ export async function runAzureDevOpsSimulatorCli(argv: string[]): Promise<void> 
     throw error;
   }
   const sim = await startAzureDevOpsSimulator(options);
-  if (options.warm) sim.model.warm();
   process.stdout.write(`${sim.serverUrl}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

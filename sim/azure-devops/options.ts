@@ -28,8 +28,10 @@ export interface AzureDevOpsSimulatorOptions {
   pat?: string | string[];
   /** Accepted Bearer tokens, optionally scoped to projects (a project-scoped `System.AccessToken`). */
   bearerTokens?: (string | BearerTokenOption)[];
-  /** Added to every API response. Default 0. */
+  /** How long every API answer takes, the simulator's own work included. Default 0. */
   latencyMs?: number;
+  /** Generate every record at start (and at each reset) rather than on first read (`OrganizationModel.warm`). */
+  warm?: boolean;
   /** Requests in flight per identity; the rest wait. Default unlimited. */
   maxConcurrentRequests?: number;
   /** TSTU throttling. `true` = the documented defaults (200 TSTU / 5 min); absent/false = off. */

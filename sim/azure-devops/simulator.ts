@@ -59,7 +59,12 @@ export async function startAzureDevOpsSimulator(options: AzureDevOpsSimulatorOpt
   const orgName = options.org ?? 'demo-org';
   if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(orgName)) throw new Error(`org '${orgName}' is not a valid organization name: use letters, digits and dashes.`);
   const modelOptions = { org: orgName, seed: options.seed ?? 1, scale: options.scale, referenceTime: referenceTimeOf(options.referenceTime) };
-  let model = new OrganizationModel(modelOptions);
+  const newModel = () => {
+    const fresh = new OrganizationModel(modelOptions);
+    if (options.warm) fresh.warm();
+    return fresh;
+  };
+  let model = newModel();
   const counters = new Counters();
   const hooks = new ServiceHookStore({ counters, options: options.webhooks ?? {} });
   const mutate = new Mutations(() => model, hooks);
@@ -139,7 +144,7 @@ export async function startAzureDevOpsSimulator(options: AzureDevOpsSimulatorOpt
     setMaxConcurrentRequests: (limit) => limiter.setLimit(limit),
     minimumRequests: () => minimumRequests(model),
     reset: () => {
-      model = new OrganizationModel(modelOptions);
+      model = newModel();
       faults.clear();
       throttle.reset();
       counters.reset();

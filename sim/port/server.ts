@@ -80,6 +80,7 @@ export class PortSimulatorCore {
 
     const body = await readBody(req, REQUEST_BODY_LIMIT);
     await this.gate.enter();
+    const served = performance.now();
     try {
       const decision = this.faults.decide(method, url.pathname);
       const fault = decision.answer;
@@ -101,7 +102,10 @@ export class PortSimulatorCore {
         routeName = this.routeName(method, url.pathname);
         reply = await this.dispatch(this.api, method, url, body.buffer, body.tooLarge, req, false);
       }
-      if (latency > 0) await sleep(latency);
+      // The answer takes the latency, the simulator's own work included (it runs on the client's
+      // cores, which a real service does not); only work beyond the latency makes it later.
+      const left = latency - (performance.now() - served);
+      if (left > 0) await sleep(left);
       const sent = sendJson(res, reply);
       this.record(req, url, method, routeName, reply.status, body.bytes, sent, fault);
     } finally {

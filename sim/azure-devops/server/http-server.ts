@@ -98,7 +98,7 @@ function errorResponse(error: unknown): SimResponse {
 
 /**
  * The request pipeline: host and path → route → authentication → faults → concurrency limit →
- * throttling → latency → api-version → handler → response.
+ * throttling → api-version → handler → what is left of the latency → response.
  */
 export function createRequestListener(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
@@ -168,8 +168,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
       await sleep(decision.delayMs);
     }
     if (decision.stage !== 'none') deps.counters.rateLimitHeaders();
+    // The answer takes the latency, the simulator's own work included (it runs on the client's
+    // cores, which a real service does not); only work beyond the latency makes it later.
+    const served = performance.now();
     const latency = deps.latencyMs();
-    if (latency > 0) await sleep(latency);
+    const afterLatency = async () => {
+      const left = latency - (performance.now() - served);
+      if (left > 0) await sleep(left);
+    };
 
     const versionText = requestedVersionText(new URLSearchParams(url.search).get('api-version') ?? findCaseInsensitive(url.searchParams, 'api-version'), req.headers.accept);
     const versionError = checkApiVersion(method, versionText, {
@@ -178,6 +184,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
       releasedMax: { major: 7, minor: 1 },
     });
     if (versionError) {
+      await afterLatency();
       send(res, deps, { ...errorResponse(versionError), headers: { ...decision.headers } });
       return;
     }
@@ -187,6 +194,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
       try {
         parsedBody = JSON.parse(body.toString('utf8'));
       } catch {
+        await afterLatency();
         send(res, deps, errorResponse(errors.badRequest('The request body is not valid JSON.', 'ArgumentException')));
         return;
       }
@@ -215,6 +223,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
     }
     response = { ...response, headers: { ...decision.headers, ...(response.headers ?? {}) } };
     if (faults.some((f) => f.kind === 'repeat-token')) response = repeatToken(response, ctx.query.get('continuationToken'));
+    await afterLatency();
     send(res, deps, response, { routeId, version: versionText ?? match.route.version, truncate: faults.some((f) => f.kind === 'truncate') });
   } finally {
     release();
