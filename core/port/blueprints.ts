@@ -4,28 +4,41 @@ import type { PortClient } from './client';
 
 const path = (identifier: string) => `/v1/blueprints/${encodeURIComponent(identifier)}`;
 
+const blueprintAnswer = z.object({ blueprint: z.object({ relations: z.record(z.string(), z.object({ target: z.string() })).optional() }) });
+
+/** What the run needs to know of a blueprint: whether Port has it, and its relations' targets. */
+type BlueprintFacts = { found: boolean; relationTargets: Record<string, string> };
+
 export class BlueprintApi {
   constructor(private readonly port: PortClient) {}
 
-  private readonly relationCache = new Map<string, Promise<Record<string, string>>>();
+  /** One read per blueprint per run: set-up, the mapping check and reconciliation all ask. */
+  private readonly facts = new Map<string, Promise<BlueprintFacts>>();
 
-  /** The target blueprint of each relation of a blueprint (read once per run). */
-  relationTargets(identifier: string): Promise<Record<string, string>> {
-    let entry = this.relationCache.get(identifier);
-    if (!entry) {
-      entry = this.port.request({ method: 'GET', path: path(identifier), retryable: true, accept: [404] }).then((response) => {
-        const parsed = z.object({ blueprint: z.object({ relations: z.record(z.string(), z.object({ target: z.string() })).optional() }) }).safeParse(response.body);
-        if (!parsed.success) return {};
-        return Object.fromEntries(Object.entries(parsed.data.blueprint.relations ?? {}).map(([name, r]) => [name, r.target]));
-      });
-      this.relationCache.set(identifier, entry);
-    }
-    return entry;
+  /** The target blueprint of each relation of a blueprint. */
+  async relationTargets(identifier: string): Promise<Record<string, string>> {
+    return (await this.read(identifier)).relationTargets;
   }
 
   async exists(identifier: string): Promise<boolean> {
-    const response = await this.port.request({ method: 'GET', path: path(identifier), retryable: true, accept: [404] });
-    return response.status !== 404;
+    return (await this.read(identifier)).found;
+  }
+
+  private read(identifier: string): Promise<BlueprintFacts> {
+    const known = this.facts.get(identifier);
+    if (known) return known;
+    const entry = this.port.request({ method: 'GET', path: path(identifier), retryable: true, accept: [404] }).then((response) => {
+      if (response.status === 404) return { found: false, relationTargets: {} };
+      const parsed = blueprintAnswer.safeParse(response.body);
+      const relations = parsed.success ? (parsed.data.blueprint.relations ?? {}) : {};
+      return { found: true, relationTargets: Object.fromEntries(Object.entries(relations).map(([name, r]) => [name, r.target])) };
+    });
+    // A failed read is not remembered: the next caller asks again.
+    entry.catch(() => {
+      if (this.facts.get(identifier) === entry) this.facts.delete(identifier);
+    });
+    this.facts.set(identifier, entry);
+    return entry;
   }
 
   /**
@@ -51,5 +64,9 @@ export class BlueprintApi {
         .filter((blueprint) => blueprint.mirrorProperties || blueprint.calculationProperties || blueprint.aggregationProperties)
         .map((blueprint) => this.port.request({ method: 'PATCH', path: path(blueprint.identifier), body: blueprint, retryable: false })),
     );
+    for (const blueprint of blueprints) {
+      const relationTargets = Object.fromEntries(Object.entries(blueprint.relations).map(([name, relation]) => [name, relation.target]));
+      this.facts.set(blueprint.identifier, Promise.resolve({ found: true, relationTargets }));
+    }
   }
 }

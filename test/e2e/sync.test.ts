@@ -25,6 +25,12 @@ describe('a full ONCE sync of a simulated organization (server URL form, Ocean v
     }
     const integration = sims.port.integration('my-azure-devops-integration');
     expect(integration?.records.resyncStateHistory.at(-1)).toMatchObject({ status: 'completed' });
+    // Set-up, the mapping check and reconciliation share what the run learned of each blueprint:
+    // one read each (the ones it created, none).
+    const reads = new Map<string, number>();
+    for (const call of sims.port.calls()) if (call.method === 'GET' && /^\/v1\/blueprints\/[^/]+$/.test(call.path)) reads.set(call.path, (reads.get(call.path) ?? 0) + 1);
+    expect(reads.size).toBeGreaterThan(10);
+    expect([...reads].filter(([, count]) => count > 1)).toEqual([]);
   });
 
   it('writes nothing on a second run over an unchanged organization', async () => {
