@@ -340,8 +340,7 @@ export function compileResource(resource: ResourceConfig, engine: JqEngine, opti
     });
   };
   const itemsToParse = resource.port.itemsToParse;
-  const slots: Slot[] = itemsToParse === undefined ? plan.slots : [plan.slots[0] as Slot, { path: ['port', 'itemsToParse'], jq: itemsToParse }, ...plan.slots.slice(1)];
-  for (const slot of slots) {
+  for (const slot of checkedSlots(resource, plan)) {
     const message = compiles(slot.jq);
     if (message !== undefined) report(slot.path, slot.jq, message);
   }
@@ -370,6 +369,17 @@ function assertProgramCompiles(engine: JqEngine, resource: ResourceConfig, body:
       `Resource ${resource.index} (kind ${resource.kind})`,
     );
   }
+}
+
+/** Each expression of a resource that {@link compileResource} checks on its own, with where it is. */
+function checkedSlots(resource: ResourceConfig, plan = planResource(resource)): Slot[] {
+  const itemsToParse = resource.port.itemsToParse;
+  return itemsToParse === undefined ? plan.slots : [plan.slots[0] as Slot, { path: ['port', 'itemsToParse'], jq: itemsToParse }, ...plan.slots.slice(1)];
+}
+
+/** The expressions {@link compileResource} checks on its own for a resource. */
+export function checkedExpressions(resource: ResourceConfig): string[] {
+  return checkedSlots(resource).map((slot) => slot.jq);
 }
 
 /** Compiles every resource, reporting the problems of all of them together. */

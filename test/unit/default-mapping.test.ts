@@ -3,7 +3,8 @@ import { defaultBlueprints, defaultPortAppConfig } from '../../core/kinds/defaul
 import { findKind, KINDS } from '../../core/kinds/registry';
 import { compilePortAppConfig } from '../../core/mapping/entity-mapper';
 import { portAppConfigFromObject } from '../../core/mapping/app-config';
-import { createJqEngine } from '../../core/mapping/jq-engine';
+import { checkJqCompiles, createJqEngine } from '../../core/mapping/jq-engine';
+import { vettedExpressions } from '../../core/sync/prepare-mapping';
 import { literalBlueprint } from '../../core/sync/resource-sync';
 
 describe('the built-in default mapping and blueprints', () => {
@@ -11,6 +12,13 @@ describe('the built-in default mapping and blueprints', () => {
     const config = portAppConfigFromObject(defaultPortAppConfig(), 'default');
     const mappers = compilePortAppConfig(config, await createJqEngine());
     expect(mappers).toHaveLength(config.resources.length);
+  });
+
+  it('every expression a run takes as checked compiles on its own', async () => {
+    const engine = await createJqEngine();
+    const vetted = [...vettedExpressions().keys()];
+    expect(vetted.length).toBeGreaterThan(150);
+    expect(vetted.filter((expression) => checkJqCompiles(engine, expression) !== undefined)).toEqual([]);
   });
 
   it('every resource has a known kind whose selector accepts the default selector keys', () => {
