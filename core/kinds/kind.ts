@@ -13,8 +13,14 @@ export type Page = RawItem[];
 export type ConcurrencyPolicy = {
   /** In-flight requests per Azure DevOps identity (the limiter's cap). */
   requests: number;
-  /** In-flight requests to Port. Port writes are the larger half of a sync (docs/performance.md). */
+  /**
+   * In-flight requests to Port. Port writes are the larger half of a sync (docs/performance.md); a
+   * few more than a service serves at once keep its slots busy while the engine is busy elsewhere
+   * (Ocean allows 50).
+   */
   portRequests: number;
+  /** Port requests one resource may have waiting or in flight before its listing pauses: what bounds the pages held. */
+  portBacklog: number;
   /** Resources of the mapping synced at once, where that cannot change the outcome (sync/resource-lanes.ts). */
   resources: number;
   projects: number;
@@ -40,7 +46,8 @@ export type ConcurrencyPolicy = {
 
 export const DEFAULT_CONCURRENCY: ConcurrencyPolicy = {
   requests: 16,
-  portRequests: 16,
+  portRequests: 24,
+  portBacklog: 48,
   resources: 4,
   projects: 8,
   largePages: 2,

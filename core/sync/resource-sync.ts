@@ -86,7 +86,7 @@ export async function syncResource(prepared: PreparedResource, deps: ResourceSyn
     plan: deps.plan,
     produced: deps.produced,
     stats,
-    maxInFlight: 2 * deps.concurrency.portRequests,
+    maxInFlight: deps.concurrency.portBacklog,
   });
   const orgFields = { __organizationUrl: deps.ado.organization.url, __organizationName: deps.ado.organization.name };
 
