@@ -27,8 +27,8 @@ export type LiveMapping = {
  */
 export async function loadLiveMapping(config: EngineConfig, integration: PortIntegration | undefined, engine: JqEngine): Promise<LiveMapping> {
   const prepared = await prepareMapping(config, integration, engine);
-  const compileCache = new Map<string, string | undefined>();
-  const resources = prepared.resources.map((resource) => ({ ...resource, identities: compileResource(identityResource(resource.resource), engine, { compileCache }) }));
+  // Every expression of an identity mapper was checked when the mapping was prepared.
+  const resources = prepared.resources.map((resource) => ({ ...resource, identities: compileResource(identityResource(resource.resource), engine, { compileCache: prepared.compileCache }) }));
   return { prepared, resources, reportedFieldErrors: new Set() };
 }
 

@@ -28,6 +28,8 @@ export type PreparedMapping = {
   /** Resources left out by the kinds filter. */
   filteredOut: number;
   warnings: { message: string; file?: string; line?: number }[];
+  /** The compile checks done so far, by expression: later compiles of this mapping reuse them. */
+  compileCache: Map<string, string | undefined>;
 };
 
 /**
@@ -80,7 +82,7 @@ export async function prepareMapping(config: EngineConfig, integration: PortInte
     }
   }
   if (problems.length > 0) throw new MappingConfigError(problems, undefined, warnings.map((w) => ({ message: w.message, source: { file: w.file ?? '', ...(w.line ? { line: w.line } : {}) } })));
-  return { config: mapping, origin, resources, filteredOut, warnings };
+  return { config: mapping, origin, resources, filteredOut, warnings, compileCache };
 }
 
 async function readMapping(config: EngineConfig, integration: PortIntegration | undefined): Promise<{ mapping: PortAppConfig; origin: string }> {
