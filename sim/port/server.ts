@@ -11,6 +11,7 @@ import { queryObject, readBody, sendBody } from './http-io';
 import { IntegrationService, registerIntegrationRoutes } from './integrations';
 import { CallRecorder, ConcurrencyGate } from './recorder';
 import { Router, type Reply, type RequestContext } from './router';
+import { waitOutLatency } from '../shared/latency';
 import { Clock, PortStore } from './store';
 
 export type PortSimulatorOptions = {
@@ -102,10 +103,7 @@ export class PortSimulatorCore {
         routeName = this.routeName(method, url.pathname);
         reply = await this.dispatch(this.api, method, url, body.buffer, body.tooLarge, req, false);
       }
-      // The answer takes the latency, the simulator's own work included (it runs on the client's
-      // cores, which a real service does not); only work beyond the latency makes it later.
-      const left = latency - (performance.now() - served);
-      if (left > 0) await sleep(left);
+      await waitOutLatency(latency, served);
       const sent = sendJson(res, reply);
       this.record(req, url, method, routeName, reply.status, body.bytes, sent, fault);
     } finally {

@@ -15,6 +15,7 @@ import type { ConcurrencyLimiter } from './concurrency';
 import type { Counters } from './counters';
 import type { ActiveFault, Faults } from './faults';
 import type { Throttle } from './throttle';
+import { waitOutLatency } from '../../shared/latency';
 
 /** What the request pipeline needs; `org` is read per request so a reset can swap the model. */
 export interface PipelineDeps {
@@ -168,14 +169,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
       await sleep(decision.delayMs);
     }
     if (decision.stage !== 'none') deps.counters.rateLimitHeaders();
-    // The answer takes the latency, the simulator's own work included (it runs on the client's
-    // cores, which a real service does not); only work beyond the latency makes it later.
     const served = performance.now();
     const latency = deps.latencyMs();
-    const afterLatency = async () => {
-      const left = latency - (performance.now() - served);
-      if (left > 0) await sleep(left);
-    };
+    const afterLatency = () => waitOutLatency(latency, served);
 
     const versionText = requestedVersionText(new URLSearchParams(url.search).get('api-version') ?? findCaseInsensitive(url.searchParams, 'api-version'), req.headers.accept);
     const versionError = checkApiVersion(method, versionText, {
