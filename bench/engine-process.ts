@@ -6,14 +6,15 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeHeapSnapshot } from 'node:v8';
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { layerFromEnvironment, resolveConfig, secretValues, type SyncConfig } from '../core/config';
 import type { Outcome } from '../core/platform';
 import { exitCodeOf, summaryJson } from '../core/run-from-layers';
 import type { Location, RunReporter } from '../core/sync/reporter';
 import { runSync } from '../core/sync/run';
 import type { RunResult } from '../core/sync/stats';
-import { ENGINE_OPTIONS_VARIABLE, engineOptionsSchema, type EngineReport } from './engine-protocol';
+import { ENGINE_OPTIONS_VARIABLE, engineOptionsSchema, type EngineReport, type GcTotals, type MemoryBreakdown } from './engine-protocol';
 
 const MiB = 1024 * 1024;
 
@@ -36,20 +37,73 @@ class QuietReporter implements RunReporter {
   }
 }
 
-/** Samples the V8 heap; with a directory, writes a snapshot each time the heap grows by a quarter. */
+
+function memorySample(): MemoryBreakdown {
+  const usage = process.memoryUsage();
+  const space = (name: string) => getHeapSpaceStatistics().find((s) => s.space_name === name);
+  const young = space('new_space');
+  return {
+    rss: usage.rss / MiB,
+    heapTotal: usage.heapTotal / MiB,
+    heapUsed: usage.heapUsed / MiB,
+    youngGenerationCommitted: (young?.physical_space_size ?? 0) / MiB,
+    external: usage.external / MiB,
+    arrayBuffers: usage.arrayBuffers / MiB,
+  };
+}
+
+/**
+ * Samples memory every 250 ms: the V8 heap's peak, and the breakdown at the highest RSS (which
+ * says how much of the peak is data, how much V8's spaces and how much outside the heap). With a
+ * directory, writes a heap snapshot each time the heap grows by a quarter.
+ */
 function heapSampler(snapshotDir: string | undefined) {
   let peak = 0;
+  let atPeakRss: MemoryBreakdown | undefined;
   let snapshotAt = 32 * MiB;
   const timer = setInterval(() => {
-    const used = process.memoryUsage().heapUsed;
+    const sample = memorySample();
+    const used = sample.heapUsed * MiB;
     peak = Math.max(peak, used);
+    if (!atPeakRss || sample.rss > atPeakRss.rss) atPeakRss = sample;
     if (snapshotDir && used > snapshotAt) {
       snapshotAt = used * 1.25;
       writeHeapSnapshot(join(snapshotDir, `engine-${process.pid}-${Math.round(used / MiB)}MiB.heapsnapshot`));
     }
   }, 250);
   timer.unref();
-  return { peakMiB: () => Math.max(peak, process.memoryUsage().heapUsed) / MiB, stop: () => clearInterval(timer) };
+  return { peakMiB: () => Math.max(peak, process.memoryUsage().heapUsed) / MiB, atPeakRss: () => atPeakRss, stop: () => clearInterval(timer) };
+}
+
+/**
+ * Garbage-collection pauses of the main thread, by kind, as Node's `gc` performance entries report
+ * them: how much of the engine's CPU is collection, without a profiler's overhead.
+ */
+function gcObserver() {
+  const totals: GcTotals = { minorSeconds: 0, minorCount: 0, majorSeconds: 0, majorCount: 0, incrementalSeconds: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) addGc(totals, entry);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop: (): GcTotals => {
+      for (const entry of observer.takeRecords()) addGc(totals, entry);
+      observer.disconnect();
+      return totals;
+    },
+  };
+}
+
+function addGc(totals: GcTotals, entry: PerformanceEntry): void {
+  const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+  const seconds = entry.duration / 1000;
+  if (kind === constants.NODE_PERFORMANCE_GC_MINOR) {
+    totals.minorSeconds += seconds;
+    totals.minorCount++;
+  } else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+    totals.majorSeconds += seconds;
+    totals.majorCount++;
+  } else if (kind === constants.NODE_PERFORMANCE_GC_INCREMENTAL) totals.incrementalSeconds += seconds;
 }
 
 function runTotals(result: RunResult): NonNullable<EngineReport['run']> {
@@ -69,6 +123,7 @@ async function main(): Promise<EngineReport> {
   const options = engineOptionsSchema.parse(JSON.parse(process.env[ENGINE_OPTIONS_VARIABLE] ?? '{}'));
   if (options.heapSnapshotDir) mkdirSync(options.heapSnapshotDir, { recursive: true });
   const sampler = heapSampler(options.heapSnapshotDir);
+  const gc = gcObserver();
   const cpu = process.cpuUsage();
   const reporter = new QuietReporter();
   let outcome: Outcome;
@@ -83,6 +138,7 @@ async function main(): Promise<EngineReport> {
     outcome = 'failed';
   }
   sampler.stop();
+  const gcTotals = gc.stop();
   const used = process.cpuUsage(cpu);
   return {
     type: 'report',
@@ -90,6 +146,8 @@ async function main(): Promise<EngineReport> {
     run,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
     peakHeapUsedMiB: sampler.peakMiB(),
+    memoryAtPeakRss: sampler.atPeakRss(),
+    gc: gcTotals,
     cpuUserSeconds: used.user / 1e6,
     cpuSystemSeconds: used.system / 1e6,
     warnings: reporter.warnings,

@@ -17,6 +17,25 @@ export type EngineOptions = z.infer<typeof engineOptionsSchema>;
 
 export const ENGINE_OPTIONS_VARIABLE = 'PORT_ADO_SYNC_BENCH_ENGINE';
 
+const memoryBreakdownSchema = z.object({
+  rss: z.number(),
+  heapTotal: z.number(),
+  heapUsed: z.number(),
+  youngGenerationCommitted: z.number(),
+  external: z.number(),
+  arrayBuffers: z.number(),
+});
+export type MemoryBreakdown = z.infer<typeof memoryBreakdownSchema>;
+
+const gcTotalsSchema = z.object({
+  minorSeconds: z.number(),
+  minorCount: z.number(),
+  majorSeconds: z.number(),
+  majorCount: z.number(),
+  incrementalSeconds: z.number(),
+});
+export type GcTotals = z.infer<typeof gcTotalsSchema>;
+
 const resourceSchema = z.object({
   /** Position in the mapping's resources (the cursor key's index). */
   index: z.number().optional(),
@@ -59,6 +78,10 @@ export const engineReportSchema = z.object({
   maxRssMiB: z.number(),
   /** Largest V8 heap in use seen by a 250 ms sampler, MiB. */
   peakHeapUsedMiB: z.number(),
+  /** The 250 ms sample with the highest RSS, broken down (process.memoryUsage and V8's young generation), MiB; undefined for a run shorter than one sample. */
+  memoryAtPeakRss: memoryBreakdownSchema.optional(),
+  /** Garbage-collection pauses of the engine's main thread (Node's `gc` performance entries). */
+  gc: gcTotalsSchema,
   cpuUserSeconds: z.number(),
   cpuSystemSeconds: z.number(),
   warnings: z.number(),

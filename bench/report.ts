@@ -103,6 +103,17 @@ export function renderScale(result: ScaleResult): string {
     '',
     table([['target', 'measured', 'met'], ...checkTargets(result).map((c) => [c.target, c.value, c.met === null ? '–' : c.met ? 'yes' : `NO${c.note ? ` (${c.note})` : ''}`])]),
   ];
+  const memoryRows = runs.flatMap(([name, r]) => {
+    const m = r.memoryAtPeakRssMB;
+    if (!m) return [];
+    const f = (n: number) => n.toFixed(0);
+    const gc = r.gc;
+    return [[name, f(m.rss), f(m.heapTotal), f(m.heapUsed), f(m.youngGenerationCommitted), f(m.external), f(m.arrayBuffers), `${gc.minorSeconds.toFixed(1)} (${gc.minorCount})`, `${gc.majorSeconds.toFixed(1)} (${gc.majorCount})`, gc.incrementalSeconds.toFixed(1)]];
+  });
+  if (memoryRows.length) {
+    lines.push('', 'Engine memory at its highest sampled RSS (MB; external includes the jq-wasm memories, 16 MB each, mostly not resident), and its GC pauses (s, count):');
+    lines.push(table([['run', 'RSS', 'heap total', 'heap used', 'young gen', 'external', 'array buffers', 'scavenges', 'full GCs', 'incremental'], ...memoryRows]));
+  }
   lines.push(
     '',
     'First run per resource (seconds overlap: resources run concurrently):',

@@ -1,5 +1,5 @@
 import { defaultPortAppConfig } from '../core/kinds/defaults';
-import type { EngineReport, EngineResource } from './engine-protocol';
+import type { EngineReport, EngineResource, GcTotals, MemoryBreakdown } from './engine-protocol';
 import { runEngine, type EngineRun } from './engine-runner';
 import {
   addRoutes,
@@ -23,6 +23,10 @@ const BULK_ROUTE = 'POST /v1/blueprints/:blueprint/entities/bulk';
 const SINGLE_ROUTE = 'POST /v1/blueprints/:blueprint/entities';
 const SEARCH_ROUTE = 'POST /v1/entities/search';
 const MB = 1e6;
+const inMB = (m: MemoryBreakdown): MemoryBreakdown => {
+  const mb = (mib: number) => (mib * 1024 * 1024) / MB;
+  return { rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), youngGenerationCommitted: mb(m.youngGenerationCommitted), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) };
+};
 
 export type Bundles = { sim: string; engine: string };
 
@@ -39,6 +43,10 @@ export type RunFigures = {
   peakRssMB: number;
   peakRssPolledMB: number | undefined;
   peakHeapUsedMB: number;
+  /** Breakdown of the engine's memory at its highest sampled RSS (MB): rss, heapTotal, heapUsed, youngGenerationCommitted, external, arrayBuffers. */
+  memoryAtPeakRssMB: MemoryBreakdown | undefined;
+  /** Garbage-collection pauses of the engine's main thread: scavenges (minor), full collections (major), incremental marking. */
+  gc: GcTotals;
   cpuSeconds: number;
   /** CPU the simulators spent serving this run (both share the machine with the engine). */
   simulatorCpuSeconds: { azureDevOps: number | undefined; port: number | undefined };
@@ -216,6 +224,8 @@ export function figures(run: EngineRun, ado0: AdoCounters, ado1: AdoCounters, po
     peakRssMB: (r.maxRssMiB * 1024 * 1024) / MB,
     peakRssPolledMB: run.polledPeakRssMiB === undefined ? undefined : (run.polledPeakRssMiB * 1024 * 1024) / MB,
     peakHeapUsedMB: (r.peakHeapUsedMiB * 1024 * 1024) / MB,
+    memoryAtPeakRssMB: r.memoryAtPeakRss && inMB(r.memoryAtPeakRss),
+    gc: r.gc,
     cpuSeconds: r.cpuUserSeconds + r.cpuSystemSeconds,
     throttledSeconds: r.run?.throttledSeconds ?? 0,
     upserted,
