@@ -4,6 +4,7 @@ import { readIfPresent } from '../azure-devops/read-if-present';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { changedBuilds, pipelineIdOf, timeOf } from '../incremental/changed-builds';
 import { chunks } from '../util/chunks';
+import { isJsonObject } from '../util/json-object';
 import { fanOut } from './fan-out';
 import { defineKind, type KindContext } from './kind';
 import type { Project } from './parents';
@@ -28,7 +29,10 @@ const selector = z.object({
 
 type Selector = z.output<typeof selector>;
 
-const timelineBody = z.union([z.object({ records: z.array(z.record(z.string(), z.unknown())).nullish() }), z.null(), z.undefined()]);
+// Records are checked in place, not copied: a timeline holds a record per job and task, and only
+// its stages are kept.
+const timelineRecords = z.custom<RawItem[]>((value) => Array.isArray(value) && value.every(isJsonObject));
+const timelineBody = z.union([z.object({ records: timelineRecords.nullish() }), z.null(), z.undefined()]);
 
 export default defineKind({
   kind: 'pipeline-stage',

@@ -4,7 +4,8 @@ import { fanOut } from './fan-out';
 import { defineKind } from './kind';
 import type { Repository } from './parents';
 
-const scopeEntry = z.looseObject({
+// Only the fields read here: other keys are dropped rather than copied with the entry.
+const scopeEntry = z.object({
   repositoryId: z.string().nullish(),
   refName: z.string().nullish(),
   matchKind: z.string().nullish(),
@@ -26,12 +27,17 @@ export function scopeCovers(entry: z.infer<typeof scopeEntry>, repository: Repos
 }
 
 /** Built once: creating a zod schema per policy and repository was a tenth of a large sync's CPU. */
-const policySettings = z.looseObject({ scope: z.array(scopeEntry).optional() });
+const policySettings = z.object({ scope: z.array(scopeEntry).optional() });
 
-function policyApplies(policy: RawItem, repository: Repository): boolean {
+/**
+ * The repositories of a project whose default branch a policy applies to. Its scope is parsed once
+ * per policy, not once per repository: a project's listing meets each of its repositories.
+ */
+export function repositoriesCovered(policy: RawItem, repositories: readonly Repository[]): readonly Repository[] {
   const settings = policySettings.safeParse(policy.settings);
   const scope = settings.success ? settings.data.scope : undefined;
-  return !scope || scope.length === 0 || scope.some((entry) => scopeCovers(entry, repository));
+  if (!scope || scope.length === 0) return repositories;
+  return repositories.filter((repository) => scope.some((entry) => scopeCovers(entry, repository)));
 }
 
 export default defineKind({
@@ -54,7 +60,7 @@ export default defineKind({
         for await (const page of listPages(ctx.client, { path: `${projectId}/_apis/policy/configurations`, apiVersion: '7.1' }, paging.continuationHeader(1000))) {
           const items: RawItem[] = [];
           for (const policy of page) {
-            for (const repository of projectRepositories) if (policyApplies(policy, repository)) items.push({ ...policy, __repository: repository });
+            for (const repository of repositoriesCovered(policy, projectRepositories)) items.push({ ...policy, __repository: repository });
           }
           if (items.length > 0) yield items;
         }

@@ -170,8 +170,10 @@ export class ResourceMapper {
       batch.fieldError(WHOLE_MAPPING, '(the whole mapping)', `the mapping program returned ${describeJsonValue(outcome.value)} instead of a list of values`);
       return;
     }
-    const values = outcome.value.map(slotValue);
-    const selector = values[0] ?? { ok: true, value: null };
+    // Slots stay in jq's wrapped form and are read where a template needs them: one small object
+    // per slot and item added up to a tenth of what a large sync allocates.
+    const values: readonly unknown[] = outcome.value;
+    const selector = values.length > 0 ? slotValue(values[0]) : { ok: true as const, value: null };
     const selectorJq = this.plan.selector.jq;
     if (!selector.ok) {
       batch.selectorErrors += 1;
@@ -205,8 +207,8 @@ export class ResourceMapper {
     if (mapping.title) entity.title = this.text(mapping.title, read(mapping.title), batch);
     if (mapping.icon) entity.icon = this.text(mapping.icon, read(mapping.icon), batch);
     if (mapping.team) entity.team = read(mapping.team) as MappedEntity['team'];
-    if (mapping.properties) entity.properties = Object.fromEntries(mapping.properties.map(([id, t]) => [id, read(t)]));
-    if (mapping.relations) entity.relations = Object.fromEntries(mapping.relations.map(([id, t]) => [id, read(t)]));
+    if (mapping.properties) entity.properties = this.record(mapping.properties, read);
+    if (mapping.relations) entity.relations = this.record(mapping.relations, read);
     return entity;
   }
 
@@ -238,18 +240,30 @@ export class ResourceMapper {
     batch.fieldError(formatPath(slot.path), slot.jq, `returned ${describeJsonValue(value)}; ${why}`);
   }
 
-  private read(template: Template, values: ReturnType<typeof slotValue>[], batch: BatchTally): unknown {
+  private record(entries: readonly (readonly [string, Template])[], read: (template: Template) => unknown): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, template] of entries) {
+      // A key named __proto__ is a name like any other (as Object.fromEntries has it), not the prototype.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: read(template), enumerable: true, writable: true, configurable: true });
+      else out[key] = read(template);
+    }
+    return out;
+  }
+
+  private read(template: Template, values: readonly unknown[], batch: BatchTally): unknown {
     switch (template.type) {
       case 'jq': {
-        const value = values[template.slot];
-        if (!value) return null;
+        const wrapped = values[template.slot];
+        if (wrapped === undefined) return null;
+        if (Array.isArray(wrapped)) return wrapped.length > 0 ? (wrapped[0] as unknown) : null;
+        const value = slotValue(wrapped);
         if (value.ok) return value.value;
         const slot = this.plan.slots[template.slot] as Slot;
         batch.fieldError(formatPath(slot.path), slot.jq, value.message);
         return null;
       }
       case 'object':
-        return Object.fromEntries(template.entries.map(([key, inner]) => [key, this.read(inner, values, batch)]));
+        return this.record(template.entries, (inner) => this.read(inner, values, batch));
       case 'array':
         return template.items.map((inner) => this.read(inner, values, batch));
     }

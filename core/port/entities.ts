@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { apiError, type PortClient } from './client';
 import { PortApiError } from './errors';
@@ -267,18 +266,55 @@ export function packBatches(entities: readonly PortEntity[]): PortEntity[][] {
  * and each mapped property and relation, with null and absent treated alike (Ocean's rule, §2.8).
  */
 export function isUnchanged(entity: PortEntity, stored: StoredEntity): boolean {
-  const same = (a: unknown, b: unknown) => isDeepStrictEqual(normalize(a), normalize(b));
-  if ('title' in entity && !same(entity.title, stored.title)) return false;
-  if ('icon' in entity && !same(entity.icon, stored.icon)) return false;
-  if ('team' in entity && !same(teamList(entity.team), teamList(stored.team))) return false;
-  for (const [key, value] of Object.entries(entity.properties ?? {})) if (!same(value, stored.properties?.[key])) return false;
-  for (const [key, value] of Object.entries(entity.relations ?? {})) {
-    const storedValue = stored.relations?.[key];
+  if ('title' in entity && !sameJson(entity.title, stored.title)) return false;
+  if ('icon' in entity && !sameJson(entity.icon, stored.icon)) return false;
+  if ('team' in entity && !sameJson(teamList(entity.team), teamList(stored.team))) return false;
+  const properties = entity.properties ?? {};
+  for (const key in properties) if (!sameJson(properties[key], ownValue(stored.properties, key))) return false;
+  const relations = entity.relations ?? {};
+  for (const key in relations) {
+    const value = relations[key];
+    const storedValue = ownValue(stored.relations, key);
     if (Array.isArray(value) && Array.isArray(storedValue)) {
-      if (!same(sortedStrings(value as unknown[]), sortedStrings(storedValue as unknown[]))) return false;
-    } else if (!same(value, storedValue)) return false;
+      if (!sameJson(sortedStrings(value as unknown[]), sortedStrings(storedValue as unknown[]))) return false;
+    } else if (!sameJson(value, storedValue)) return false;
   }
   return true;
+}
+
+function ownValue(record: Record<string, unknown> | undefined, key: string): unknown {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/**
+ * Equality of two JSON values as Port stores them: null and a missing value are the same, an
+ * object's keys are unordered and a key set to null is the same as none; arrays keep their order.
+ * It compares in place: an unchanged run compares every entity it maps, and building normalized
+ * copies to hand to a deep-equal was a third of what that run allocated.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === undefined || a === null || b === undefined || b === null) return (a ?? null) === (b ?? null);
+  if (typeof a !== 'object' || typeof b !== 'object') return Object.is(a, b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  let keys = 0;
+  for (const key in left) {
+    const value = left[key];
+    if (value === undefined || value === null) continue;
+    if (!sameJson(value, ownValue(right, key))) return false;
+    keys++;
+  }
+  // Every key set on the left is set alike on the right; the right must set no other.
+  for (const key in right) {
+    const value = right[key];
+    if (value !== undefined && value !== null) keys--;
+  }
+  return keys === 0;
 }
 
 function teamList(team: unknown): unknown {
@@ -289,20 +325,6 @@ function teamList(team: unknown): unknown {
 
 function sortedStrings(values: readonly unknown[]): string[] {
   return values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).sort();
-}
-
-function normalize(value: unknown): unknown {
-  if (value === undefined || value === null) return null;
-  if (Array.isArray(value)) return value.map(normalize);
-  if (typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined && v !== null) out[key] = normalize(v);
-    }
-    return out;
-  }
-  return value;
 }
 
 function merge(into: UpsertOutcome, from: UpsertOutcome): void {

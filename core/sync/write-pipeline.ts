@@ -124,12 +124,7 @@ export class WritePipeline {
     queue.checking.clear();
     const earlier = chunk.flatMap((e) => [queue.checkingIds.get(e.identifier), queue.writingIds.get(e.identifier)]).filter((p): p is Promise<void> => p !== undefined);
     const task = this.track(this.check(queue, chunk, earlier));
-    for (const entity of chunk) {
-      queue.checkingIds.set(entity.identifier, task);
-      void task.finally(() => {
-        if (queue.checkingIds.get(entity.identifier) === task) queue.checkingIds.delete(entity.identifier);
-      });
-    }
+    pendingUntilDone(queue.checkingIds, chunk.map((e) => e.identifier), task);
   }
 
   private async check(queue: Queue, chunk: (PortEntity & { identifier: string })[], earlier: Promise<void>[]): Promise<void> {
@@ -197,12 +192,7 @@ export class WritePipeline {
       const ids = batch.map((e) => e.identifier).filter((id): id is string => typeof id === 'string');
       const earlier = ids.map((id) => queue.writingIds.get(id)).filter((p): p is Promise<void> => p !== undefined);
       const task = this.track(this.write(queue.blueprint, batch, earlier));
-      for (const id of ids) {
-        queue.writingIds.set(id, task);
-        void task.finally(() => {
-          if (queue.writingIds.get(id) === task) queue.writingIds.delete(id);
-        });
-      }
+      pendingUntilDone(queue.writingIds, ids, task);
     }
   }
 
@@ -274,4 +264,15 @@ function fieldsOf(group: readonly PortEntity[]) {
     for (const key of Object.keys(entity.relations ?? {})) relations.add(key);
   }
   return { title, icon, team, properties: [...properties], relations: [...relations] };
+}
+
+/**
+ * Records `task` as what each identifier waits on until it settles, unless a later task took the
+ * identifier over. One callback per task, not one per identifier.
+ */
+function pendingUntilDone(pending: Map<string, Promise<void>>, identifiers: readonly string[], task: Promise<void>): void {
+  for (const id of identifiers) pending.set(id, task);
+  void task.finally(() => {
+    for (const id of identifiers) if (pending.get(id) === task) pending.delete(id);
+  });
 }

@@ -1,5 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BULK_MAX_ENTITIES, isUnchanged, packBatches, type PortEntity } from '../../core/port/entities';
+import { BULK_MAX_ENTITIES, isUnchanged, packBatches, sameJson, type PortEntity } from '../../core/port/entities';
 
 const entity = (id: string, extra: Partial<PortEntity> = {}): PortEntity => ({ identifier: id, blueprint: 'bp', ...extra });
 
@@ -49,5 +51,71 @@ describe('isUnchanged', () => {
 
   it('ignores fields the mapping does not write (merge keeps them)', () => {
     expect(isUnchanged(entity('a', { properties: { s: 'x' } }), { ...stored, properties: { ...stored.properties, other: 'set by someone else' } })).toBe(true);
+  });
+});
+
+/** The rule written the obvious way: both sides normalized (nulls dropped, keys sorted), then deep-equal. */
+function normalized(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  if (Array.isArray(value)) return value.map(normalized);
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      // defineProperty: a key named __proto__ is data in JSON, not the prototype.
+      if (v !== undefined && v !== null) Object.defineProperty(out, key, { value: normalized(v), enumerable: true });
+    }
+    return out;
+  }
+  return value;
+}
+
+describe('sameJson', () => {
+  // Small alphabets so that random pairs are often equal or nearly so.
+  const json = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.constantFrom(null, true, false, 0, 1, -0, 2.5, '', 'a', 'b', 'é'),
+      fc.array(tie('value'), { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom('a', 'b', 'c', '__proto__', 'constructor'), tie('value'), { maxKeys: 3 }),
+    ),
+  })).value;
+  /** The same value rewritten as Port may return it: keys in another order, null keys dropped or added. */
+  const rewritten = (value: unknown, flip: boolean): unknown => {
+    if (Array.isArray(value)) return value.map((v) => rewritten(v, flip));
+    if (value === null || typeof value !== 'object') return value;
+    const entries = Object.entries(value).filter(([, v]) => !(flip && v === null));
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of flip ? entries.reverse() : entries) Object.defineProperty(out, k, { value: rewritten(v, !flip), enumerable: true, writable: true, configurable: true });
+    if (!flip) out['zz'] = null;
+    return out;
+  };
+
+  it('agrees with normalizing both sides and comparing them deeply, on random JSON values', () => {
+    fc.assert(
+      fc.property(json, json, (a, b) => {
+        expect(sameJson(a, b)).toBe(isDeepStrictEqual(normalized(a), normalized(b)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('holds a value equal to itself rewritten with other key orders and null keys', () => {
+    fc.assert(
+      fc.property(json, fc.boolean(), (a, flip) => {
+        expect(sameJson(a, rewritten(a, flip))).toBe(true);
+        expect(sameJson(rewritten(a, flip), a)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('treats null and absent alike but not null and false, 0 or an empty string, and keeps array order', () => {
+    expect(sameJson(undefined, null)).toBe(true);
+    expect(sameJson({ a: 1, b: null }, { a: 1 })).toBe(true);
+    for (const falsy of [false, 0, '']) expect(sameJson(null, falsy)).toBe(false);
+    expect(sameJson([1, 2], [2, 1])).toBe(false);
+    expect(sameJson([], {})).toBe(false);
+    expect(sameJson({ a: 1 }, { a: 1, b: 2 })).toBe(false);
   });
 });

@@ -239,6 +239,26 @@ resources:
     expect(Object.keys(entity ?? {})).toEqual(['identifier', 'blueprint', 'icon', 'team', 'properties']);
   });
 
+  it('a property named __proto__ is a key like any other, not the object prototype', async () => {
+    const mapper = await mapperFromYaml(`
+resources:
+  - kind: repository
+    port:
+      entity:
+        mappings:
+          identifier: .id
+          blueprint: '"repo"'
+          properties:
+            __proto__: .name
+            plain: '{"__proto__": 1} | keys'
+`);
+    const [entity] = mapper.mapBatch([repository]).entities;
+    const properties = entity?.properties ?? {};
+    expect(Object.keys(properties)).toEqual(['__proto__', 'plain']);
+    expect(Object.getPrototypeOf(properties)).toBe(Object.prototype);
+    expect(JSON.parse(JSON.stringify(properties))).toEqual(JSON.parse(`{"__proto__": ${JSON.stringify(repository.name)}, "plain": ["__proto__"]}`));
+  });
+
   it('a title or icon that is a number is sent as text; an object is null and reported', async () => {
     const mapper = await mapperFromYaml(`
 resources:
