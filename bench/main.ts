@@ -18,7 +18,8 @@ import { benchShards } from './shard-scenario';
 function commitOf(root: string): string | undefined {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'core', 'bench', 'sim'], { cwd: root, encoding: 'utf8' }).trim();
+    // The results files are the benchmark's output, not its code: a scale written earlier in the same session leaves the tree clean.
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'core', 'bench', 'sim', ':(exclude)bench/results'], { cwd: root, encoding: 'utf8' }).trim();
     return dirty ? `${head}+changes` : head;
   } catch {
     return undefined;
