@@ -37,11 +37,9 @@ class QuietReporter implements RunReporter {
   }
 }
 
-
 function memorySample(): MemoryBreakdown {
   const usage = process.memoryUsage();
-  const space = (name: string) => getHeapSpaceStatistics().find((s) => s.space_name === name);
-  const young = space('new_space');
+  const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
   return {
     rss: usage.rss / MiB,
     heapTotal: usage.heapTotal / MiB,

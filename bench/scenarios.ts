@@ -23,10 +23,16 @@ const BULK_ROUTE = 'POST /v1/blueprints/:blueprint/entities/bulk';
 const SINGLE_ROUTE = 'POST /v1/blueprints/:blueprint/entities';
 const SEARCH_ROUTE = 'POST /v1/entities/search';
 const MB = 1e6;
-const inMB = (m: MemoryBreakdown): MemoryBreakdown => {
-  const mb = (mib: number) => (mib * 1024 * 1024) / MB;
-  return { rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), youngGenerationCommitted: mb(m.youngGenerationCommitted), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) };
-};
+/** The engine and the simulators report MiB; the results are in MB. */
+export const mibToMB = (mib: number): number => (mib * 1024 * 1024) / MB;
+const inMB = (m: MemoryBreakdown): MemoryBreakdown => ({
+  rss: mibToMB(m.rss),
+  heapTotal: mibToMB(m.heapTotal),
+  heapUsed: mibToMB(m.heapUsed),
+  youngGenerationCommitted: mibToMB(m.youngGenerationCommitted),
+  external: mibToMB(m.external),
+  arrayBuffers: mibToMB(m.arrayBuffers),
+});
 
 export type Bundles = { sim: string; engine: string };
 
@@ -221,9 +227,9 @@ export function figures(run: EngineRun, ado0: AdoCounters, ado1: AdoCounters, po
       status429: (port1.statuses['429'] ?? 0) - (port0.statuses['429'] ?? 0),
       peakInFlight: port1.peakInFlight,
     },
-    peakRssMB: (r.maxRssMiB * 1024 * 1024) / MB,
-    peakRssPolledMB: run.polledPeakRssMiB === undefined ? undefined : (run.polledPeakRssMiB * 1024 * 1024) / MB,
-    peakHeapUsedMB: (r.peakHeapUsedMiB * 1024 * 1024) / MB,
+    peakRssMB: mibToMB(r.maxRssMiB),
+    peakRssPolledMB: run.polledPeakRssMiB === undefined ? undefined : mibToMB(run.polledPeakRssMiB),
+    peakHeapUsedMB: mibToMB(r.peakHeapUsedMiB),
     memoryAtPeakRssMB: r.memoryAtPeakRss && inMB(r.memoryAtPeakRss),
     gc: r.gc,
     cpuSeconds: r.cpuUserSeconds + r.cpuSystemSeconds,
@@ -345,4 +351,4 @@ export async function benchScale(bundles: Bundles, options: BenchOptions, log: (
   }
 }
 
-const mb = (mib: number | undefined) => (mib === undefined ? undefined : (mib * 1024 * 1024) / MB);
+const mb = (mib: number | undefined) => (mib === undefined ? undefined : mibToMB(mib));

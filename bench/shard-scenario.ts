@@ -3,11 +3,10 @@ import { runEngine, type EngineRun } from './engine-runner';
 import { latencyBound } from './lower-bound';
 import type { BenchOptions } from './options';
 import { largestShare, ratiosToSingle, shardTargetMet, slowestShard } from './scenario-figures';
-import { defaultMappingShape, ENGINE_RESOLVE, engineEnvironment, minimumForMapping, startSimulators, switchOnTstu, type Bundles, type Simulators } from './scenarios';
+import { defaultMappingShape, ENGINE_RESOLVE, engineEnvironment, mibToMB, minimumForMapping, startSimulators, switchOnTstu, type Bundles, type Simulators } from './scenarios';
 import type { AdoCounters, PortCounters } from './sim-control';
 
 export const SHARD_COUNTS = [1, 2, 4] as const;
-const MB = 1e6;
 
 /** One shard's engine process, as it reported itself. */
 export type ShardFigures = {
@@ -153,7 +152,7 @@ function shardFigures(shard: string, run: EngineRun): ShardFigures {
     upserted: resources.reduce((n, x) => n + x.upserted, 0),
     unchanged: resources.reduce((n, x) => n + x.unchanged, 0),
     throttledSeconds: r.run?.throttledSeconds ?? 0,
-    peakRssMB: (r.maxRssMiB * 1024 * 1024) / MB,
+    peakRssMB: mibToMB(r.maxRssMiB),
     cpuSeconds: r.cpuUserSeconds + r.cpuSystemSeconds,
     errors: r.errors,
   };

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { AzureDevOpsResponseError } from '../azure-devops/errors';
 import { readIfPresent } from '../azure-devops/read-if-present';
-import { listPages, paging, type RawItem } from '../azure-devops/paging';
+import { isListOfObjects, listPages, paging, type RawItem } from '../azure-devops/paging';
 import { changedBuilds, pipelineIdOf, timeOf } from '../incremental/changed-builds';
 import { chunks } from '../util/chunks';
-import { isJsonObject } from '../util/json-object';
 import { fanOut } from './fan-out';
 import { defineKind, type KindContext } from './kind';
 import type { Project } from './parents';
@@ -31,7 +30,7 @@ type Selector = z.output<typeof selector>;
 
 // Records are checked in place, not copied: a timeline holds a record per job and task, and only
 // its stages are kept.
-const timelineRecords = z.custom<RawItem[]>((value) => Array.isArray(value) && value.every(isJsonObject));
+const timelineRecords = z.custom<RawItem[]>(isListOfObjects);
 const timelineBody = z.union([z.object({ records: timelineRecords.nullish() }), z.null(), z.undefined()]);
 
 export default defineKind({

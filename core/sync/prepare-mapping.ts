@@ -118,9 +118,10 @@ async function readMapping(config: EngineConfig, integration: PortIntegration | 
  * programs always are.
  */
 export function vettedExpressions(): Map<string, string | undefined> {
-  const checks = new Map<string, string | undefined>();
-  for (const resource of portAppConfigFromObject(defaultPortAppConfig(), 'default').resources) {
-    for (const expression of checkedExpressions(resource)) checks.set(expression, undefined);
-  }
-  return checks;
+  defaultExpressions ??= portAppConfigFromObject(defaultPortAppConfig(), 'default').resources.flatMap(checkedExpressions);
+  return new Map(defaultExpressions.map((expression) => [expression, undefined]));
 }
+
+// The default mapping is the same for the whole process (the receiver prepares it again on every
+// mapping reload): its expressions are listed once. Each run gets its own map, which it extends.
+let defaultExpressions: readonly string[] | undefined;
