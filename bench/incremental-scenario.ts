@@ -67,7 +67,7 @@ export async function benchIncremental(bundles: Bundles, options: BenchOptions, 
     log(`  ${catchUp.wallSeconds.toFixed(1)} s, ${catchUp.upserted} upserted, ${catchUp.deleted} deleted`);
     return {
       scale: options.scale,
-      options: { scale: options.scale, adoLatencyMs: options.adoLatencyMs, portLatencyMs: options.portLatencyMs, adoConcurrency: options.adoConcurrency, portConcurrency: options.portConcurrency, seed: options.seed },
+      options: { scale: options.scale, adoLatencyMs: options.adoLatencyMs, portLatencyMs: options.portLatencyMs, adoConcurrency: options.adoConcurrency, portConcurrency: options.portConcurrency, seed: options.seed, ...(Object.keys(options.engineEnv).length > 0 ? { engineEnv: options.engineEnv } : {}) },
       full,
       variants,
       catchUp,

@@ -22,6 +22,11 @@ export type BenchOptions = {
   outDir: string | undefined;
   /** Node flags for the engine process (`--cpu-prof`, `--heap-prof`), with their output directory. */
   engineNodeFlags: string[];
+  /**
+   * Extra environment variables of the engine process (`--engine-env NAME=VALUE`), on top of the
+   * pipeline step's own: process settings a user could give the step, such as glibc's malloc tunables.
+   */
+  engineEnv: Record<string, string>;
   /** Node flags for each simulator process by name (`--cpu-prof` profiles them too, each in its own directory). */
   simulatorNodeFlags: { ado: string[]; port: string[] };
   /** Write a heap snapshot of the engine when the first run's listing is done. */
@@ -49,6 +54,8 @@ const USAGE = `Usage: npm run bench -- [--scale tiny|small|medium|large] [option
   --heap-prof                 sample the engine's heap allocations (bench/profiles/*.heapprofile)
   --heap-snapshot             write a heap snapshot of the engine after the first run (bench/profiles)
   --seed <n>                  seed of the generated organization (default 1)
+  --engine-env NAME=VALUE     an environment variable of the engine process (repeatable), e.g.
+                              MALLOC_MMAP_THRESHOLD_=131072; recorded in the results file
   --shards                    instead: 1, 2 and 4 shards at once, each its own identity and TSTU
                               budget (bench/results/<scale>-shards.json)
   --incremental               instead: a full run, then incremental runs after 1 % of changes
@@ -75,6 +82,7 @@ export function parseBenchArgs(argv: readonly string[], root: string): BenchOpti
         'heap-prof': { type: 'boolean', default: false },
         'heap-snapshot': { type: 'boolean', default: false },
         seed: { type: 'string', default: '1' },
+        'engine-env': { type: 'string', multiple: true, default: [] },
         shards: { type: 'boolean', default: false },
         incremental: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -99,6 +107,12 @@ export function parseBenchArgs(argv: readonly string[], root: string): BenchOpti
     ...(v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
     ...(v['heap-prof'] ? ['--heap-prof', `--heap-prof-dir=${profileDir}`] : []),
   ];
+  const engineEnv: Record<string, string> = {};
+  for (const setting of v['engine-env']) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(setting);
+    if (!match) throw new UsageError(`--engine-env needs NAME=VALUE, got '${setting}'.\n\n${USAGE}`);
+    engineEnv[match[1] as string] = match[2] as string;
+  }
   const simulatorFlags = (name: string) => (v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${name}-simulator`] : []);
   return {
     scale: scale as Scale,
@@ -110,6 +124,7 @@ export function parseBenchArgs(argv: readonly string[], root: string): BenchOpti
     tstu: v.tstu,
     outDir: v.write ? `${root}/bench/results` : undefined,
     engineNodeFlags,
+    engineEnv,
     simulatorNodeFlags: { ado: simulatorFlags('ado'), port: simulatorFlags('port') },
     heapSnapshot: v['heap-snapshot'],
     seed: int('seed', v.seed, 0),

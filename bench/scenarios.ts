@@ -70,7 +70,7 @@ export type RunFigures = {
 
 export type ScaleResult = {
   scale: string;
-  options: Omit<BenchOptions, 'outDir' | 'engineNodeFlags' | 'simulatorNodeFlags' | 'heapSnapshot' | 'scenario'>;
+  options: Omit<BenchOptions, 'outDir' | 'engineNodeFlags' | 'engineEnv' | 'simulatorNodeFlags' | 'heapSnapshot' | 'scenario'> & { engineEnv?: Record<string, string> };
   kinds: { mapped: string[]; unknownToSimulator: string[] };
   minimum: {
     azureDevOpsRequests: number;
@@ -170,7 +170,7 @@ export async function measuredRun(bundles: Bundles, sims: Simulators, options: B
   try {
     run = await runEngine(
       bundles.engine,
-      engineEnvironment(sims, extraEnv),
+      engineEnvironment(sims, { ...options.engineEnv, ...extraEnv }),
       { resolve: ENGINE_RESOLVE, ...(heapSnapshot ? { heapSnapshotDir: 'bench/profiles' } : {}) },
       options.engineNodeFlags,
       timeoutMs,
@@ -292,6 +292,7 @@ export async function benchScale(bundles: Bundles, options: BenchOptions, log: (
         secondRun: options.secondRun,
         tstu: options.tstu,
         seed: options.seed,
+        ...(Object.keys(options.engineEnv).length > 0 ? { engineEnv: options.engineEnv } : {}),
       },
       kinds: { mapped: shape.kinds, unknownToSimulator: unknown },
       minimum: {

@@ -93,7 +93,7 @@ export async function benchShards(bundles: Bundles, options: BenchOptions, log: 
     }
     return {
       scale: options.scale,
-      options: { scale: options.scale, adoLatencyMs: options.adoLatencyMs, portLatencyMs: options.portLatencyMs, adoConcurrency: options.adoConcurrency, portConcurrency: options.portConcurrency, seed: options.seed },
+      options: { scale: options.scale, adoLatencyMs: options.adoLatencyMs, portLatencyMs: options.portLatencyMs, adoConcurrency: options.adoConcurrency, portConcurrency: options.portConcurrency, seed: options.seed, ...(Object.keys(options.engineEnv).length > 0 ? { engineEnv: options.engineEnv } : {}) },
       tstu: tstu ?? { budget: 0, windowMs, costOfMinimum: 0, budgetBoundSeconds: 0 },
       rounds,
       target: shardTargetMet(rounds),
@@ -112,7 +112,7 @@ async function runRound(bundles: Bundles, sims: Simulators, options: BenchOption
     Array.from({ length: n }, (_, i) =>
       runEngine(
         bundles.engine,
-        engineEnvironment(sims, { OCEAN__INTEGRATION__CONFIG__PERSONAL_ACCESS_TOKEN: patOf(i), ...(n > 1 ? { PORT_ADO_SYNC_SHARD: `${i}/${n}` } : {}) }),
+        engineEnvironment(sims, { ...options.engineEnv, OCEAN__INTEGRATION__CONFIG__PERSONAL_ACCESS_TOKEN: patOf(i), ...(n > 1 ? { PORT_ADO_SYNC_SHARD: `${i}/${n}` } : {}) }),
         { resolve: ENGINE_RESOLVE, shardSetupWait: { intervalMs: 250, timeoutMs: 300_000 } },
         options.engineNodeFlags,
         timeoutMs,

@@ -78,7 +78,7 @@ describe('kind group-member, small organization', () => {
 describe('kind group-member, medium organization', () => {
   let sims: Simulators;
   beforeAll(async () => {
-    sims = await startSimulators({ ado: { seed: 35, scale: 'medium' } });
+    sims = await startSimulators({ ado: { seed: 35, scale: { base: 'medium', teams: 40, groups: 60 } } });
   });
   afterAll(async () => sims.close());
 

@@ -10,7 +10,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync, brotliCompressSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpNetworkError, ResponseTooLargeError } from '../../core/http/network-error';
 import { describeNetworkError, isTransientNetworkError } from '../../core/http/retry';
@@ -18,6 +18,9 @@ import { createHttpTransport, type HttpTransport, type NetworkOptions } from '..
 
 const SECRET = 'Basic c2VjcmV0LXRva2VuLXRyYW5zcG9ydA==';
 const JSON_BODY = JSON.stringify({ value: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `item ${i}` })) });
+/** Several 64 KB chunks on the wire and after decoding, with two- to four-byte characters on every chunk boundary somewhere. */
+const LARGE_BODY = JSON.stringify({ value: Array.from({ length: 6000 }, (_, i) => ({ id: i, name: `Zoë Ångström ${'€'.repeat(i % 5)}🚀 ${i}` })) });
+const LARGE_GZIP = gzipSync(LARGE_BODY);
 
 type Seen = { method: string | undefined; url: string | undefined; headers: IncomingMessage['headers']; body: string };
 const seen: Seen[] = [];
@@ -41,6 +44,31 @@ function answer(req: IncomingMessage, res: ServerResponse, body: string): void {
       return;
     case '/br':
       res.writeHead(200, { 'Content-Encoding': 'br' }).end(brotliCompressSync(JSON_BODY));
+      return;
+    case '/deflate':
+      res.writeHead(200, { 'Content-Encoding': 'deflate' }).end(deflateSync(JSON_BODY));
+      return;
+    case '/deflate-raw':
+      res.writeHead(200, { 'Content-Encoding': 'deflate' }).end(deflateRawSync(JSON_BODY));
+      return;
+    case '/large':
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(LARGE_BODY);
+      return;
+    case '/large-gzip':
+      // Written in small pieces, so the decoder is fed many times.
+      res.writeHead(200, { 'Content-Encoding': 'gzip' });
+      for (let at = 0; at < LARGE_GZIP.length; at += 7000) res.write(LARGE_GZIP.subarray(at, at + 7000));
+      res.end();
+      return;
+    case '/gzip-unfinished':
+      // The final deflate block and the gzip trailer never come; the connection closes cleanly.
+      res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(LARGE_GZIP.subarray(0, LARGE_GZIP.length - 12));
+      return;
+    case '/gzip-corrupt':
+      res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(Buffer.concat([LARGE_GZIP.subarray(0, 10), Buffer.alloc(64, 0xff)]));
+      return;
+    case '/gzip-bomb':
+      res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(gzipSync('z'.repeat(1_000_000)));
       return;
     case '/truncated': {
       // Headers promise the whole length; half arrives, then the connection drops.
@@ -206,6 +234,39 @@ describe('createHttpTransport: answers', () => {
       expect(response.body.toString('utf8')).toBe(JSON_BODY);
       expect(seen.at(-1)!.headers['accept-encoding']).toContain(path === '/gzip' ? 'gzip' : 'br');
     }
+  });
+
+  it('decodes deflate, zlib-wrapped or raw as some servers send it', async () => {
+    const t = transport();
+    for (const path of ['/deflate', '/deflate-raw']) expect((await get(t, `${base}${path}`)).body.toString('utf8')).toBe(JSON_BODY);
+  });
+
+  it('joins a body of many chunks, characters split between chunks included', async () => {
+    const t = transport();
+    for (const path of ['/large', '/large-gzip']) {
+      const response = await get(t, `${base}${path}`);
+      expect(response.body.toString('utf8')).toBe(LARGE_BODY);
+      expect(response.body.length).toBe(Buffer.byteLength(LARGE_BODY));
+      expect(response.body.equals(Buffer.from(LARGE_BODY))).toBe(true);
+    }
+  });
+
+  it('hands over what a compressed body held when its end never came; refuses one that cannot be decoded', async () => {
+    const t = transport();
+    const unfinished = (await get(t, `${base}/gzip-unfinished`)).body.toString('utf8');
+    expect(unfinished.length).toBeGreaterThan(LARGE_BODY.length / 2);
+    expect(LARGE_BODY.startsWith(unfinished)).toBe(true);
+    const corrupt = await failure(get(t, `${base}/gzip-corrupt`));
+    expect(corrupt).toBeInstanceOf(HttpNetworkError);
+    expect((corrupt as HttpNetworkError).truncated).toBe(false);
+    expect((await get(t, `${base}/json`)).status).toBe(200);
+  });
+
+  it('counts maxBytes after decoding, so a small compressed body cannot unfold past the limit', async () => {
+    const t = transport({ maxSockets: 1 });
+    expect(await failure(get(t, `${base}/gzip-bomb`, { maxBytes: 100_000 }))).toBeInstanceOf(ResponseTooLargeError);
+    expect((await get(t, `${base}/gzip-bomb`, { maxBytes: 1_000_000 })).body.length).toBe(1_000_000);
+    expect((await get(t, `${base}/json`)).status).toBe(200);
   });
 
   it('reaches host names through the resolve overrides, exact and wildcard', async () => {
