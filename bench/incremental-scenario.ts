@@ -1,6 +1,6 @@
 import type { BenchOptions } from './options';
 import { listingTally, requestShare } from './scenario-figures';
-import { measuredRun, startSimulators, type Bundles, type RunFigures } from './scenarios';
+import { measuredRun, recordedOptions, startSimulators, type RecordedOptions, type Bundles, type RunFigures } from './scenarios';
 import type { ChurnResult } from './sim-control';
 
 /** Share of the organization changed before each incremental run (issue 13: 1 %). */
@@ -24,7 +24,7 @@ export type IncrementalVariant = {
 
 export type IncrementalScenarioResult = {
   scale: string;
-  options: Pick<BenchOptions, 'scale' | 'adoLatencyMs' | 'portLatencyMs' | 'adoConcurrency' | 'portConcurrency' | 'seed'>;
+  options: RecordedOptions;
   full: RunFigures;
   variants: IncrementalVariant[];
   /**
@@ -67,7 +67,7 @@ export async function benchIncremental(bundles: Bundles, options: BenchOptions, 
     log(`  ${catchUp.wallSeconds.toFixed(1)} s, ${catchUp.upserted} upserted, ${catchUp.deleted} deleted`);
     return {
       scale: options.scale,
-      options: { scale: options.scale, adoLatencyMs: options.adoLatencyMs, portLatencyMs: options.portLatencyMs, adoConcurrency: options.adoConcurrency, portConcurrency: options.portConcurrency, seed: options.seed, ...(Object.keys(options.engineEnv).length > 0 ? { engineEnv: options.engineEnv } : {}) },
+      options: recordedOptions(options),
       full,
       variants,
       catchUp,

@@ -70,7 +70,7 @@ export type RunFigures = {
 
 export type ScaleResult = {
   scale: string;
-  options: Omit<BenchOptions, 'outDir' | 'engineNodeFlags' | 'engineEnv' | 'simulatorNodeFlags' | 'heapSnapshot' | 'scenario'> & { engineEnv?: Record<string, string> };
+  options: RecordedOptions & Pick<BenchOptions, 'secondRun' | 'tstu'>;
   kinds: { mapped: string[]; unknownToSimulator: string[] };
   minimum: {
     azureDevOpsRequests: number;
@@ -158,6 +158,21 @@ export function defaultMappingShape(): { kinds: string[]; fanOut: MappingFanOut 
       defaultTeam: selector('project').defaultTeam === true,
       includeRepo: selector('pipeline').includeRepo === true,
     },
+  };
+}
+
+/** The options every scenario's results file records: the service model, the seed, and the engine's extra environment if any. */
+export type RecordedOptions = Pick<BenchOptions, 'scale' | 'adoLatencyMs' | 'portLatencyMs' | 'adoConcurrency' | 'portConcurrency' | 'seed'> & { engineEnv?: Record<string, string> };
+
+export function recordedOptions(options: BenchOptions): RecordedOptions {
+  return {
+    scale: options.scale,
+    adoLatencyMs: options.adoLatencyMs,
+    portLatencyMs: options.portLatencyMs,
+    adoConcurrency: options.adoConcurrency,
+    portConcurrency: options.portConcurrency,
+    seed: options.seed,
+    ...(Object.keys(options.engineEnv).length > 0 ? { engineEnv: options.engineEnv } : {}),
   };
 }
 
@@ -283,17 +298,7 @@ export async function benchScale(bundles: Bundles, options: BenchOptions, log: (
     const firstBound = lowerBound(latencyBound(adoBoundRequests, options.adoLatencyMs, options.adoConcurrency), latencyBound(portMinimum, options.portLatencyMs, options.portConcurrency));
     const result: ScaleResult = {
       scale: options.scale,
-      options: {
-        scale: options.scale,
-        adoLatencyMs: options.adoLatencyMs,
-        portLatencyMs: options.portLatencyMs,
-        adoConcurrency: options.adoConcurrency,
-        portConcurrency: options.portConcurrency,
-        secondRun: options.secondRun,
-        tstu: options.tstu,
-        seed: options.seed,
-        ...(Object.keys(options.engineEnv).length > 0 ? { engineEnv: options.engineEnv } : {}),
-      },
+      options: { ...recordedOptions(options), secondRun: options.secondRun, tstu: options.tstu },
       kinds: { mapped: shape.kinds, unknownToSimulator: unknown },
       minimum: {
         azureDevOpsRequests: adoMinimum,

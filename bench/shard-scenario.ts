@@ -3,7 +3,7 @@ import { runEngine, type EngineRun } from './engine-runner';
 import { latencyBound } from './lower-bound';
 import type { BenchOptions } from './options';
 import { largestShare, ratiosToSingle, shardTargetMet, slowestShard } from './scenario-figures';
-import { defaultMappingShape, ENGINE_RESOLVE, engineEnvironment, mibToMB, minimumForMapping, startSimulators, switchOnTstu, type Bundles, type Simulators } from './scenarios';
+import { defaultMappingShape, ENGINE_RESOLVE, engineEnvironment, mibToMB, minimumForMapping, recordedOptions, startSimulators, type RecordedOptions, switchOnTstu, type Bundles, type Simulators } from './scenarios';
 import type { AdoCounters, PortCounters } from './sim-control';
 
 export const SHARD_COUNTS = [1, 2, 4] as const;
@@ -48,7 +48,7 @@ export type ShardRound = {
 
 export type ShardScenarioResult = {
   scale: string;
-  options: Pick<BenchOptions, 'scale' | 'adoLatencyMs' | 'portLatencyMs' | 'adoConcurrency' | 'portConcurrency' | 'seed'>;
+  options: RecordedOptions;
   tstu: { budget: number; windowMs: number; costOfMinimum: number; budgetBoundSeconds: number };
   rounds: ShardRound[];
   target: { ratio: number | undefined; met: boolean | null };
@@ -93,7 +93,7 @@ export async function benchShards(bundles: Bundles, options: BenchOptions, log: 
     }
     return {
       scale: options.scale,
-      options: { scale: options.scale, adoLatencyMs: options.adoLatencyMs, portLatencyMs: options.portLatencyMs, adoConcurrency: options.adoConcurrency, portConcurrency: options.portConcurrency, seed: options.seed, ...(Object.keys(options.engineEnv).length > 0 ? { engineEnv: options.engineEnv } : {}) },
+      options: recordedOptions(options),
       tstu: tstu ?? { budget: 0, windowMs, costOfMinimum: 0, budgetBoundSeconds: 0 },
       rounds,
       target: shardTargetMet(rounds),
