@@ -255,7 +255,7 @@ export class ResourceMapper {
       case 'jq': {
         const wrapped = values[template.slot];
         if (wrapped === undefined) return null;
-        if (Array.isArray(wrapped)) return wrapped.length > 0 ? (wrapped[0] as unknown) : null;
+        if (Array.isArray(wrapped)) return slotOutput(wrapped);
         const value = slotValue(wrapped);
         if (value.ok) return value.value;
         const slot = this.plan.slots[template.slot] as Slot;
@@ -323,9 +323,14 @@ class BatchTally {
 
 /** Reads one wrapped slot value: `[v]` → v, `[]` → null, `{e}` → the error message. */
 function slotValue(wrapped: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
-  if (Array.isArray(wrapped)) return { ok: true, value: wrapped.length > 0 ? (wrapped[0] as unknown) : null };
+  if (Array.isArray(wrapped)) return { ok: true, value: slotOutput(wrapped) };
   if (typeof wrapped === 'object' && wrapped !== null && 'e' in wrapped) return { ok: false, message: String((wrapped).e) };
   return { ok: false, message: `the mapping program returned ${describeJsonValue(wrapped)} instead of a slot value` };
+}
+
+/** A slot that succeeded holds its expression's outputs: the first is the value, none is null. */
+function slotOutput(outputs: readonly unknown[]): unknown {
+  return outputs.length > 0 ? outputs[0] : null;
 }
 
 /**
