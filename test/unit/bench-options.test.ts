@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseBenchArgs, UsageError } from '../../bench/options';
+import { recordedOptions } from '../../bench/scenarios';
 
 describe('benchmark options', () => {
   it('gives the engine process the --engine-env variables, each as written', () => {
@@ -11,5 +12,10 @@ describe('benchmark options', () => {
   it('refuses a setting that is not NAME=VALUE, naming the option', () => {
     for (const bad of ['MALLOC', '=1', '1X=2']) expect(() => parseBenchArgs(['--engine-env', bad], '/r')).toThrow(UsageError);
     expect(() => parseBenchArgs(['--engine-env', 'MALLOC'], '/r')).toThrow(/--engine-env needs NAME=VALUE, got 'MALLOC'/);
+  });
+
+  it('records the engine environment in the results file only when one was given', () => {
+    expect(recordedOptions(parseBenchArgs(['--seed', '7'], '/r'))).toStrictEqual({ scale: 'medium', adoLatencyMs: 25, portLatencyMs: 40, adoConcurrency: 16, portConcurrency: 16, seed: 7 });
+    expect(recordedOptions(parseBenchArgs(['--engine-env', 'A=1'], '/r')).engineEnv).toEqual({ A: '1' });
   });
 });

@@ -21,6 +21,15 @@ describe('the built-in default mapping and blueprints', () => {
     expect(vetted.filter((expression) => checkJqCompiles(engine, expression) !== undefined)).toEqual([]);
   });
 
+  it('gives each run a map of its own: what one run checks does not count as checked for the next', () => {
+    const first = vettedExpressions();
+    first.set('.a user expression', 'a compile error');
+    const second = vettedExpressions();
+    expect(second).not.toBe(first);
+    expect(second.has('.a user expression')).toBe(false);
+    expect([...second.keys()]).toEqual([...first.keys()].filter((expression) => expression !== '.a user expression'));
+  });
+
   it('every resource has a known kind whose selector accepts the default selector keys', () => {
     for (const resource of defaultPortAppConfig().resources) {
       const kind = findKind(resource.kind);
