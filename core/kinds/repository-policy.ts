@@ -3,6 +3,7 @@ import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { fanOut } from './fan-out';
 import { defineKind } from './kind';
 import type { Repository } from './parents';
+import { groupBy } from '../util/group-by';
 
 // Only the fields read here: other keys are dropped rather than copied with the entry.
 const scopeEntry = z.object({
@@ -51,8 +52,7 @@ export default defineKind({
   permission: 'Code (Read) and Project and Team (Read)',
   async *list(ctx) {
     const repositories = await ctx.parents.healthyRepositories();
-    const byProject = new Map<string, Repository[]>();
-    for (const repository of repositories) byProject.set(repository.project.id, [...(byProject.get(repository.project.id) ?? []), repository]);
+    const byProject = groupBy(repositories, (repository) => repository.project.id);
     yield* fanOut(
       byProject.entries(),
       ctx.concurrency.projects,

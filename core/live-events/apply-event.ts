@@ -6,6 +6,7 @@ import type { EventRoute, Subject } from './event-routes';
 import type { ReceiverLogger } from './json-logger';
 import { liveKind, type LiveFetchContext, type Lookup } from './live-kinds';
 import type { LiveMapping, LiveResource } from './live-mapping';
+import { groupBy } from '../util/group-by';
 
 export type ApplyDependencies = {
   mapping: LiveMapping;
@@ -107,15 +108,4 @@ function reportFieldErrors(resource: LiveResource, errors: readonly { field: str
     mapping.reportedFieldErrors.add(key);
     log.warn(`${resource.kind.kind}: ${error.field} failed and was set to null: ${error.message}`, { resource: resource.resource.index, jq: error.jq });
   }
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }

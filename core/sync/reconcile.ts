@@ -31,6 +31,8 @@ export type ReconcileInput = {
   reporter: RunReporter;
 };
 
+const SAMPLES = 5;
+
 /**
  * Deletes the entities this integration owns in Port that the run did not produce, but only when
  * that is proven safe: the run had no errors, the blueprint's every listing was complete, and the
@@ -50,7 +52,10 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
     report.owned = atStart.size;
     return report;
   }
+  // Deletable blueprints keep every stale identifier; held ones (a kinds filter leaves out a whole
+  // kind, whose every entity is then stale) only their count and samples.
   const stale = new Map<string, string[]>();
+  const held = new Map<string, { count: number; samples: string[] }>();
   try {
     const referenced = input.relationTargets ? await referencedEntities(input.produced, input.relationTargets) : new Map<string, Set<string>>();
     for await (const page of input.entities.owned(input.datasource, input.before)) {
@@ -58,7 +63,16 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
         report.owned++;
         if (input.produced.has(blueprint, identifier)) continue;
         if (referenced.get(blueprint)?.has(identifier)) continue;
-        stale.set(blueprint, [...(stale.get(blueprint) ?? []), identifier]);
+        if (input.produced.heldReason(blueprint)) {
+          const entry = held.get(blueprint) ?? { count: 0, samples: [] };
+          held.set(blueprint, entry);
+          entry.count++;
+          if (entry.samples.length < SAMPLES) entry.samples.push(identifier);
+          continue;
+        }
+        const identifiers = stale.get(blueprint);
+        if (identifiers) identifiers.push(identifier);
+        else stale.set(blueprint, [identifier]);
       }
     }
   } catch (error) {
@@ -74,9 +88,8 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
   // The share is of everything the integration owned before the run: the entities the listing
   // shows (untouched since the run started) plus the ones this run rewrote.
   report.owned += input.produced.rewrittenCount();
-  if (input.referencedElsewhere) {
-    const candidates = new Map([...stale].filter(([blueprint]) => !input.produced.heldReason(blueprint)));
-    const kept = candidates.size > 0 ? await input.referencedElsewhere(candidates) : new Map<string, ReadonlySet<string>>();
+  if (input.referencedElsewhere && stale.size > 0) {
+    const kept = await input.referencedElsewhere(stale);
     for (const [blueprint, identifiers] of kept) {
       const rest = (stale.get(blueprint) ?? []).filter((identifier) => !identifiers.has(identifier));
       if (rest.length > 0) stale.set(blueprint, rest);
@@ -84,11 +97,14 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
     }
   }
   let deletable = 0;
-  for (const [blueprint, identifiers] of [...stale].sort(([a], [b]) => a.localeCompare(b))) {
-    const held = input.produced.heldReason(blueprint);
-    if (!held) deletable += identifiers.length;
-    report.blueprints.push({ blueprint, stale: identifiers.length, deleted: 0, held, samples: identifiers.slice(0, 5) });
+  for (const [blueprint, identifiers] of stale) {
+    deletable += identifiers.length;
+    report.blueprints.push({ blueprint, stale: identifiers.length, deleted: 0, held: undefined, samples: identifiers.slice(0, SAMPLES) });
   }
+  for (const [blueprint, { count, samples }] of held) {
+    report.blueprints.push({ blueprint, stale: count, deleted: 0, held: input.produced.heldReason(blueprint), samples });
+  }
+  report.blueprints.sort((a, b) => a.blueprint.localeCompare(b.blueprint));
   if (deletable === 0) return report;
   const ratio = deletable / Math.max(1, report.owned);
   if (ratio > input.threshold) {

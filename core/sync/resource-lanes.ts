@@ -1,5 +1,6 @@
 import type { Volume } from '../kinds/kind';
 import type { Location, RunReporter } from './reporter';
+import { groupBy } from '../util/group-by';
 
 /**
  * Which resources of the mapping may sync at the same time. Resources that write to a common
@@ -30,11 +31,10 @@ export function resourceLanes(blueprintsOf: readonly (readonly (string | undefin
       else parent[find(i)] = find(other);
     }
   });
-  const lanes = new Map<number, number[]>();
-  for (let i = 0; i < count; i++) {
-    const root = find(i);
-    lanes.set(root, [...(lanes.get(root) ?? []), i]);
-  }
+  const lanes = groupBy(
+    Array.from({ length: count }, (_, i) => i),
+    (i) => find(i),
+  );
   // Lanes start in the order of their first resource, so with fewer slots than lanes the mapping's order still leads.
   return [...lanes.values()].sort((a, b) => (a[0] as number) - (b[0] as number));
 }

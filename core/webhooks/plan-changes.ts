@@ -4,6 +4,7 @@ import { scopeLabel, subscriptionKey, type DesiredSubscription, type WebhookScop
 import { isSameReceiver } from './receiver';
 import type { WebhookChange } from './report';
 import { CONSUMER_ACTION_ID, CONSUMER_ID, type ExistingSubscription } from './subscriptions-api';
+import { groupBy } from '../util/group-by';
 
 /**
  * Compares the subscriptions we want with the ones Azure DevOps has, and decides per subscription:
@@ -68,17 +69,16 @@ export function planChanges(input: PlanInput): PlannedChange[] {
   const listed = new Map<WebhookPublisher, readonly ExistingSubscription[]>();
   for (const listing of input.listings) if ('subscriptions' in listing) listed.set(listing.publisherId, listing.subscriptions);
 
-  const ours = new Map<string, { publisher: WebhookPublisher; subscription: ExistingSubscription }[]>();
+  const receivers: { publisher: WebhookPublisher; subscription: ExistingSubscription }[] = [];
   const former: { publisher: WebhookPublisher; subscription: ExistingSubscription }[] = [];
   for (const [publisher, subscriptions] of listed) {
     for (const subscription of subscriptions) {
       const owned = ownership(subscription, input.receiverUrl, input.integration);
       if (owned === 'former') former.push({ publisher, subscription });
-      if (owned !== 'receiver') continue;
-      const key = subscriptionKey(subscription.publisherId, subscription.eventType, projectIdOf(subscription));
-      ours.set(key, [...(ours.get(key) ?? []), { publisher, subscription }]);
+      if (owned === 'receiver') receivers.push({ publisher, subscription });
     }
   }
+  const ours = groupBy(receivers, ({ subscription }) => subscriptionKey(subscription.publisherId, subscription.eventType, projectIdOf(subscription)));
 
   const changes: PlannedChange[] = [];
   const wanted = new Set<string>();

@@ -10,6 +10,7 @@ import { ownership, planChanges, type Listing } from './plan-changes';
 import { receiverUrl, receiverWarnings } from './receiver';
 import { failedReport, type WebhookChange, type WebhookReport } from './report';
 import { SubscriptionsApi } from './subscriptions-api';
+import { groupBy } from '../util/group-by';
 
 /** The webhook settings of the configuration model (`webhooks.*`), as registration needs them. */
 export type WebhookSettings = {
@@ -143,8 +144,10 @@ function plain(change: WebhookChange): WebhookChange {
 
 /** Failed changes, one line per distinct error: a refused permission repeats for every event type of a project. */
 function failureLines(changes: readonly WebhookChange[]): string[] {
-  const groups = new Map<string, WebhookChange[]>();
-  for (const change of changes) if (change.outcome === 'failed') groups.set(change.error ?? '', [...(groups.get(change.error ?? '') ?? []), change]);
+  const groups = groupBy(
+    changes.filter((change) => change.outcome === 'failed'),
+    (change) => change.error ?? '',
+  );
   return [...groups].map(([error, group]) => {
     const first = group[0];
     const what = first ? `${first.action} ${first.eventType} (${first.scope})` : '';

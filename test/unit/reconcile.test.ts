@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import type { Datasource } from '../../core/port/entities';
+import { ProducedEntities } from '../../core/sync/produced';
+import { reconcile, type ReconcileInput } from '../../core/sync/reconcile';
+import { MemoryReporter } from '../../core/sync/reporter';
+
+type Owned = { identifier: string; blueprint: string };
+
+const DATASOURCE: Datasource = { prefix: 'port-ocean/azure-devops/', suffix: '/my-integration/exporter' };
+
+/** Port's owned listing in pages of 5,000, and a delete route that records what it was asked. */
+function port(owned: Owned[]) {
+  const deleted: { blueprint: string; identifiers: string[] }[] = [];
+  const entities: ReconcileInput['entities'] = {
+    async *owned() {
+      for (let start = 0; start < owned.length; start += 5000) yield owned.slice(start, start + 5000);
+    },
+    async delete(blueprint, identifiers) {
+      deleted.push({ blueprint, identifiers: [...identifiers] });
+      return [...identifiers];
+    },
+  };
+  return { entities, deleted };
+}
+
+function input(entities: ReconcileInput['entities'], produced: ProducedEntities, threshold = 0.9): ReconcileInput {
+  return {
+    entities,
+    datasource: DATASOURCE,
+    produced,
+    before: '2026-11-27T00:00:00Z',
+    threshold,
+    deleteDependents: false,
+    blockedBecause: undefined,
+    mode: 'sync',
+    reporter: new MemoryReporter(),
+  };
+}
+
+describe('reconcile', () => {
+  it('counts a held blueprint whole, with samples, and deletes only from the others', async () => {
+    // A kinds filter left the work items out: every one of the 200,000 Port holds is "stale" but held.
+    const workItems = Array.from({ length: 200_000 }, (_, i) => ({ identifier: `p1/${i}`, blueprint: 'azureDevopsWorkItem' }));
+    const repositories = ['p1/a', 'p1/b', 'p1/gone'].map((identifier) => ({ identifier, blueprint: 'azureDevopsRepository' }));
+    const produced = new ProducedEntities();
+    produced.add('azureDevopsRepository', 'p1/a');
+    produced.add('azureDevopsRepository', 'p1/b');
+    produced.hold('azureDevopsWorkItem', "kind 'work-item' is left out by the kinds filter");
+    const { entities, deleted } = port([...workItems.slice(0, 100_000), ...repositories, ...workItems.slice(100_000)]);
+
+    const report = await reconcile(input(entities, produced));
+
+    expect(report.owned).toBe(200_003);
+    expect(report.blueprints).toEqual([
+      { blueprint: 'azureDevopsRepository', stale: 1, deleted: 1, held: undefined, samples: ['p1/gone'] },
+      { blueprint: 'azureDevopsWorkItem', stale: 200_000, deleted: 0, held: "kind 'work-item' is left out by the kinds filter", samples: ['p1/0', 'p1/1', 'p1/2', 'p1/3', 'p1/4'] },
+    ]);
+    expect(deleted).toEqual([{ blueprint: 'azureDevopsRepository', identifiers: ['p1/gone'] }]);
+  });
+
+  it('deletes every stale entity of a blueprint, in one list per blueprint, in blueprint order', async () => {
+    const owned = [
+      ...Array.from({ length: 12_000 }, (_, i) => ({ identifier: `b${i}`, blueprint: 'azureDevopsBranch' })),
+      { identifier: 'p1', blueprint: 'azureDevopsProject' },
+      { identifier: 'p2', blueprint: 'azureDevopsProject' },
+    ];
+    const produced = new ProducedEntities();
+    for (let i = 0; i < 12_000; i += 2) produced.add('azureDevopsBranch', `b${i}`);
+    produced.add('azureDevopsProject', 'p1');
+    const { entities, deleted } = port(owned);
+
+    const report = await reconcile(input(entities, produced));
+
+    expect(report.blueprints.map((b) => [b.blueprint, b.stale, b.deleted])).toEqual([
+      ['azureDevopsBranch', 6_000, 6_000],
+      ['azureDevopsProject', 1, 1],
+    ]);
+    expect(deleted.map((d) => d.blueprint)).toEqual(['azureDevopsBranch', 'azureDevopsProject']);
+    expect(deleted[0]?.identifiers).toEqual(Array.from({ length: 6_000 }, (_, i) => `b${2 * i + 1}`));
+  });
+
+  it('leaves held blueprints out of the deletion guard and out of what sharded runs check', async () => {
+    const owned = [
+      ...Array.from({ length: 1_000 }, (_, i) => ({ identifier: `w${i}`, blueprint: 'azureDevopsWorkItem' })),
+      { identifier: 'r1', blueprint: 'azureDevopsRepository' },
+      { identifier: 'r2', blueprint: 'azureDevopsRepository' },
+    ];
+    const produced = new ProducedEntities();
+    produced.add('azureDevopsRepository', 'r1');
+    produced.hold('azureDevopsWorkItem', 'held');
+    const { entities, deleted } = port(owned);
+    const asked: string[][] = [];
+    const report = await reconcile({
+      ...input(entities, produced, 0.01),
+      referencedElsewhere: async (deletable) => {
+        asked.push([...deletable.keys()]);
+        return new Map();
+      },
+    });
+
+    // 1 of 1,002 is under a 1 % threshold: the 1,000 held work items do not count as deletions.
+    expect(report.guardTripped).toBe(false);
+    expect(asked).toEqual([['azureDevopsRepository']]);
+    expect(deleted).toEqual([{ blueprint: 'azureDevopsRepository', identifiers: ['r2'] }]);
+  });
+});
