@@ -33,6 +33,7 @@ const inMB = (m: MemoryBreakdown): MemoryBreakdown => ({
   external: mibToMB(m.external),
   arrayBuffers: mibToMB(m.arrayBuffers),
 });
+const mb = (mib: number | undefined) => (mib === undefined ? undefined : mibToMB(mib));
 
 export type Bundles = { sim: string; engine: string };
 
@@ -119,8 +120,11 @@ export async function startSimulators(bundles: Bundles, options: BenchOptions): 
   return { ado, port, adoControl, portControl: new PortSimControl(port.url, PORT_CREDENTIALS), cloudUrl };
 }
 
-/** `extra` adds variables (another identity's PAT, a shard, a mode) on top of the pipeline step's. */
-export function engineEnvironment(sims: Simulators, extra: Record<string, string> = {}): Record<string, string> {
+/**
+ * The engine's environment: the pipeline step's variables, then the benchmark's `--engine-env`
+ * settings, then `extra` (another identity's PAT, a shard, a mode).
+ */
+export function engineEnvironment(sims: Simulators, options: Pick<BenchOptions, 'engineEnv'>, extra: Record<string, string> = {}): Record<string, string> {
   // Exactly the variables of Port's documented pipeline step (variable group port-ocean-credentials).
   return {
     OCEAN__PORT__CLIENT_ID: PORT_CREDENTIALS.clientId,
@@ -131,6 +135,7 @@ export function engineEnvironment(sims: Simulators, extra: Record<string, string
     OCEAN__SEND_RAW_DATA_EXAMPLES: 'true',
     OCEAN__INTEGRATION__CONFIG__ORGANIZATION_URL: sims.cloudUrl,
     OCEAN__INTEGRATION__CONFIG__PERSONAL_ACCESS_TOKEN: PAT,
+    ...options.engineEnv,
     ...extra,
   };
 }
@@ -185,7 +190,7 @@ export async function measuredRun(bundles: Bundles, sims: Simulators, options: B
   try {
     run = await runEngine(
       bundles.engine,
-      engineEnvironment(sims, { ...options.engineEnv, ...extraEnv }),
+      engineEnvironment(sims, options, extraEnv),
       { resolve: ENGINE_RESOLVE, ...(heapSnapshot ? { heapSnapshotDir: 'bench/profiles' } : {}) },
       options.engineNodeFlags,
       timeoutMs,
@@ -243,7 +248,7 @@ export function figures(run: EngineRun, ado0: AdoCounters, ado1: AdoCounters, po
       peakInFlight: port1.peakInFlight,
     },
     peakRssMB: mibToMB(r.maxRssMiB),
-    peakRssPolledMB: run.polledPeakRssMiB === undefined ? undefined : mibToMB(run.polledPeakRssMiB),
+    peakRssPolledMB: mb(run.polledPeakRssMiB),
     peakHeapUsedMB: mibToMB(r.peakHeapUsedMiB),
     memoryAtPeakRssMB: r.memoryAtPeakRss && inMB(r.memoryAtPeakRss),
     gc: r.gc,
@@ -357,4 +362,3 @@ export async function benchScale(bundles: Bundles, options: BenchOptions, log: (
   }
 }
 
-const mb = (mib: number | undefined) => (mib === undefined ? undefined : mibToMB(mib));

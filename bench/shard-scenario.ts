@@ -112,7 +112,7 @@ async function runRound(bundles: Bundles, sims: Simulators, options: BenchOption
     Array.from({ length: n }, (_, i) =>
       runEngine(
         bundles.engine,
-        engineEnvironment(sims, { ...options.engineEnv, OCEAN__INTEGRATION__CONFIG__PERSONAL_ACCESS_TOKEN: patOf(i), ...(n > 1 ? { PORT_ADO_SYNC_SHARD: `${i}/${n}` } : {}) }),
+        engineEnvironment(sims, options, { OCEAN__INTEGRATION__CONFIG__PERSONAL_ACCESS_TOKEN: patOf(i), ...(n > 1 ? { PORT_ADO_SYNC_SHARD: `${i}/${n}` } : {}) }),
         { resolve: ENGINE_RESOLVE, shardSetupWait: { intervalMs: 250, timeoutMs: 300_000 } },
         options.engineNodeFlags,
         timeoutMs,

@@ -110,6 +110,10 @@ async function readMapping(config: EngineConfig, integration: PortIntegration | 
   }
 }
 
+// The default mapping is the same for the whole process (the receiver prepares it again on every
+// mapping reload): its expressions are listed once. Each run gets its own map, which it extends.
+let defaultExpressions: readonly string[] | undefined;
+
 /**
  * Compile checks shared by a run's resources, with the default mapping's expressions already
  * answered: the bundled jq compiles each of them (`test/unit/default-mapping.test.ts` checks them
@@ -121,7 +125,3 @@ export function vettedExpressions(): Map<string, string | undefined> {
   defaultExpressions ??= portAppConfigFromObject(defaultPortAppConfig(), 'default').resources.flatMap(checkedExpressions);
   return new Map(defaultExpressions.map((expression) => [expression, undefined]));
 }
-
-// The default mapping is the same for the whole process (the receiver prepares it again on every
-// mapping reload): its expressions are listed once. Each run gets its own map, which it extends.
-let defaultExpressions: readonly string[] | undefined;

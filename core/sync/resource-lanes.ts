@@ -33,7 +33,7 @@ export function resourceLanes(blueprintsOf: readonly (readonly (string | undefin
   });
   const lanes = groupBy(
     Array.from({ length: count }, (_, i) => i),
-    (i) => find(i),
+    find,
   );
   // Lanes start in the order of their first resource, so with fewer slots than lanes the mapping's order still leads.
   return [...lanes.values()].sort((a, b) => (a[0] as number) - (b[0] as number));
