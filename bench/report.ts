@@ -97,6 +97,7 @@ export function renderScale(result: ScaleResult): string {
   const lines = [
     `Scale ${result.scale}: ${result.firstRun.entities} entities from ${result.kinds.mapped.length} kinds (${result.kinds.mapped.join(', ')})`,
     `Service model: Azure DevOps ${result.options.adoLatencyMs} ms, ≤${result.options.adoConcurrency} in flight; Port ${result.options.portLatencyMs} ms, ≤${result.options.portConcurrency} in flight`,
+    `Azure DevOps simulator: ${result.options.simMemo !== true ? 'every answer made afresh (--no-sim-memo)' : `replays answers of an unchanged organization (${runs.map(([name, r]) => `${r.azureDevOps.replayed} of ${r.azureDevOps.requests} in the ${name} run`).join(', ')})`}`,
     `Minimum: ${m.azureDevOpsRequests} Azure DevOps requests (${m.listingRequests} listing + ${Object.entries(m.mappingFanOut).map(([k, v]) => `${v} ${k}`).join(' + ') || '0 mapping fan-out'}), ${m.portBulkWrites} Port bulk writes`,
     '',
     table(rows),

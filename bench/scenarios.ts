@@ -45,7 +45,8 @@ export type RunFigures = {
   engineSeconds: number;
   entities: number;
   entitiesPerSecond: number;
-  azureDevOps: { requests: number; bytesIn: number; status429: number; delayedResponses: number; delayedSeconds: number; byRoute: Record<string, number>; bytesByRoute: Record<string, number> };
+  /** `replayed`: answers the simulator's memo served (`--no-sim-memo`: none), counted in `requests` and `bytesIn` too. */
+  azureDevOps: { requests: number; bytesIn: number; status429: number; delayedResponses: number; delayedSeconds: number; replayed: number; byRoute: Record<string, number>; bytesByRoute: Record<string, number> };
   port: { requests: number; bulkWrites: number; singleWrites: number; searches: number; bytesIn: number; bytesOut: number; status429: number; peakInFlight: number };
   peakRssMB: number;
   peakRssPolledMB: number | undefined;
@@ -92,7 +93,7 @@ export type ScaleResult = {
 export type Simulators = { ado: SimulatorProcess; port: SimulatorProcess; adoControl: AzureDevOpsSimControl; portControl: PortSimControl; cloudUrl: string };
 
 export async function startSimulators(bundles: Bundles, options: BenchOptions): Promise<Simulators> {
-  const ado = await startSimulatorProcess(bundles.sim, ['ado', '--port', '0', '--scale', options.scale, '--seed', String(options.seed), '--latency-ms', String(options.adoLatencyMs), '--pat', PAT, '--warm'], options.simulatorNodeFlags.ado);
+  const ado = await startSimulatorProcess(bundles.sim, ['ado', '--port', '0', '--scale', options.scale, '--seed', String(options.seed), '--latency-ms', String(options.adoLatencyMs), '--pat', PAT, '--warm', ...(options.simMemo ? ['--memo'] : [])], options.simulatorNodeFlags.ado);
   let port: SimulatorProcess;
   try {
     port = await startSimulatorProcess(bundles.sim, [
@@ -166,8 +167,12 @@ export function defaultMappingShape(): { kinds: string[]; fanOut: MappingFanOut 
   };
 }
 
-/** The options every scenario's results file records: the service model, the seed, and the engine's extra environment if any. */
-export type RecordedOptions = Pick<BenchOptions, 'scale' | 'adoLatencyMs' | 'portLatencyMs' | 'adoConcurrency' | 'portConcurrency' | 'seed'> & { engineEnv?: Record<string, string> };
+/**
+ * The options every scenario's results file records: the service model, the seed, whether the
+ * Azure DevOps simulator replayed answers (files before it have no `simMemo`: it did not), and
+ * the engine's extra environment if any.
+ */
+export type RecordedOptions = Pick<BenchOptions, 'scale' | 'adoLatencyMs' | 'portLatencyMs' | 'adoConcurrency' | 'portConcurrency' | 'seed' | 'simMemo'> & { engineEnv?: Record<string, string> };
 
 export function recordedOptions(options: BenchOptions): RecordedOptions {
   return {
@@ -177,6 +182,7 @@ export function recordedOptions(options: BenchOptions): RecordedOptions {
     adoConcurrency: options.adoConcurrency,
     portConcurrency: options.portConcurrency,
     seed: options.seed,
+    simMemo: options.simMemo,
     ...(Object.keys(options.engineEnv).length > 0 ? { engineEnv: options.engineEnv } : {}),
   };
 }
@@ -234,6 +240,7 @@ export function figures(run: EngineRun, ado0: AdoCounters, ado1: AdoCounters, po
       status429: (ado1.byStatus['429'] ?? 0) - (ado0.byStatus['429'] ?? 0),
       delayedResponses: ado1.delayed - ado0.delayed,
       delayedSeconds: (ado1.delayedMs - ado0.delayedMs) / 1000,
+      replayed: (ado1.replayed ?? 0) - (ado0.replayed ?? 0),
       byRoute,
       bytesByRoute,
     },

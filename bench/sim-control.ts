@@ -24,6 +24,8 @@ const adoCounters = z.looseObject({
   delayed: z.number(),
   delayedMs: z.number(),
   rateLimitHeaders: z.number(),
+  /** Absent from simulators before the answer memo. */
+  replayed: z.number().optional(),
 });
 export type AdoCounters = z.infer<typeof adoCounters>;
 

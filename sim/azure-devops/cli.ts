@@ -2,10 +2,11 @@ import { startAzureDevOpsSimulator } from './simulator';
 import type { AzureDevOpsSimulatorOptions } from './options';
 import { SCALES, type ScaleName } from './model/scale';
 
-const USAGE = `Usage: node dist/sim.js ado --port <n> [--org NAME] [--seed N] [--scale tiny|small|medium|large] [--pat TOKEN] [--latency-ms N] [--throttle] [--warm] [--reference-time ISO]
+const USAGE = `Usage: node dist/sim.js ado --port <n> [--org NAME] [--seed N] [--scale tiny|small|medium|large] [--pat TOKEN] [--latency-ms N] [--throttle] [--warm] [--memo] [--reference-time ISO]
 
 Starts the Azure DevOps simulator and prints its organization URL (Azure DevOps Server form) once
-listening (with --warm, once every record is generated: the benchmark's setting). Control API: <url-root>/_sim/state. Stops on SIGINT/SIGTERM.`;
+listening (with --warm, once every record is generated: the benchmark's setting; --memo replays
+answers while the organization is unchanged, also the benchmark's). Control API: <url-root>/_sim/state. Stops on SIGINT/SIGTERM.`;
 
 export class CliUsageError extends Error {}
 
@@ -53,6 +54,9 @@ export function parseAzureDevOpsSimulatorArgs(argv: readonly string[]): AzureDev
         break;
       case '--warm':
         options.warm = true;
+        break;
+      case '--memo':
+        options.memo = true;
         break;
       case '--reference-time':
         if (!value || Number.isNaN(Date.parse(value))) throw new CliUsageError(`--reference-time needs an ISO date, got '${value ?? ''}'.`);

@@ -32,6 +32,12 @@ export interface AzureDevOpsSimulatorOptions {
   latencyMs?: number;
   /** Generate every record at start (and at each reset) rather than on first read (`OrganizationModel.warm`). */
   warm?: boolean;
+  /**
+   * Replay an answer, already serialized, while the organization is unchanged
+   * (`server/answer-memo.ts`): the simulator's CPU then stays off the client's cores on a second
+   * read. Default false.
+   */
+  memo?: boolean;
   /** Requests in flight per identity; the rest wait. Default unlimited. */
   maxConcurrentRequests?: number;
   /** TSTU throttling. `true` = the documented defaults (200 TSTU / 5 min); absent/false = off. */

@@ -10,6 +10,7 @@ import { OrganizationModel } from './model/organization';
 import { referenceTimeOf, type AzureDevOpsSimulatorOptions } from './options';
 import { CredentialStore, type BearerTokenOption, type CredentialMode } from './server/auth';
 import { ConcurrencyLimiter } from './server/concurrency';
+import { AnswerMemo } from './server/answer-memo';
 import { Counters, type CounterSnapshot } from './server/counters';
 import { Faults, type ActiveFault, type FaultSpec } from './server/faults';
 import { createRequestListener } from './server/http-server';
@@ -46,6 +47,8 @@ export interface AzureDevOpsSimulator {
   resetCounters(): void;
   /** Peak concurrent requests seen per identity. */
   concurrencyPeaks(): Record<string, number>;
+  /** What the answer memo keeps (`memo` option); undefined without it. Replays are counted in `counters().replayed`. */
+  memoStats(): { answers: number; bytes: number } | undefined;
   setLatency(ms: number): void;
   setMaxConcurrentRequests(limit: number | undefined): void;
   /** The fewest requests an ideal client needs to list each kind (see docs for the formula). */
@@ -75,6 +78,7 @@ export async function startAzureDevOpsSimulator(options: AzureDevOpsSimulatorOpt
   const router = new Router<Handler>(allRoutes());
   let latency = options.latencyMs ?? 0;
   const hanging = new Set<ServerResponse>();
+  const memo = options.memo ? new AnswerMemo() : undefined;
 
   const ready: { sim?: AzureDevOpsSimulator } = {};
   const server: Server = createServer(
@@ -89,6 +93,7 @@ export async function startAzureDevOpsSimulator(options: AzureDevOpsSimulatorOpt
       hooks: () => hooks,
       latencyMs: () => latency,
       hanging,
+      memo,
       control: (req, res, url, body) => {
         if (!ready.sim) throw new Error('simulator not ready');
         return handleControlRequest(ready.sim, req, res, url, body);
@@ -138,6 +143,7 @@ export async function startAzureDevOpsSimulator(options: AzureDevOpsSimulatorOpt
       limiter.resetPeaks();
     },
     concurrencyPeaks: () => limiter.peaks(),
+    memoStats: () => memo?.stats(),
     setLatency: (ms) => {
       latency = ms;
     },

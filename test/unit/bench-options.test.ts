@@ -15,7 +15,8 @@ describe('benchmark options', () => {
   });
 
   it('records the engine environment in the results file only when one was given', () => {
-    expect(recordedOptions(parseBenchArgs(['--seed', '7'], '/r'))).toStrictEqual({ scale: 'medium', adoLatencyMs: 25, portLatencyMs: 40, adoConcurrency: 16, portConcurrency: 16, seed: 7 });
+    expect(recordedOptions(parseBenchArgs(['--seed', '7'], '/r'))).toStrictEqual({ scale: 'medium', adoLatencyMs: 25, portLatencyMs: 40, adoConcurrency: 16, portConcurrency: 16, seed: 7, simMemo: true });
+    expect(recordedOptions(parseBenchArgs(['--no-sim-memo'], '/r')).simMemo).toBe(false);
     expect(recordedOptions(parseBenchArgs(['--engine-env', 'A=1'], '/r')).engineEnv).toEqual({ A: '1' });
   });
 

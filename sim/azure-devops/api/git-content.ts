@@ -281,7 +281,7 @@ function getChanges(ctx: RequestContext): SimResponse {
 
 export const gitContentRoutes: Route[] = [
   route('git.items', 'GET', 'git/repositories/{repositoryId}/items', 'org-or-project', '7.1', getItems),
-  route('git.itemsBatch', 'POST', 'git/repositories/{repositoryId}/itemsbatch', 'org-or-project', '7.1', itemsBatch),
+  route('git.itemsBatch', 'POST', 'git/repositories/{repositoryId}/itemsbatch', 'org-or-project', '7.1', itemsBatch, { replayable: true }),
   route('git.commits.list', 'GET', 'git/repositories/{repositoryId}/commits', 'org-or-project', '7.1', listCommits),
   route('git.commits.get', 'GET', 'git/repositories/{repositoryId}/commits/{commitId}', 'org-or-project', '7.1', getCommit),
   route('git.commits.changes', 'GET', 'git/repositories/{repositoryId}/commits/{commitId}/changes', 'org-or-project', '7.1', getChanges),

@@ -328,7 +328,7 @@ export const graphRoutes: Route[] = [
   route('graph.groups.list', 'GET', 'graph/groups', 'org', '7.1-preview.1', listGroups, GRAPH),
   route('graph.groups.get', 'GET', 'graph/groups/{groupDescriptor}', 'org', '7.1-preview.1', getGroup, GRAPH),
   route('graph.memberships.list', 'GET', 'graph/memberships/{subjectDescriptor}', 'org', '7.1-preview.1', listMemberships, GRAPH),
-  route('graph.subjectLookup', 'POST', 'graph/subjectlookup', 'org', '7.1-preview.1', subjectLookup, GRAPH),
+  route('graph.subjectLookup', 'POST', 'graph/subjectlookup', 'org', '7.1-preview.1', subjectLookup, { ...GRAPH, replayable: true }),
   route('entitlements.users.list', 'GET', 'userentitlements', 'org', '7.1', listEntitlements, ENTITLEMENTS),
   route('entitlements.users.get', 'GET', 'userentitlements/{userId}', 'org', '7.1', getEntitlement, ENTITLEMENTS),
   route('ims.identities', 'GET', 'identities', 'org', '7.1', readIdentities, { hosts: ['graph'], server: true }),

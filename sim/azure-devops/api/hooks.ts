@@ -364,7 +364,8 @@ function listConsumers(ctx: RequestContext) {
   ]);
 }
 
-const HOOK_HOSTS = { hosts: ['core', 'release', 'advsec'] as const };
+// Answers read the service-hook store, not the organization: never replayed.
+const HOOK_HOSTS = { hosts: ['core', 'release', 'advsec'] as const, replayable: false };
 
 export const hookRoutes: Route[] = [
   route('hooks.subscriptions.list', 'GET', 'hooks/subscriptions', 'org', '7.1', listSubscriptions, HOOK_HOSTS),

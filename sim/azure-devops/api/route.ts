@@ -7,8 +7,10 @@ export interface RouteOptions {
   hosts?: readonly ServiceHost[];
   /** Whether Azure DevOps Server has the route. Default: true. */
   server?: boolean;
+  /** Whether an answer may be replayed while the organization is unchanged (`RouteDefinition.replayable`). Default: GET routes. */
+  replayable?: boolean;
 }
 
 export function route(id: string, method: Method, path: string, scope: Scope, version: string, handler: Handler, options: RouteOptions = {}): Route {
-  return { id, method, path, scope, version, handler, hosts: options.hosts ?? ['core'], server: options.server ?? true };
+  return { id, method, path, scope, version, handler, hosts: options.hosts ?? ['core'], server: options.server ?? true, replayable: options.replayable ?? method === 'GET' };
 }

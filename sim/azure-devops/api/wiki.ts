@@ -122,5 +122,5 @@ export const wikiRoutes: Route[] = [
   route('wiki.wikis.get', 'GET', 'wiki/wikis/{wikiIdentifier}', 'project', '7.1', getWiki),
   route('wiki.pages.get', 'GET', 'wiki/wikis/{wikiIdentifier}/pages', 'project', '7.1', getPage),
   route('wiki.pages.byId', 'GET', 'wiki/wikis/{wikiIdentifier}/pages/{id}', 'project', '7.1', getPageById),
-  route('wiki.pagesBatch', 'POST', 'wiki/wikis/{wikiIdentifier}/pagesbatch', 'project', '7.1', pagesBatch),
+  route('wiki.pagesBatch', 'POST', 'wiki/wikis/{wikiIdentifier}/pagesbatch', 'project', '7.1', pagesBatch, { replayable: true }),
 ];

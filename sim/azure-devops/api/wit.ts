@@ -371,7 +371,7 @@ export const witRoutes: Route[] = [
   route('wit.wiql', 'POST', 'wit/wiql', 'any', '7.1', wiql),
   route('wit.workItems.list', 'GET', 'wit/workitems', 'org-or-project', '7.1', listWorkItems),
   route('wit.workItems.get', 'GET', 'wit/workitems/{id}', 'org-or-project', '7.1', getWorkItem),
-  route('wit.workItemsBatch', 'POST', 'wit/workitemsbatch', 'org-or-project', '7.1', workItemsBatch),
+  route('wit.workItemsBatch', 'POST', 'wit/workitemsbatch', 'org-or-project', '7.1', workItemsBatch, { replayable: true }),
   route('wit.workItemTypes.list', 'GET', 'wit/workitemtypes', 'project', '7.1', listWorkItemTypes),
   route('wit.workItemTypes.get', 'GET', 'wit/workitemtypes/{type}', 'project', '7.1', getWorkItemType),
   route('wit.workItemTypes.states', 'GET', 'wit/workitemtypes/{type}/states', 'project', '7.1', listStates),

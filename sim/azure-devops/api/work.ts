@@ -196,13 +196,16 @@ function teamSettings(ctx: RequestContext) {
   });
 }
 
+// Their answers say which iteration is current, from the clock: never replayed.
+const CLOCK = { replayable: false };
+
 export const workRoutes: Route[] = [
   route('work.boards.list', 'GET', 'work/boards', 'project-or-team', '7.1', listBoards),
   route('work.boards.get', 'GET', 'work/boards/{id}', 'project-or-team', '7.1', getBoard),
   route('work.boards.columns', 'GET', 'work/boards/{board}/columns', 'project-or-team', '7.1', listColumns),
   route('work.boardColumns', 'GET', 'work/boardcolumns', 'project', '7.1', listBoardColumnNames),
-  route('work.iterations.list', 'GET', 'work/teamsettings/iterations', 'project-or-team', '7.1', listIterations),
-  route('work.iterations.get', 'GET', 'work/teamsettings/iterations/{id}', 'project-or-team', '7.1', getIteration),
+  route('work.iterations.list', 'GET', 'work/teamsettings/iterations', 'project-or-team', '7.1', listIterations, CLOCK),
+  route('work.iterations.get', 'GET', 'work/teamsettings/iterations/{id}', 'project-or-team', '7.1', getIteration, CLOCK),
   route('work.teamFieldValues', 'GET', 'work/teamsettings/teamfieldvalues', 'project-or-team', '7.1', teamFieldValues),
-  route('work.teamSettings', 'GET', 'work/teamsettings', 'project-or-team', '7.1', teamSettings),
+  route('work.teamSettings', 'GET', 'work/teamsettings', 'project-or-team', '7.1', teamSettings, CLOCK),
 ];

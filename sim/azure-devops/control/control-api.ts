@@ -9,7 +9,7 @@ import { KINDS, minimumRequestsByRouteFor, minimumRequestsFor, type Kind } from 
  * The control API under `/_sim/…` (no authentication): lets a test or the benchmark drive a
  * simulator running in another process. Routes:
  *
- * - `GET  /_sim/state`                   org, URLs, counters, throttle, faults, subscriptions
+ * - `GET  /_sim/state`                   org, URLs, counters, throttle, faults, subscriptions, concurrency peaks, answer memo
  * - `GET  /_sim/counters`, `POST /_sim/counters/reset`
  * - `GET  /_sim/faults`, `POST /_sim/faults` (a FaultSpec) → `{id}`, `DELETE /_sim/faults[/{id}]`
  * - `GET  /_sim/throttle`, `PUT /_sim/throttle` (partial config, or `{"enabled": false}`), `POST /_sim/throttle/reset`
@@ -106,6 +106,7 @@ export async function handleControlRequest(sim: AzureDevOpsSimulator, req: Incom
         faults: sim.faults.list(),
         subscriptions: sim.hooks.all().length,
         concurrencyPeaks: sim.concurrencyPeaks(),
+        memo: sim.memoStats() ?? null,
       });
     }
     if (method === 'GET' && path === 'counters') return json(res, 200, sim.counters());

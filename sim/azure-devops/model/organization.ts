@@ -102,6 +102,9 @@ export class OrganizationModel {
   private readonly fileOverrides = new Map<string, Map<string, RepositoryFile | null>>();
   private readonly extraCommits = new Map<string, CommitRecord>();
   private readonly commitIndexCache = new Map<string, Map<string, number>>();
+  /** Edits to the overlays kept outside the collections (timelines, files, commits…). */
+  private overlayEdits = 0;
+  private collectionList: Collection<string | number, string | number, unknown>[] | undefined;
   private nodePaths: { version: number; byPath: Map<string, Map<string, ClassificationNodeRecord>> } | undefined;
   private nextIds: Record<'workItem' | 'pullRequest' | 'build' | 'release' | 'testRun' | 'alert' | 'deploymentRecord' | 'environment' | 'pipeline' | 'node', number>;
 
@@ -205,6 +208,17 @@ export class OrganizationModel {
     return records;
   }
 
+  /**
+   * Changes whenever an answer may: every mutation of a collection or an overlay moves it. What
+   * the answer memo checks before it replays an answer.
+   */
+  get version(): number {
+    this.collectionList ??= (Object.values(this) as unknown[]).filter((m): m is Collection<string | number, string | number, unknown> => m instanceof Collection);
+    let version = this.overlayEdits;
+    for (const collection of this.collectionList) version += collection.version;
+    return version;
+  }
+
   /** Hands out the next id of a kind (for created items). */
   nextId(kind: keyof OrganizationModel['nextIds']): number {
     const id = this.nextIds[kind];
@@ -297,6 +311,7 @@ export class OrganizationModel {
 
   setTimeline(buildId: number, records: TimelineRecordModel[]): void {
     this.timelineOverrides.set(buildId, records);
+    this.overlayEdits++;
   }
 
   environmentsOf(projectId: string): EnvironmentRecord[] {
@@ -335,6 +350,7 @@ export class OrganizationModel {
     const base = release ? deploymentsOfRelease(this.seed, release).some((d) => d.id === deployment.id) : false;
     if (base) this.deploymentOverrides.set(deployment.id, deployment);
     else this.extraDeployments.set(deployment.id, deployment);
+    this.overlayEdits++;
   }
 
   workItemsOf(projectId: string): WorkItemRecord[] {
@@ -379,6 +395,7 @@ export class OrganizationModel {
 
   setTestResults(runId: number, results: TestResultRecord[]): void {
     this.testResultOverrides.set(runId, results);
+    this.overlayEdits++;
   }
 
   codeCoverage(buildId: number): CodeCoverageRecord | undefined {
@@ -421,6 +438,7 @@ export class OrganizationModel {
     const overlay = this.fileOverrides.get(key) ?? new Map<string, RepositoryFile | null>();
     overlay.set(path, content === null ? null : { path, isFolder: false, content });
     this.fileOverrides.set(key, overlay);
+    this.overlayEdits++;
   }
 
   /** A commit of a repository: the default branch's history, pushed commits, or a branch tip. */
@@ -458,6 +476,7 @@ export class OrganizationModel {
 
   addCommit(commit: CommitRecord): void {
     this.extraCommits.set(`${commit.repositoryId}|${commit.commitId}`, commit);
+    this.overlayEdits++;
   }
 }
 

@@ -13,6 +13,8 @@ export interface CounterSnapshot {
   delayedMs: number;
   rateLimitHeaders: number;
   faultsInjected: number;
+  /** Answers the answer memo replayed (`--memo`) instead of making them afresh. */
+  replayed: number;
   authFailures: number;
   webhookDeliveries: number;
   webhookFailures: number;
@@ -26,7 +28,7 @@ export class Counters {
   private data: CounterSnapshot = Counters.empty();
 
   static empty(): CounterSnapshot {
-    return { requests: 0, byRoute: {}, byIdentity: {}, byStatus: {}, byHost: {}, bytesOut: 0, bytesByRoute: {}, throttled: 0, delayed: 0, delayedMs: 0, rateLimitHeaders: 0, faultsInjected: 0, authFailures: 0, webhookDeliveries: 0, webhookFailures: 0 };
+    return { requests: 0, byRoute: {}, byIdentity: {}, byStatus: {}, byHost: {}, bytesOut: 0, bytesByRoute: {}, throttled: 0, delayed: 0, delayedMs: 0, rateLimitHeaders: 0, faultsInjected: 0, replayed: 0, authFailures: 0, webhookDeliveries: 0, webhookFailures: 0 };
   }
 
   request(routeId: string, host: string): void {
@@ -63,6 +65,10 @@ export class Counters {
 
   fault(): void {
     this.data.faultsInjected++;
+  }
+
+  replayed(): void {
+    this.data.replayed++;
   }
 
   authFailure(): void {

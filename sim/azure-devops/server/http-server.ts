@@ -16,6 +16,7 @@ import type { Counters } from './counters';
 import type { ActiveFault, Faults } from './faults';
 import type { Throttle } from './throttle';
 import { waitOutLatency } from '../../shared/latency';
+import { AnswerMemo } from './answer-memo';
 
 /** What the request pipeline needs; `org` is read per request so a reset can swap the model. */
 export interface PipelineDeps {
@@ -32,6 +33,8 @@ export interface PipelineDeps {
   control(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void>;
   /** Responses that a `timeout` fault keeps open; ended on close. */
   hanging: Set<ServerResponse>;
+  /** Replays answers of an unchanged organization (`--memo`); absent, every answer is made afresh. */
+  memo?: AnswerMemo;
 }
 
 const MAX_BODY = 16 * 1024 * 1024;
@@ -55,7 +58,15 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function send(res: ServerResponse, deps: PipelineDeps, response: SimResponse, options: { version?: string; truncate?: boolean; routeId?: string } = {}): void {
+/** An answer ready for the wire: its body serialized. */
+interface Encoded {
+  status: number;
+  headers: Record<string, string>;
+  payload: Buffer | undefined;
+  contentType: string | undefined;
+}
+
+function encode(response: SimResponse, version?: string): Encoded {
   let payload: Buffer | undefined;
   let contentType = response.contentType;
   if (response.body !== undefined && response.status !== 204) {
@@ -63,19 +74,28 @@ function send(res: ServerResponse, deps: PipelineDeps, response: SimResponse, op
     else if (typeof response.body === 'string' && contentType !== undefined) payload = Buffer.from(response.body, 'utf8');
     else {
       payload = Buffer.from(JSON.stringify(response.body), 'utf8');
-      contentType = `application/json; charset=utf-8${options.version ? `; api-version=${options.version}` : ''}`;
+      contentType = `application/json; charset=utf-8${version ? `; api-version=${version}` : ''}`;
     }
   }
+  return { status: response.status, headers: response.headers ?? {}, payload, contentType };
+}
+
+function send(res: ServerResponse, deps: PipelineDeps, response: SimResponse, options: { version?: string; truncate?: boolean; routeId?: string } = {}): void {
+  write(res, deps, encode(response, options.version), options);
+}
+
+function write(res: ServerResponse, deps: PipelineDeps, answer: Encoded, options: { truncate?: boolean; routeId?: string } = {}): void {
+  const { payload, contentType } = answer;
   const headers: Record<string, string> = {
     ActivityId: randomUUID(),
     'X-TFS-Session': randomUUID(),
     'X-VSS-E2EID': randomUUID(),
-    ...(response.headers ?? {}),
+    ...answer.headers,
   };
   if (contentType) headers['Content-Type'] = contentType;
   headers['Content-Length'] = String(payload?.length ?? 0);
-  deps.counters.status(response.status);
-  res.writeHead(response.status, headers);
+  deps.counters.status(answer.status);
+  res.writeHead(answer.status, headers);
   if (!payload) {
     res.end();
     return;
@@ -185,6 +205,20 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
       return;
     }
 
+    const apiVersion = versionText ?? match.route.version;
+    const memoKey =
+      deps.memo && match.route.replayable && faults.length === 0
+        ? AnswerMemo.key({ identity: identity.key, host: req.headers.host ?? '', url: req.url ?? '', accept: req.headers.accept ?? '', apiVersion, body })
+        : undefined;
+    const replayed = memoKey === undefined ? undefined : deps.memo?.get(org, memoKey);
+    if (replayed) {
+      deps.counters.replayed();
+      await afterLatency();
+      write(res, deps, { ...replayed, headers: { ...decision.headers, ...replayed.headers } }, { routeId });
+      return;
+    }
+    const versionAtStart = memoKey === undefined ? 0 : org.version;
+
     let parsedBody: unknown;
     if (body.length > 0 && method !== 'GET') {
       try {
@@ -217,10 +251,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
     } catch (error) {
       response = errorResponse(error);
     }
-    response = { ...response, headers: { ...decision.headers, ...(response.headers ?? {}) } };
     if (faults.some((f) => f.kind === 'repeat-token')) response = repeatToken(response, ctx.query.get('continuationToken'));
+    // Serialized before the latency is waited out: the simulator's own work counts toward it.
+    const answer = encode(response, apiVersion);
+    if (memoKey !== undefined && answer.status === 200 && answer.payload && answer.contentType) {
+      deps.memo?.keep(org, versionAtStart, memoKey, { status: 200, payload: answer.payload, contentType: answer.contentType, headers: answer.headers });
+    }
     await afterLatency();
-    send(res, deps, response, { routeId, version: versionText ?? match.route.version, truncate: faults.some((f) => f.kind === 'truncate') });
+    write(res, deps, { ...answer, headers: { ...decision.headers, ...answer.headers } }, { routeId, truncate: faults.some((f) => f.kind === 'truncate') });
   } finally {
     release();
   }

@@ -40,6 +40,12 @@ export interface RouteDefinition<H> {
   server: boolean;
   /** Current version as the spec declares it (`7.1`, `7.1-preview.3`). */
   version: string;
+  /**
+   * Whether an answer depends only on the request and the organization, so it may be replayed
+   * while the organization is unchanged (`server/answer-memo.ts`). Not where it reads the clock or
+   * service-hook state, nor where the request changes something.
+   */
+  replayable: boolean;
   handler: H;
 }
 

@@ -9,7 +9,7 @@ import { basic } from './helpers';
 
 describe('argument parsing', () => {
   it('reads every flag', () => {
-    expect(parseAzureDevOpsSimulatorArgs(['--port', '0', '--org', 'acme', '--seed', '4', '--scale', 'medium', '--pat', 'p', '--latency-ms', '5', '--throttle', '--warm'])).toEqual({
+    expect(parseAzureDevOpsSimulatorArgs(['--port', '0', '--org', 'acme', '--seed', '4', '--scale', 'medium', '--pat', 'p', '--latency-ms', '5', '--throttle', '--warm', '--memo'])).toEqual({
       port: 0,
       org: 'acme',
       seed: 4,
@@ -18,6 +18,7 @@ describe('argument parsing', () => {
       latencyMs: 5,
       throttle: true,
       warm: true,
+      memo: true,
     });
   });
 
