@@ -65,7 +65,13 @@ export class AnswerMemo {
     this.follow(org);
     const size = answer.payload.length;
     if (version !== this.version || this.bytes + size > this.maxBytes) return;
-    this.arena ??= Buffer.alloc(this.maxBytes);
+    if (!this.arena) {
+      try {
+        this.arena = Buffer.alloc(this.maxBytes);
+      } catch {
+        return; // no room for the arena (a machine that does not overcommit): answers are made afresh
+      }
+    }
     answer.payload.copy(this.arena, this.bytes);
     this.answers.set(key, { ...answer, payload: this.arena.subarray(this.bytes, this.bytes + size) });
     this.bytes += size;

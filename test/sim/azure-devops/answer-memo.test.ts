@@ -141,6 +141,13 @@ describe('AnswerMemo', () => {
     expect(memo.stats()).toEqual({ answers: 2, bytes: 100 });
   });
 
+  it('keeps nothing, and fails nothing, when its arena cannot be had', () => {
+    const memo = new AnswerMemo(Number.MAX_SAFE_INTEGER);
+    memo.keep(org, org.version, 'a', answer(10));
+    expect(memo.get(org, 'a')).toBeUndefined();
+    expect(memo.stats()).toEqual({ answers: 0, bytes: 0 });
+  });
+
   it('does not keep an answer made before a change it did not see', () => {
     const memo = new AnswerMemo();
     const version = org.version;
