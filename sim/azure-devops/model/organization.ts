@@ -201,10 +201,8 @@ export class OrganizationModel {
    */
   warm(): number {
     let records = 0;
-    // Every collection of the model, so one added later is warmed too; counting reads every record.
-    for (const member of Object.values(this) as unknown[]) {
-      if (member instanceof Collection) records += member.count();
-    }
+    // Counting reads every record.
+    for (const collection of this.collections()) records += collection.count();
     return records;
   }
 
@@ -213,10 +211,15 @@ export class OrganizationModel {
    * the answer memo checks before it replays an answer.
    */
   get version(): number {
-    this.collectionList ??= (Object.values(this) as unknown[]).filter((m): m is Collection<string | number, string | number, unknown> => m instanceof Collection);
     let version = this.overlayEdits;
-    for (const collection of this.collectionList) version += collection.version;
+    for (const collection of this.collections()) version += collection.version;
     return version;
+  }
+
+  /** Every collection of the model, found rather than listed, so one added later is warmed and versioned too. */
+  private collections(): Collection<string | number, string | number, unknown>[] {
+    this.collectionList ??= (Object.values(this) as unknown[]).filter((m): m is Collection<string | number, string | number, unknown> => m instanceof Collection);
+    return this.collectionList;
   }
 
   /** Hands out the next id of a kind (for created items). */
