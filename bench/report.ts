@@ -65,6 +65,13 @@ export function table(rows: readonly (readonly string[])[]): string {
 
 const bytes = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(0)} kB`);
 
+/** What the Azure DevOps simulator did with repeated reads; results files before the memo have no `simMemo`: it made every answer afresh. */
+export function simulatorLine(simMemo: boolean | undefined, runs: readonly (readonly [string, { azureDevOps: { requests: number; replayed: number } }])[]): string {
+  if (simMemo !== true) return 'Azure DevOps simulator: every answer made afresh (--no-sim-memo)';
+  const counts = runs.map(([name, r]) => `${r.azureDevOps.replayed} of ${r.azureDevOps.requests} in the ${name} run`);
+  return `Azure DevOps simulator: replays answers of an unchanged organization (${counts.join(', ')})`;
+}
+
 /** The terminal report of one scale. */
 export function renderScale(result: ScaleResult): string {
   const runs: [string, ScaleResult['firstRun'] | NonNullable<ScaleResult['secondRun']> | NonNullable<ScaleResult['tstu']>][] = [['first', result.firstRun]];
@@ -97,7 +104,7 @@ export function renderScale(result: ScaleResult): string {
   const lines = [
     `Scale ${result.scale}: ${result.firstRun.entities} entities from ${result.kinds.mapped.length} kinds (${result.kinds.mapped.join(', ')})`,
     `Service model: Azure DevOps ${result.options.adoLatencyMs} ms, ≤${result.options.adoConcurrency} in flight; Port ${result.options.portLatencyMs} ms, ≤${result.options.portConcurrency} in flight`,
-    `Azure DevOps simulator: ${result.options.simMemo !== true ? 'every answer made afresh (--no-sim-memo)' : `replays answers of an unchanged organization (${runs.map(([name, r]) => `${r.azureDevOps.replayed} of ${r.azureDevOps.requests} in the ${name} run`).join(', ')})`}`,
+    simulatorLine(result.options.simMemo, runs),
     `Minimum: ${m.azureDevOpsRequests} Azure DevOps requests (${m.listingRequests} listing + ${Object.entries(m.mappingFanOut).map(([k, v]) => `${v} ${k}`).join(' + ') || '0 mapping fan-out'}), ${m.portBulkWrites} Port bulk writes`,
     '',
     table(rows),

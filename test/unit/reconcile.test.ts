@@ -23,6 +23,11 @@ function port(owned: Owned[]) {
   return { entities, deleted };
 }
 
+/** `count` entities of one blueprint, identified `${prefix}0`, `${prefix}1`, … */
+function many(blueprint: string, count: number, prefix: string): Owned[] {
+  return Array.from({ length: count }, (_, i) => ({ identifier: `${prefix}${i}`, blueprint }));
+}
+
 function input(entities: ReconcileInput['entities'], produced: ProducedEntities, threshold = 0.9): ReconcileInput {
   return {
     entities,
@@ -40,7 +45,7 @@ function input(entities: ReconcileInput['entities'], produced: ProducedEntities,
 describe('reconcile', () => {
   it('counts a held blueprint whole, with samples, and deletes only from the others', async () => {
     // A kinds filter left the work items out: every one of the 200,000 Port holds is "stale" but held.
-    const workItems = Array.from({ length: 200_000 }, (_, i) => ({ identifier: `p1/${i}`, blueprint: 'azureDevopsWorkItem' }));
+    const workItems = many('azureDevopsWorkItem', 200_000, 'p1/');
     const repositories = ['p1/a', 'p1/b', 'p1/gone'].map((identifier) => ({ identifier, blueprint: 'azureDevopsRepository' }));
     const produced = new ProducedEntities();
     produced.add('azureDevopsRepository', 'p1/a');
@@ -59,14 +64,10 @@ describe('reconcile', () => {
   });
 
   it('deletes every stale entity of a blueprint, in one list per blueprint, in blueprint order', async () => {
-    const owned = [
-      ...Array.from({ length: 12_000 }, (_, i) => ({ identifier: `b${i}`, blueprint: 'azureDevopsBranch' })),
-      { identifier: 'p1', blueprint: 'azureDevopsProject' },
-      { identifier: 'p2', blueprint: 'azureDevopsProject' },
-    ];
+    const owned = [...many('azureDevopsBranch', 12_000, 'b'), ...many('azureDevopsProject', 2, 'p')];
     const produced = new ProducedEntities();
     for (let i = 0; i < 12_000; i += 2) produced.add('azureDevopsBranch', `b${i}`);
-    produced.add('azureDevopsProject', 'p1');
+    produced.add('azureDevopsProject', 'p0');
     const { entities, deleted } = port(owned);
 
     const report = await reconcile(input(entities, produced));
@@ -80,13 +81,9 @@ describe('reconcile', () => {
   });
 
   it('leaves held blueprints out of the deletion guard and out of what sharded runs check', async () => {
-    const owned = [
-      ...Array.from({ length: 1_000 }, (_, i) => ({ identifier: `w${i}`, blueprint: 'azureDevopsWorkItem' })),
-      { identifier: 'r1', blueprint: 'azureDevopsRepository' },
-      { identifier: 'r2', blueprint: 'azureDevopsRepository' },
-    ];
+    const owned = [...many('azureDevopsWorkItem', 1_000, 'w'), ...many('azureDevopsRepository', 2, 'r')];
     const produced = new ProducedEntities();
-    produced.add('azureDevopsRepository', 'r1');
+    produced.add('azureDevopsRepository', 'r0');
     produced.hold('azureDevopsWorkItem', 'held');
     const { entities, deleted } = port(owned);
     const asked: string[][] = [];
@@ -101,6 +98,6 @@ describe('reconcile', () => {
     // 1 of 1,002 is under a 1 % threshold: the 1,000 held work items do not count as deletions.
     expect(report.guardTripped).toBe(false);
     expect(asked).toEqual([['azureDevopsRepository']]);
-    expect(deleted).toEqual([{ blueprint: 'azureDevopsRepository', identifiers: ['r2'] }]);
+    expect(deleted).toEqual([{ blueprint: 'azureDevopsRepository', identifiers: ['r1'] }]);
   });
 });

@@ -30,7 +30,7 @@ export interface MemoRequest {
   body: Buffer;
 }
 
-export const DEFAULT_MEMO_BYTES = 1024 * 1024 * 1024;
+const DEFAULT_MEMO_BYTES = 1024 * 1024 * 1024;
 
 export class AnswerMemo {
   private readonly answers = new Map<string, MemoAnswer>();
