@@ -11,7 +11,11 @@ export type Page = RawItem[];
 
 /** How many branches of each fan-out run at once. One policy object, tuned in one place. */
 export type ConcurrencyPolicy = {
-  /** In-flight requests per Azure DevOps identity (the limiter's cap). */
+  /**
+   * In-flight requests per Azure DevOps identity (the limiter's cap). A few more than a service
+   * serves at once, as for Port: an answer that arrives while the engine's one thread is busy
+   * would otherwise hold its slot empty at the service (docs/performance.md).
+   */
   requests: number;
   /**
    * In-flight requests to Port. Port writes are the larger half of a sync (docs/performance.md); a
@@ -45,7 +49,7 @@ export type ConcurrencyPolicy = {
 };
 
 export const DEFAULT_CONCURRENCY: ConcurrencyPolicy = {
-  requests: 16,
+  requests: 24,
   portRequests: 24,
   portBacklog: 48,
   resources: 4,
