@@ -9,7 +9,7 @@ export function checkTargets(result: ScaleResult): TargetCheck[] {
   const first = result.firstRun;
   const checks: TargetCheck[] = [
     { target: 'efficiency ≥ 0.6 (large scale)', value: first.efficiency.toFixed(2), met: first.efficiency >= 0.6, ...(result.scale === 'large' ? {} : { note: 'the target is set for large' }) },
-    { target: `engine peak RSS ≤ ${LIMIT_RSS_MB} MB`, value: `${first.peakRssMB.toFixed(0)} MB`, met: maxRss(result) <= LIMIT_RSS_MB },
+    { target: `engine peak RSS ≤ ${LIMIT_RSS_MB} MB`, value: rssValue(result), met: maxRss(result) <= LIMIT_RSS_MB },
     {
       target: 'Azure DevOps requests ≤ 1.1 × minimum',
       value: `${first.azureDevOps.requests} / ${result.minimum.azureDevOpsRequests} = ${first.adoRequestsOverMinimum.toFixed(3)}`,
@@ -36,8 +36,28 @@ export function checkTargets(result: ScaleResult): TargetCheck[] {
   return checks;
 }
 
-function maxRss(result: ScaleResult): number {
-  return Math.max(result.firstRun.peakRssMB, result.secondRun?.peakRssMB ?? 0, result.tstu?.peakRssMB ?? 0);
+type Peak = { peakRssMB: number };
+type RssOf = { firstRun: Peak; secondRun?: Peak | undefined; tstu?: Peak | undefined };
+
+function runPeaks(result: RssOf): [string, number][] {
+  const peaks: [string, number | undefined][] = [
+    ['first', result.firstRun.peakRssMB],
+    ['unchanged', result.secondRun?.peakRssMB],
+    ['TSTU', result.tstu?.peakRssMB],
+  ];
+  return peaks.filter((peak): peak is [string, number] => peak[1] !== undefined);
+}
+
+function maxRss(result: RssOf): number {
+  return Math.max(...runPeaks(result).map(([, mb]) => mb));
+}
+
+/** The highest peak, which the target is judged by, and which run had it; the other runs' after it. */
+export function rssValue(result: RssOf): string {
+  const peaks = runPeaks(result);
+  const [run, mb] = peaks.reduce((high, peak) => (peak[1] > high[1] ? peak : high));
+  const others = peaks.filter((peak) => peak[0] !== run).map(([name, other]) => `${name} ${other.toFixed(0)}`);
+  return `${mb.toFixed(0)} MB (${run}${others.length > 0 ? `; ${others.join(', ')}` : ''})`;
 }
 
 /** Medium → large memory growth (target < 1.5×) and the time and memory of every scale measured. */
