@@ -1,5 +1,6 @@
-import { plainText, type BinaryOp, type JqNode } from '../jq-syntax/ast';
+import { IDENTITY as IDENTITY_SYNTAX, indexNode, plainText, type BinaryOp, type JqNode } from '../jq-syntax/ast';
 import { join, split, substitution, tostring, uri } from './builtins';
+import { plus } from './evaluate';
 import { FAILS } from './outcome';
 
 /** What {@link evaluate} runs: a tree inside the subset, with its functions resolved. */
@@ -16,8 +17,9 @@ export type Node =
   | { k: 'plus'; left: Node; right: Node }
   | { k: 'if'; cond: Node; then: Node; else: Node }
   | { k: 'call'; fn: Builtin }
-  | { k: 'map'; f: Node }
-  | { k: 'select'; f: Node };
+  | { k: 'select'; f: Node }
+  /** `[source[] | each]` (`[]?` when optional): each element's one output or none, in order. */
+  | { k: 'collect'; source: Node; optional: boolean; each: Node };
 
 export type Builtin = (input: unknown) => unknown;
 
@@ -30,8 +32,9 @@ const SMALL_INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
  * The plan evaluating `node` as jq does, or undefined when any part of it is outside the subset.
  * Refused: `,` and the operators other than `|`, `//`, `and`, `or`, `==`, `!=` and `+` (several
  * outputs, or arithmetic whose errors and formatting are jq's own), unary `-`, `?` and `try`,
- * `..`, `[]`, slices, negative or computed positions, array and object construction,
- * interpolation, formats but bare `@uri`, and every function not below.
+ * `..`, slices, negative or computed positions, object construction, array construction but
+ * around one iteration (`[.a[]? | f]`), `[]` anywhere else, interpolation, formats but bare
+ * `@uri`, and every function not below.
  */
 export function compile(node: JqNode): Node | undefined {
   switch (node.k) {
@@ -59,15 +62,42 @@ export function compile(node: JqNode): Node | undefined {
     }
     case 'call':
       return call(node.name, node.args);
+    case 'array':
+      return node.body === undefined ? undefined : collect(node.body);
     case 'recurse':
     case 'iterate':
     case 'slice':
     case 'negate':
-    case 'array':
     case 'object':
     case 'try':
       return undefined;
   }
+}
+
+/**
+ * `[S]` where S is one iteration followed by single-output steps: `.a[]?.b`, `.a[] | select(f) |
+ * .c`. The iteration is the stream's only source of several outputs, so S is split there: what it
+ * iterates, and what every element goes through after.
+ */
+function collect(body: JqNode): Node | undefined {
+  const stream = splitAtIteration(body);
+  if (stream === undefined) return undefined;
+  const source = compile(stream.source);
+  const each = source && compile(stream.each);
+  return source && each ? { k: 'collect', source, optional: stream.optional, each } : undefined;
+}
+
+function splitAtIteration(node: JqNode): { source: JqNode; optional: boolean; each: JqNode } | undefined {
+  if (node.k === 'iterate') return { source: node.target, optional: node.optional, each: IDENTITY_SYNTAX };
+  if (node.k === 'index' && !node.optional) {
+    const inner = splitAtIteration(node.target);
+    return inner && { ...inner, each: indexNode(inner.each, node.key) };
+  }
+  if (node.k === 'binary' && node.op === '|') {
+    const inner = splitAtIteration(node.left);
+    return inner && { ...inner, each: { k: 'binary', op: '|', left: inner.each, right: node.right } };
+  }
+  return undefined;
 }
 
 /** `.a`, `."a"`, `.["a"]`: a literal name; `.[0]`: a small non-negative position. */
@@ -113,7 +143,9 @@ function call(name: string, argNodes: JqNode[]): Node | undefined {
   if (argNodes.length === 1 && a !== undefined) {
     if (name === 'map' || name === 'select') {
       const f = compile(a);
-      return f === undefined ? undefined : { k: name, f };
+      if (f === undefined) return undefined;
+      // `map(f)` is jq's `[.[] | f]`.
+      return name === 'map' ? { k: 'collect', source: IDENTITY, optional: false, each: f } : { k: 'select', f };
     }
     const s = literalString(a);
     if (s === undefined) return undefined;
@@ -141,4 +173,6 @@ const NULLARY = new Map<string, Builtin>([
   ['not', (input) => input === false || input === null],
   // `last` is `.[-1]`: null on null and on an empty array; an error on anything but an array.
   ['last', (input) => (input === null ? null : Array.isArray(input) ? (input.length > 0 ? (input[input.length - 1] as unknown) : null) : FAILS)],
+  // `add` of an array: its elements summed with `+` from null (an object's values are left to jq).
+  ['add', (input) => (Array.isArray(input) ? input.reduce((sum: unknown, element: unknown) => (sum === FAILS ? FAILS : plus(sum, element)), null) : FAILS)],
 ]);

@@ -54,20 +54,25 @@ export function evaluate(node: Node, input: unknown): Out {
     }
     case 'call':
       return node.fn(input);
-    case 'map': {
-      if (!Array.isArray(input)) return FAILS;
-      const out: unknown[] = [];
-      for (const element of input as unknown[]) {
-        const value = evaluate(node.f, element);
-        if (value === FAILS) return FAILS;
-        if (value !== EMPTY) out.push(value);
-      }
-      return out;
-    }
     case 'select': {
       const cond = evaluate(node.f, input);
       if (cond === FAILS || cond === EMPTY) return cond;
       return truthy(cond) ? input : EMPTY;
+    }
+    case 'collect': {
+      const source = evaluate(node.source, input);
+      if (source === FAILS) return FAILS;
+      if (source === EMPTY) return [];
+      // jq iterates an object's values in its own key order: left to jq. `[]?` turns the error of
+      // iterating null or a scalar into no output; `[]` leaves that error to jq.
+      if (!Array.isArray(source)) return node.optional && (source === null || typeof source !== 'object') ? [] : FAILS;
+      const out: unknown[] = [];
+      for (const element of source as unknown[]) {
+        const value = evaluate(node.each, element);
+        if (value === FAILS) return FAILS;
+        if (value !== EMPTY) out.push(value);
+      }
+      return out;
     }
   }
 }
@@ -93,7 +98,7 @@ function at(value: unknown, position: number): Out {
 }
 
 /** jq's `+` for the types mappings add; objects and arrays are left to jq, other mixes are jq errors. */
-function plus(left: unknown, right: unknown): Out {
+export function plus(left: unknown, right: unknown): Out {
   if (left === null || left === undefined) return right ?? null;
   if (right === null || right === undefined) return left;
   if (typeof left === 'string' && typeof right === 'string') return left + right;

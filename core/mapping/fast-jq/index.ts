@@ -12,8 +12,9 @@
  *
  * The subset: paths (`.a`, `."a b"`, `.["a"]`, `.[0]`, also after a parenthesis), `.`, string literals
  * (no interpolation), small non-negative integers, `true`/`false`/`null`, `( … )`, `|`, `//`,
- * `and`, `or`, `==`, `!=`, `+`, `if … then … elif … else … end`, and the functions `tostring`,
- * `ascii_downcase`, `not`, `last`, `@uri`, `map(f)`, `select(f)`, `split(s)`, `join(s)`,
+ * `and`, `or`, `==`, `!=`, `+`, `if … then … elif … else … end`, an array built around one
+ * iteration of an array (`[.a[]? | f]`), and the functions `tostring`, `ascii_downcase`, `not`,
+ * `last`, `add` (of an array), `@uri`, `map(f)`, `select(f)`, `split(s)`, `join(s)`,
  * `startswith(s)`, `sub`/`gsub(pattern; replacement[; flags])` with literal arguments and a
  * pattern that is either a literal (optionally anchored with `^`) or one bracket class.
  *

@@ -22,8 +22,6 @@ const config = portAppConfigFromObject(defaultPortAppConfig(), 'default');
 const defaultSlots = config.resources.flatMap((resource) => planResource(resource).slots.map((slot) => ({ kind: resource.kind, jq: rewriteSingleQuotes(slot.jq) })));
 const defaultExpressions = [...new Set(defaultSlots.map((s) => s.jq))];
 
-/** The default mapping's slots that still need jq: each iterates (`[]?`), which the subset refuses. */
-const LEFT_TO_JQ = ['[.reviewers[]?.uniqueName]', '[.environments[]?.name]', '([.runStatistics[]? | select(.outcome == "Failed") | .count] | add) // .unanalyzedTests'];
 
 const EDGE_EXPRESSIONS = [
   '.',
@@ -102,6 +100,24 @@ const EDGE_EXPRESSIONS = [
   '.a | gsub("[^\\\\p{L}0-9@_.+:/=-]"; "_")',
   '.a | ascii_downcase | gsub("[^\\\\p{L}0-9@_.+:/=-]"; "_")',
   '.a | tostring | @uri',
+  '[.a[]?]',
+  '[.a[]]',
+  '[.[]]',
+  '[.[]?]',
+  '[.a[]?.b]',
+  '[.a[].b]',
+  '[.a[]?[0]]',
+  '[.a[]? | .b.c]',
+  '[.a[]? | select(. != null)]',
+  '[.a[]? | select(.b == "x") | .c]',
+  '[.a[]? | select(.b) | .c] | add',
+  '([.a[]? | select(.b == "Failed") | .c] | add) // .d',
+  '[.a[]? | tostring] | join(",")',
+  '[(.a // .b)[]?]',
+  '[.a.b[]?.c]',
+  '.a | add',
+  '.a | add // "none"',
+  '[.a[]? | .b] | add',
   // The same trees as accepted ones, written as jq 1.7+ also reads them.
   '.a.["b"]',
   '. "a"',
@@ -143,6 +159,17 @@ const REFUSED = [
   '.a //= 1',
   '{a: .a}',
   '[.a]',
+  '[]',
+  '.a[]',
+  '.a[]?',
+  '[.a[], .b[]]',
+  '[.a[][]]',
+  '[.a[] | .b[]]',
+  '[.a[]?.b?]',
+  '[.a[]? // .b]',
+  '[.a | .[]]',
+  '[..]',
+  '[.a[]?] | add(.[])',
   '.a # comment',
   'empty',
   'error("x")',
@@ -265,9 +292,9 @@ function checkAgainstJq(expressions: readonly string[], items: readonly unknown[
 }
 
 describe('compileFastJq', () => {
-  it('accepts every slot of the default mapping except the three that iterate', () => {
+  it('accepts every slot of the default mapping', () => {
     const refused = defaultExpressions.filter((jq) => compileFastJq(jq) === undefined);
-    expect(refused).toEqual(LEFT_TO_JQ);
+    expect(refused).toEqual([]);
   });
 
   it('refuses what it cannot evaluate exactly', () => {
@@ -276,7 +303,7 @@ describe('compileFastJq', () => {
   });
 
   it('answers as jq does for every default-mapping slot on random items', () => {
-    const expressions = defaultExpressions.filter((jq) => !LEFT_TO_JQ.includes(jq));
+    const expressions = defaultExpressions;
     const tally = { values: 0, fails: 0 };
     fc.assert(
       fc.property(fc.array(item, { minLength: 1, maxLength: 25 }), (items) => checkAgainstJq(expressions, items, tally)),
@@ -334,6 +361,15 @@ describe('compileFastJq', () => {
       { a: 'x', b: null },
       { a: null, b: 'y' },
       { a: false, b: 0 },
+      { a: [{ b: 'x', c: 1 }, { b: 'Failed', c: 2 }, { b: null }, { b: 'Failed', c: 3 }], d: 7 },
+      { a: [{ b: true, c: 'p' }, { b: false, c: 'q' }, { c: 'r' }] },
+      { a: [{ b: { c: 'deep' } }, { b: null }] },
+      { a: [['n'], []] },
+      { a: [null, 1.5, 'x'] },
+      { a: [{ b: 'Failed', c: 'x' }, { b: 'Failed', c: 1 }] },
+      { a: { b: 1 } },
+      { a: 'abc' },
+      { b: { c: [{ c: 1 }] } },
     ];
     checkAgainstJq(EDGE_EXPRESSIONS, inputs, { values: 0, fails: 0 });
   });
@@ -349,5 +385,17 @@ describe('compileFastJq', () => {
     expect(run('.a | tostring', { a: 1.5 })).toBe(FAILS);
     expect(run('.a.b', { a: 'string' })).toBe(FAILS);
     expect(run('.a + 1', { a: 'x' })).toBe(FAILS);
+    expect(run('[.reviewers[]?.uniqueName]', { reviewers: [{ uniqueName: 'a@x' }, { uniqueName: null }, {}] })).toEqual([['a@x', null, null]]);
+    expect(run('[.reviewers[]?.uniqueName]', { reviewers: null })).toEqual([[]]);
+    expect(run('[.reviewers[]?.uniqueName]', { reviewers: 'x' })).toEqual([[]]);
+    expect(run('[.reviewers[].uniqueName]', { reviewers: null })).toBe(FAILS);
+    expect(run('[.reviewers[]?.uniqueName]', { reviewers: ['x'] })).toBe(FAILS);
+    expect(run('[.a[]?]', { a: { k: 1 } })).toBe(FAILS);
+    const failed = '([.runStatistics[]? | select(.outcome == "Failed") | .count] | add) // .unanalyzedTests';
+    expect(run(failed, { runStatistics: [{ outcome: 'Failed', count: 2 }, { outcome: 'Passed', count: 9 }, { outcome: 'Failed', count: 3 }] })).toEqual([5]);
+    expect(run(failed, { runStatistics: [{ outcome: 'Passed', count: 9 }], unanalyzedTests: 4 })).toEqual([4]);
+    expect(run('.a | add', { a: ['x', null, 'y'] })).toEqual(['xy']);
+    expect(run('.a | add', { a: [] })).toEqual([null]);
+    expect(run('.a | add', { a: [1, 'x'] })).toBe(FAILS);
   });
 });
