@@ -174,5 +174,5 @@ const NULLARY = new Map<string, Builtin>([
   // `last` is `.[-1]`: null on null and on an empty array; an error on anything but an array.
   ['last', (input) => (input === null ? null : Array.isArray(input) ? (input.length > 0 ? (input[input.length - 1] as unknown) : null) : FAILS)],
   // `add` of an array: its elements summed with `+` from null (an object's values are left to jq).
-  ['add', (input) => (Array.isArray(input) ? input.reduce((sum: unknown, element: unknown) => (sum === FAILS ? FAILS : plus(sum, element)), null) : FAILS)],
+  ['add', (input) => (Array.isArray(input) ? (input as unknown[]).reduce<unknown>((sum, element) => (sum === FAILS ? FAILS : plus(sum, element)), null) : FAILS)],
 ]);
