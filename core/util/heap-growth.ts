@@ -46,9 +46,9 @@ export function userChoseGrowth(execArgv: readonly string[], nodeOptions: string
  * V8 grows it to 32 MiB on a 64-bit machine, and a sync allocates fast enough to get there within
  * seconds. What it holds between scavenges is mostly garbage, but also socket reads and pages
  * still waiting on Port. At 8 MiB the large benchmark's engine peaked at 204–230 MB when nothing
- * changed, against 235–247 MB at 16 MiB and 251–276 MB uncapped, for more scavenges (about 1,600
- * instead of 320, one to two CPU-seconds more) and no clear change in wall time
- * (docs/performance.md, "Memory").
+ * changed, against 235–247 MB at 16 MiB and 251–276 MB uncapped, for five times as many scavenges
+ * (2–3 CPU-seconds more) and unchanged runs about 3 s slower on average (docs/performance.md, "The
+ * young generation capped at 8 MiB").
  */
 export const YOUNG_GENERATION_MIB = 8;
 
