@@ -15,6 +15,7 @@ import type { Location, RunReporter } from '../core/sync/reporter';
 import { runSync } from '../core/sync/run';
 import type { RunResult } from '../core/sync/stats';
 import { ENGINE_OPTIONS_VARIABLE, engineOptionsSchema, type EngineReport, type GcTotals, type MemoryBreakdown } from './engine-protocol';
+import { mainThreadCpuSeconds } from './processes';
 
 const MiB = 1024 * 1024;
 
@@ -123,6 +124,7 @@ async function main(): Promise<EngineReport> {
   const sampler = heapSampler(options.heapSnapshotDir);
   const gc = gcObserver();
   const cpu = process.cpuUsage();
+  const mainThreadCpu = mainThreadCpuSeconds();
   const reporter = new QuietReporter();
   let outcome: Outcome;
   let run: EngineReport['run'] = null;
@@ -138,6 +140,7 @@ async function main(): Promise<EngineReport> {
   sampler.stop();
   const gcTotals = gc.stop();
   const used = process.cpuUsage(cpu);
+  const mainThreadCpuEnd = mainThreadCpuSeconds();
   return {
     type: 'report',
     outcome,
@@ -148,6 +151,7 @@ async function main(): Promise<EngineReport> {
     gc: gcTotals,
     cpuUserSeconds: used.user / 1e6,
     cpuSystemSeconds: used.system / 1e6,
+    ...(mainThreadCpu !== undefined && mainThreadCpuEnd !== undefined ? { mainThreadCpuSeconds: mainThreadCpuEnd - mainThreadCpu } : {}),
     warnings: reporter.warnings,
     errors: reporter.errors,
   };

@@ -84,6 +84,8 @@ export const engineReportSchema = z.object({
   gc: gcTotalsSchema,
   cpuUserSeconds: z.number(),
   cpuSystemSeconds: z.number(),
+  /** CPU of the engine's main thread alone (Linux only): what JavaScript, the parsers and the GC's pauses took. */
+  mainThreadCpuSeconds: z.number().optional(),
   warnings: z.number(),
   /** Error lines the run logged (first few), so a failing benchmark says why. */
   errors: z.array(z.string()),

@@ -76,8 +76,21 @@ export function procStatusMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number | u
 
 /** User + system CPU seconds of a process from `/proc/<pid>/stat` (clock ticks of 1/100 s on Linux). */
 export function procCpuSeconds(pid: number): number | undefined {
+  return statCpuSeconds(`/proc/${String(pid)}/stat`);
+}
+
+/**
+ * User + system CPU seconds of this process's main thread, the one JavaScript runs on; the rest of
+ * the process's CPU is V8's helper threads (concurrent marking, parallel scavenges, compilation)
+ * and libuv's pool. Undefined off Linux.
+ */
+export function mainThreadCpuSeconds(): number | undefined {
+  return statCpuSeconds(`/proc/self/task/${String(process.pid)}/stat`);
+}
+
+function statCpuSeconds(path: string): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     // Fields after the command name (which may contain spaces) start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;

@@ -1,4 +1,4 @@
-import type { ScaleResult } from './scenarios';
+import type { RunFigures, ScaleResult } from './scenarios';
 
 /** The targets of issue 10, each checked against the measured figures. */
 export type TargetCheck = { target: string; value: string; met: boolean | null; note?: string };
@@ -98,7 +98,7 @@ export function renderScale(result: ScaleResult): string {
   if (result.secondRun) runs.push(['unchanged', result.secondRun]);
   if (result.tstu) runs.push(['TSTU budget', result.tstu]);
   const rows = [
-    ['run', 'wall s', 'entities', 'ent/s', 'ADO req', 'Port req', 'writes', 'ADO in', 'Port out/in', 'peak RSS', 'CPU s eng/ado/port', 'throttled s', '429s', 'bound s', 'efficiency'],
+    ['run', 'wall s', 'entities', 'ent/s', 'ADO req', 'Port req', 'writes', 'ADO in', 'Port out/in', 'peak RSS', 'CPU s eng (main)/ado/port', 'throttled s', '429s', 'bound s', 'efficiency'],
     ...runs.map(([name, r]) => {
       const bound = 'lowerBound' in r ? r.lowerBound : undefined;
       return [
@@ -112,7 +112,7 @@ export function renderScale(result: ScaleResult): string {
         bytes(r.azureDevOps.bytesIn),
         `${bytes(r.port.bytesIn)}/${bytes(r.port.bytesOut)}`,
         `${r.peakRssMB.toFixed(0)} MB`,
-        [r.cpuSeconds, r.simulatorCpuSeconds.azureDevOps, r.simulatorCpuSeconds.port].map((c) => (c === undefined ? '?' : c.toFixed(0))).join('/'),
+        cpuCell(r),
         r.throttledSeconds.toFixed(1),
         String(r.azureDevOps.status429),
         bound ? `${bound.seconds.toFixed(1)} (${bound.limitedBy})` : '–',
@@ -154,4 +154,11 @@ export function renderScale(result: ScaleResult): string {
   const failures = [result.firstRun, result.secondRun, result.tstu].flatMap((r) => (r ? r.errors : []));
   if (failures.length) lines.push('', 'Errors logged by the engine:', ...failures.slice(0, 10).map((e) => `  ${e}`));
   return lines.join('\n');
+}
+
+/** Engine CPU with its main thread's share in parentheses, then each simulator's: `36 (27)/5/7`. */
+export function cpuCell(r: Pick<RunFigures, 'cpuSeconds' | 'mainThreadCpuSeconds' | 'simulatorCpuSeconds'>): string {
+  const n = (c: number | undefined) => (c === undefined ? '?' : c.toFixed(0));
+  const engine = r.mainThreadCpuSeconds === undefined ? n(r.cpuSeconds) : `${n(r.cpuSeconds)} (${n(r.mainThreadCpuSeconds)})`;
+  return [engine, n(r.simulatorCpuSeconds.azureDevOps), n(r.simulatorCpuSeconds.port)].join('/');
 }

@@ -56,6 +56,8 @@ export type RunFigures = {
   /** Garbage-collection pauses of the engine's main thread: scavenges (minor), full collections (major), incremental marking. */
   gc: GcTotals;
   cpuSeconds: number;
+  /** Of `cpuSeconds`, the engine's main thread (Linux only); the rest is V8's helper threads and libuv's pool. */
+  mainThreadCpuSeconds?: number | undefined;
   /** CPU the simulators spent serving this run (both share the machine with the engine). */
   simulatorCpuSeconds: { azureDevOps: number | undefined; port: number | undefined };
   /** Time the engine's requests waited on throttling (its pacing and pauses, plus server delays). */
@@ -260,6 +262,7 @@ export function figures(run: EngineRun, ado0: AdoCounters, ado1: AdoCounters, po
     memoryAtPeakRssMB: r.memoryAtPeakRss && inMB(r.memoryAtPeakRss),
     gc: r.gc,
     cpuSeconds: r.cpuUserSeconds + r.cpuSystemSeconds,
+    mainThreadCpuSeconds: r.mainThreadCpuSeconds,
     throttledSeconds: r.run?.throttledSeconds ?? 0,
     upserted,
     unchanged,

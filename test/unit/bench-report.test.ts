@@ -1,5 +1,7 @@
+import { isMainThread } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { rssValue, simulatorLine } from '../../bench/report';
+import { mainThreadCpuSeconds } from '../../bench/processes';
+import { cpuCell, rssValue, simulatorLine } from '../../bench/report';
 
 describe('benchmark report: the Azure DevOps simulator line', () => {
   const run = (requests: number, replayed: number) => ({ azureDevOps: { requests, replayed } });
@@ -25,5 +27,32 @@ describe('benchmark report: the peak RSS target', () => {
 
   it('shows the first run alone when no other run was made', () => {
     expect(rssValue({ firstRun: peak(128) })).toBe('128 MB (first)');
+  });
+});
+
+describe('benchmark report: CPU', () => {
+  const simulators = { azureDevOps: 5.2, port: 7.4 };
+
+  it("gives the engine's CPU with its main thread's share, then each simulator's", () => {
+    expect(cpuCell({ cpuSeconds: 36.4, mainThreadCpuSeconds: 21.6, simulatorCpuSeconds: simulators })).toBe('36 (22)/5/7');
+  });
+
+  it('leaves the share out where it was not measured (off Linux, older results files), and marks a missing simulator figure', () => {
+    expect(cpuCell({ cpuSeconds: 36.4, simulatorCpuSeconds: { azureDevOps: undefined, port: 7.4 } })).toBe('36/?/7');
+  });
+
+  // In a worker thread (another vitest pool) the spinning would not be on the main thread.
+  it.runIf(process.platform === 'linux' && isMainThread)("reads the main thread's CPU, a part of the process's", () => {
+    const before = mainThreadCpuSeconds() ?? Number.NaN;
+    const process0 = process.cpuUsage();
+    // Spin until the process has used 300 ms of CPU (not of wall time: the machine may be busy).
+    let spin = 0;
+    while (process.cpuUsage(process0).user < 300_000) spin++;
+    const thread = (mainThreadCpuSeconds() ?? Number.NaN) - before;
+    const used = process.cpuUsage(process0);
+    expect(spin).toBeGreaterThan(0);
+    // Nearly all of it on this thread, counted in ticks of 10 ms.
+    expect(thread).toBeGreaterThanOrEqual(0.2);
+    expect(thread).toBeLessThanOrEqual((used.user + used.system) / 1e6 + 0.02);
   });
 });
