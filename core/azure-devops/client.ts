@@ -1,5 +1,5 @@
 import { ResponseTooLargeError } from '../http/network-error';
-import { backoffSeconds, describeNetworkError, isTransientNetworkError, retryAfterSeconds, sleep } from '../http/retry';
+import { backoffSeconds, describeNetworkError, isTransientNetworkError, MAX_RETRY_AFTER_SECONDS, retryAfterSeconds, sleep } from '../http/retry';
 import type { HttpRequest, HttpTransport } from '../http/transport';
 import { ActiveTime } from '../util/wall-clock';
 import {
@@ -145,7 +145,10 @@ export class AzureDevOpsClient {
     // Route costs are learned per endpoint.
     const route = routeOf(method, target);
     let throttledTries = 0;
-    let transientTries = 0;
+    // Network failures (and bodies cut short) and error statuses are counted apart, so one kind of
+    // failure does not spend the other's attempts.
+    let networkTries = 0;
+    let statusTries = 0;
 
     for (;;) {
       let response: SentResponse;
@@ -158,6 +161,7 @@ export class AzureDevOpsClient {
           },
           this.metrics.throttled,
           route,
+          this.deps.signal,
         );
       } catch (error) {
         if (this.deps.signal?.aborted) throw error;
@@ -165,15 +169,15 @@ export class AzureDevOpsClient {
         if (request.maxBytes !== undefined && error instanceof ResponseTooLargeError) {
           throw new AzureDevOpsContentTooLargeError(`${method} ${display} answered with more than ${request.maxBytes} bytes; not read further.`, display, request.maxBytes);
         }
-        if (retryable && isTransientNetworkError(error) && ++transientTries < policy.transientAttempts) {
-          await this.pause(backoffSeconds(transientTries, policy.baseDelaySeconds, policy.maxDelaySeconds));
+        if (retryable && isTransientNetworkError(error) && ++networkTries < policy.transientAttempts) {
+          await this.pause(backoffSeconds(networkTries, policy.baseDelaySeconds, policy.maxDelaySeconds));
           continue;
         }
-        throw new AzureDevOpsUnavailableError(`${method} ${display} failed: ${describeNetworkError(error)}${transientTries ? ` (after ${transientTries} attempts)` : ''}.`, display);
+        throw new AzureDevOpsUnavailableError(`${method} ${display} failed: ${describeNetworkError(error)}${networkTries ? ` (after ${networkTries} attempts)` : ''}.`, display);
       }
       this.count((m) => {
         m.requests++;
-        m.bytesIn += response.bytes?.length ?? response.text.length;
+        m.bytesIn += response.size;
       });
       this.deps.limiter.observe(response.status, response.headers, sentAt);
       const { status, headers } = response;
@@ -187,24 +191,26 @@ export class AzureDevOpsClient {
         try {
           return { status, headers, body: JSON.parse(response.text) as unknown };
         } catch {
-          if (retryable && ++transientTries < policy.transientAttempts) {
-            await this.pause(backoffSeconds(transientTries, policy.baseDelaySeconds, policy.maxDelaySeconds));
+          if (retryable && ++networkTries < policy.transientAttempts) {
+            await this.pause(backoffSeconds(networkTries, policy.baseDelaySeconds, policy.maxDelaySeconds));
             continue;
           }
-          throw new AzureDevOpsResponseError(`${method} ${display} answered ${status} with a body that is not complete JSON (${response.text.length} bytes).`, display, status);
+          throw new AzureDevOpsResponseError(`${method} ${display} answered ${status} with a body that is not complete JSON (${response.size} bytes).`, display, status);
         }
       }
 
       const body = safeJson(response.text);
       const { message, code } = serviceMessage(body);
-      if (RETRYABLE_STATUS.has(status) && retryable) {
+      // A 429 was blocked before it ran ("TF400733: The request has been canceled", azure-devops-api.md
+      // §3.1), so any request may be sent again, a write included.
+      if (RETRYABLE_STATUS.has(status) && (retryable || status === 429)) {
         const throttled = status === 429;
-        const tries = throttled ? ++throttledTries : ++transientTries;
+        const tries = throttled ? ++throttledTries : ++statusTries;
         const limit = throttled ? policy.throttledAttempts : status === 500 ? (request.noRetryOnServerError ? 1 : policy.serverErrorAttempts) : policy.transientAttempts;
         if (tries < limit) {
           // The limiter already pauses everyone for Retry-After on a 429; back off only without one.
           const retryAfter = retryAfterSeconds(headers['retry-after']);
-          if (!throttled || retryAfter === undefined) await this.pause(retryAfter ?? backoffSeconds(tries, policy.baseDelaySeconds, policy.maxDelaySeconds));
+          if (!throttled || retryAfter === undefined) await this.pause(Math.min(MAX_RETRY_AFTER_SECONDS, retryAfter ?? backoffSeconds(tries, policy.baseDelaySeconds, policy.maxDelaySeconds)));
           continue;
         }
         throw new AzureDevOpsUnavailableError(
@@ -250,8 +256,8 @@ export class AzureDevOpsClient {
     });
     const { status, headers } = response;
     // Errors still come as JSON text; only a success is handed over as bytes.
-    if (raw && status >= 200 && status < 300) return { status, headers, text: '', bytes: response.body };
-    return { status, headers, text: response.body.toString('utf8') };
+    if (raw && status >= 200 && status < 300) return { status, headers, text: '', bytes: response.body, size: response.body.length };
+    return { status, headers, text: response.body.toString('utf8'), size: response.body.length };
   }
 
   private count(update: (metrics: RequestMetrics) => void): void {
@@ -269,7 +275,8 @@ export class AzureDevOpsClient {
   }
 }
 
-type SentResponse = { status: number; headers: Record<string, string>; text: string; bytes?: Buffer };
+/** `size`: the body's length in bytes (after content decoding), which `text.length` is not once a character takes more than one. */
+type SentResponse = { status: number; headers: Record<string, string>; text: string; bytes?: Buffer; size: number };
 
 function serviceLabel(service: ServiceHost): string {
   return { core: 'core', release: 'release management (vsrm)', graph: 'graph (vssps)', entitlements: 'user entitlements (vsaex)', advancedSecurity: 'Advanced Security (advsec)' }[service];

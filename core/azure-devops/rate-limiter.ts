@@ -1,5 +1,5 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import { resetAfterSeconds, retryAfterSeconds, sleep } from '../http/retry';
+import { MAX_RETRY_AFTER_SECONDS, resetAfterSeconds, retryAfterSeconds, sleep } from '../http/retry';
 import { ActiveTime } from '../util/wall-clock';
 import { RouteCosts } from './route-costs';
 import { SendLedger } from './send-ledger';
@@ -15,6 +15,13 @@ export type RateLimiterStats = {
 const TARGET_SHARE = 0.95;
 /** The service's sliding window (azure-devops-api.md §3.1), until its headers say otherwise. */
 const DEFAULT_WINDOW_MS = 300_000;
+/**
+ * A `Reset − sent` shorter than this is a clock disagreement, not a window: `Reset` at or before
+ * the send would otherwise shrink the window to nothing and switch the window rule off for the run.
+ */
+const MIN_WINDOW_MS = 1_000;
+/** A 429 blocks for at least this long, even with `Retry-After: 0`: retrying at once would be blocked again. */
+const MIN_BLOCK_SECONDS = 1;
 
 /** A reading of the window's usage, placed at the send of the request it answered. */
 type UsageReading = { sentAt: number; usage: number };
@@ -58,7 +65,7 @@ export class IdentityRateLimiter {
 
   constructor(
     maxConcurrent: number,
-    private readonly clock: { now: () => number; sleep: (ms: number) => Promise<void> } = { now: Date.now, sleep: (ms) => sleep(ms) },
+    private readonly clock: { now: () => number; sleep: (ms: number, signal?: AbortSignal) => Promise<void> } = { now: Date.now, sleep },
   ) {
     this.slots = pLimit(maxConcurrent);
     this.throttled = new ActiveTime(clock.now);
@@ -72,9 +79,11 @@ export class IdentityRateLimiter {
    * Runs `send` when a slot is free and pacing allows; `send` gets the time it was let go, which the
    * caller hands back to `observe` with the response's headers.
    * `throttledAlso` receives the same waits, so a caller can attribute them (to a kind, say).
+   * Once `signal` aborts, a request still waiting for its turn gives its slot up and rejects
+   * (unsent, so the pacing does not count it).
    */
-  schedule<T>(send: (sentAt: number) => Promise<T>, throttledAlso?: ActiveTime, route = ''): Promise<T> {
-    return this.slots(async () => send(await this.waitForTurn(route, throttledAlso)));
+  schedule<T>(send: (sentAt: number) => Promise<T>, throttledAlso?: ActiveTime, route = '', signal?: AbortSignal): Promise<T> {
+    return this.slots(async () => send(await this.waitForTurn(route, throttledAlso, signal)));
   }
 
   /**
@@ -92,7 +101,7 @@ export class IdentityRateLimiter {
     const retryAfter = retryAfterSeconds(headers['retry-after'], now);
     if (status === 429) {
       this.stats.blockedResponses++;
-      this.pauseFor(retryAfter ?? resetAfterSeconds(headers['x-ratelimit-reset'], now) ?? 30, now);
+      this.pauseFor(Math.max(MIN_BLOCK_SECONDS, retryAfter ?? resetAfterSeconds(headers['x-ratelimit-reset'], now) ?? 30), now);
     } else if (retryAfter !== undefined && retryAfter > 0) {
       this.pauseFor(retryAfter, now);
     }
@@ -123,7 +132,7 @@ export class IdentityRateLimiter {
     // counted, which was after it was sent. So `Reset − sent` bounds the window from above.
     if (resetIn !== undefined) {
       const bound = now + resetIn * 1000 - (sentAt ?? now);
-      this.measuredWindowMs = Math.min(this.measuredWindowMs ?? bound, bound);
+      if (bound >= MIN_WINDOW_MS) this.measuredWindowMs = Math.min(this.measuredWindowMs ?? bound, bound);
     }
     const limit = Number(headers['x-ratelimit-limit']);
     if (Number.isFinite(limit) && limit > 0) {
@@ -161,7 +170,7 @@ export class IdentityRateLimiter {
   }
 
   private pauseFor(seconds: number, now: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, now + seconds * 1000);
+    this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(seconds, MAX_RETRY_AFTER_SECONDS) * 1000);
   }
 
   /** Pacing holds from a stage-1 reading until its reset; past that the budget is back, even when no answer has said so. */
@@ -182,10 +191,11 @@ export class IdentityRateLimiter {
     return at === undefined ? this.pacingUntil : Math.min(Math.max(now, at), this.pacingUntil);
   }
 
-  private async waitForTurn(route: string, throttledAlso?: ActiveTime): Promise<number> {
+  private async waitForTurn(route: string, throttledAlso?: ActiveTime, signal?: AbortSignal): Promise<number> {
     let waiting = false;
     try {
       for (;;) {
+        signal?.throwIfAborted();
         const now = this.clock.now();
         const { cost, learned } = this.routeCosts.estimate(route);
         const startAt = Math.max(this.pausedUntil, this.pacedStart(now, cost));
@@ -200,7 +210,7 @@ export class IdentityRateLimiter {
           this.throttled.begin();
           throttledAlso?.begin();
         }
-        await this.clock.sleep(startAt - now);
+        await this.clock.sleep(startAt - now, signal);
       }
     } finally {
       if (waiting) {

@@ -1,5 +1,12 @@
 import { HttpNetworkError } from './network-error';
 
+/**
+ * The longest a service's `Retry-After` (or rate-limit reset) holds a request: beyond it the wait is
+ * more likely a misreading (a clock far off, a date meant for a cache) than a plan, and a run that
+ * sleeps for an hour on one header looks hung.
+ */
+export const MAX_RETRY_AFTER_SECONDS = 300;
+
 /** Seconds to wait from `Retry-After` (delta seconds or an HTTP date), or undefined. */
 export function retryAfterSeconds(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
@@ -54,7 +61,9 @@ export function describeNetworkError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts (at once if it already has). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(abortReason(signal));
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -63,8 +72,12 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+      reject(abortReason(signal));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+function abortReason(signal: AbortSignal | undefined): Error {
+  return signal?.reason instanceof Error ? signal.reason : new Error('aborted');
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { backoffSeconds, describeNetworkError, isTransientNetworkError, resetAfterSeconds, retryAfterSeconds, sleep } from '../http/retry';
+import { backoffSeconds, describeNetworkError, isTransientNetworkError, MAX_RETRY_AFTER_SECONDS, resetAfterSeconds, retryAfterSeconds, sleep } from '../http/retry';
 import type { HttpRequest, HttpTransport } from '../http/transport';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { PortApiError, PortAuthError } from './errors';
@@ -111,7 +111,7 @@ export class PortClient {
       this.metrics.requests++;
       this.metrics.bytesOut += data?.length ?? 0;
       const text = response.body.toString('utf8');
-      this.metrics.bytesIn += text.length;
+      this.metrics.bytesIn += response.body.length;
       const body = parseJson(text);
       const status = response.status;
       if (status === 401 && !refreshed) {
@@ -144,7 +144,7 @@ export class PortClient {
 
   private async backoff(attempt: number, seconds?: number): Promise<void> {
     this.metrics.retries++;
-    await sleep(Math.min(300, seconds ?? backoffSeconds(attempt, this.retry.baseDelaySeconds, this.retry.maxDelaySeconds)) * 1000, this.deps.signal);
+    await sleep(Math.min(MAX_RETRY_AFTER_SECONDS, seconds ?? backoffSeconds(attempt, this.retry.baseDelaySeconds, this.retry.maxDelaySeconds)) * 1000, this.deps.signal);
   }
 
   private async authorization(force: boolean): Promise<string> {

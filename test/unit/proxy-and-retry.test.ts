@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffSeconds, resetAfterSeconds, retryAfterSeconds } from '../../core/http/retry';
+import { backoffSeconds, resetAfterSeconds, retryAfterSeconds, sleep } from '../../core/http/retry';
 import { bypassesProxy } from '../../core/http/transport';
 
 describe('bypassesProxy (NO_PROXY)', () => {
@@ -38,5 +38,16 @@ describe('retry timing', () => {
     expect(backoffSeconds(4, 1, 60, () => 0.5)).toBe(8);
     expect(backoffSeconds(20, 1, 60, () => 1)).toBe(60);
     expect(backoffSeconds(20, 1, 60, () => 0)).toBeCloseTo(48);
+  });
+
+  it('stops a sleep at once when its signal has already aborted, and when it aborts later', async () => {
+    const aborted = AbortSignal.abort(new Error('deadline passed'));
+    const started = Date.now();
+    await expect(sleep(5_000, aborted)).rejects.toThrow('deadline passed');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('stopping')), 20);
+    await expect(sleep(5_000, controller.signal)).rejects.toThrow('stopping');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await expect(sleep(1)).resolves.toBeUndefined();
   });
 });

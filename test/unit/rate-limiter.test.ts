@@ -82,4 +82,55 @@ describe('IdentityRateLimiter', () => {
     );
     expect(peak).toBe(3);
   });
+
+  it('holds a Retry-After of an hour for five minutes at most, and a 429 with Retry-After: 0 for a second', async () => {
+    const { clock, deps } = fakeClock();
+    const limiter = new IdentityRateLimiter(1, deps);
+    await limiter.schedule(async () => limiter.observe(503, { 'retry-after': '3600' }));
+    await limiter.schedule(async () => limiter.observe(200, {}));
+    expect(clock.slept).toEqual([300_000]);
+    await limiter.schedule(async () => limiter.observe(429, { 'retry-after': '0' }));
+    await limiter.schedule(async () => limiter.observe(200, {}));
+    expect(clock.slept).toEqual([300_000, 1_000]);
+  });
+
+  it('paces as usual when one reading puts the reset at its send (a clock ahead of the service)', async () => {
+    const paced = async (firstResetOffsetSeconds: number) => {
+      const { clock, deps } = fakeClock();
+      const limiter = new IdentityRateLimiter(1, deps);
+      let remaining = 30;
+      for (let i = 0; i < 40; i++) {
+        await limiter.schedule(async () => {
+          remaining = Math.max(1, remaining - 1);
+          const resetAt = Math.floor(clock.t / 1000) + (i === 0 ? firstResetOffsetSeconds : 300);
+          limiter.observe(200, { 'x-ratelimit-limit': '200', 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': String(resetAt) });
+        });
+      }
+      return clock.slept.reduce((a, b) => a + b, 0);
+    };
+    const normal = await paced(300);
+    expect(normal).toBeGreaterThan(300_000);
+    // Reset at the send time: taken as the window's length (nothing), it left the window rule off for
+    // the run, so the limiter paced by the spread rule alone: no wait over the first 20 requests, then
+    // twice the waiting over 40.
+    expect(Math.abs((await paced(0)) - normal)).toBeLessThan(normal * 0.1);
+  });
+
+  it('gives up its turn when the request is aborted while it waits, without sending it', async () => {
+    const limiter = new IdentityRateLimiter(1);
+    await limiter.schedule(async () => limiter.observe(429, { 'retry-after': '5' }));
+    const controller = new AbortController();
+    let sent = false;
+    const started = Date.now();
+    const waiting = limiter.schedule(async () => {
+      sent = true;
+    }, undefined, 'route', controller.signal);
+    setTimeout(() => controller.abort(new Error('event deadline passed')), 50);
+    await expect(waiting).rejects.toThrow('event deadline passed');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(sent).toBe(false);
+    // An already aborted request never waits.
+    await expect(limiter.schedule(async () => undefined, undefined, 'route', AbortSignal.abort(new Error('gone')))).rejects.toThrow('gone');
+  });
 });
+

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AzureDevOpsClient } from '../../core/azure-devops/client';
+import { AzureDevOpsNotFoundError } from '../../core/azure-devops/errors';
+import { parseOrganizationUrl } from '../../core/azure-devops/organization';
+import { IdentityRateLimiter } from '../../core/azure-devops/rate-limiter';
+import { createHttpTransport } from '../../core/http/transport';
+import { startAzureDevOpsSimulator, type AzureDevOpsSimulator } from '../../sim/azure-devops';
+
+const PAT = 'client-test-pat-000001';
+let sim: AzureDevOpsSimulator;
+const client = () =>
+  new AzureDevOpsClient({
+    organization: parseOrganizationUrl(sim.serverUrl),
+    credential: { type: 'pat', token: PAT },
+    transport: createHttpTransport({ timeoutSeconds: 30 }),
+    limiter: new IdentityRateLimiter(4),
+    userAgent: 'client-test',
+  });
+
+beforeAll(async () => {
+  sim = await startAzureDevOpsSimulator({ scale: { base: 'small' }, seed: 5, pat: PAT });
+});
+afterAll(async () => sim.close());
+beforeEach(() => sim.faults.clear());
+
+describe('AzureDevOpsClient', () => {
+  it('sends a write again after a 429, which the service blocked before running it', async () => {
+    const fault = sim.faults.add({ kind: 'status', status: 429, method: 'DELETE', times: 1 });
+    const started = Date.now();
+    // The second attempt reaches the service, which knows no such subscription.
+    await expect(client().request({ method: 'DELETE', path: '_apis/hooks/subscriptions/00000000-0000-0000-0000-000000000001', apiVersion: '7.1' })).rejects.toBeInstanceOf(AzureDevOpsNotFoundError);
+    expect(sim.faults.list().find((f) => f.id === fault)?.applied).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900); // the simulator's Retry-After: 1
+  });
+
+  it('does not send a write again after a 503 (it may have run)', async () => {
+    sim.faults.add({ kind: 'status', status: 503, method: 'DELETE', times: 1 });
+    await expect(client().request({ method: 'DELETE', path: '_apis/hooks/subscriptions/00000000-0000-0000-0000-000000000001', apiVersion: '7.1' })).rejects.toMatchObject({ status: 503 });
+  });
+
+  it('counts the bytes it read, not the characters they decode to', async () => {
+    const c = client();
+    const teams = sim.model.projectList().flatMap((project) => sim.model.teamsOf(project.id).map((team) => ({ project, team })));
+    let checked = 0;
+    for (const { project, team } of teams) {
+      const before = c.metrics.bytesIn;
+      const response = await c.request({ path: `_apis/projects/${project.id}/teams/${team.id}/members`, apiVersion: '7.1' });
+      const text = JSON.stringify(response.body);
+      // The simulator writes compact JSON, so re-serializing gives back the bytes it sent.
+      expect(c.metrics.bytesIn - before).toBe(Buffer.byteLength(text, 'utf8'));
+      if (Buffer.byteLength(text, 'utf8') > text.length) checked++;
+    }
+    expect(checked).toBeGreaterThan(0); // answers with accented names, where bytes outnumber characters
+  });
+});
