@@ -9,9 +9,10 @@ export type ReconcileInput = {
   /**
    * With createMissingRelatedEntities, Port creates bare targets for relations; they carry our
    * datasource but no listing produces them. Relation targets of kept entities are therefore
-   * never deleted (Ocean's rule, port-api-and-ocean-core.md §2.9 step 5). Undefined: no protection.
+   * never deleted (Ocean's rule, port-api-and-ocean-core.md §2.9 step 5). Given a blueprint, its
+   * relations and the blueprint each targets. Undefined: no protection.
    */
-  relationTargets?: (blueprint: string, relation: string) => Promise<string | undefined>;
+  relationTargets?: (blueprint: string) => Promise<Record<string, string>>;
   /**
    * Sharded runs (core/shards): of the deletable stale entities (blueprint → identifiers), those an
    * entity outside this run still relates to, which are kept as relation targets of kept entities are.
@@ -55,7 +56,7 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
   // Deletable blueprints keep every stale identifier; held ones (a kinds filter leaves out a whole
   // kind, whose every entity is then stale) only their count and samples.
   const stale = new Map<string, string[]>();
-  const held = new Map<string, { count: number; samples: string[] }>();
+  const held = new Map<string, { count: number; samples: string[]; reason: string }>();
   try {
     const referenced = input.relationTargets ? await referencedEntities(input.produced, input.relationTargets) : new Map<string, Set<string>>();
     for await (const page of input.entities.owned(input.datasource, input.before)) {
@@ -63,8 +64,9 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
         report.owned++;
         if (input.produced.has(blueprint, identifier)) continue;
         if (referenced.get(blueprint)?.has(identifier)) continue;
-        if (input.produced.heldReason(blueprint)) {
-          const entry = held.get(blueprint) ?? { count: 0, samples: [] };
+        const heldReason = input.produced.heldReason(blueprint);
+        if (heldReason) {
+          const entry = held.get(blueprint) ?? { count: 0, samples: [], reason: heldReason };
           held.set(blueprint, entry);
           entry.count++;
           if (entry.samples.length < SAMPLES) entry.samples.push(identifier);
@@ -75,6 +77,7 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
         else stale.set(blueprint, [identifier]);
       }
     }
+    if (input.relationTargets && held.size > 0) await holdTargetsOfHeld(stale, held, input.relationTargets);
   } catch (error) {
     // Without the whole list of what the integration owns (or of what the run's relations point
     // at), no stale entity can be told apart; the run's results stand, the failure is reported,
@@ -101,8 +104,8 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
     deletable += identifiers.length;
     report.blueprints.push({ blueprint, stale: identifiers.length, deleted: 0, held: undefined, samples: identifiers.slice(0, SAMPLES) });
   }
-  for (const [blueprint, { count, samples }] of held) {
-    report.blueprints.push({ blueprint, stale: count, deleted: 0, held: input.produced.heldReason(blueprint), samples });
+  for (const [blueprint, { count, samples, reason }] of held) {
+    report.blueprints.push({ blueprint, stale: count, deleted: 0, held: reason, samples });
   }
   report.blueprints.sort((a, b) => a.blueprint.localeCompare(b.blueprint));
   if (deletable === 0) return report;
@@ -126,14 +129,44 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
   return report;
 }
 
+/**
+ * The stale entities of held blueprints are kept without being read, so what they relate to is
+ * unknown: a target only they pointed at (a bare project under `--kinds repository`, say) would
+ * look stale, and deleting it takes the kept entities with it when Port deletes dependents. So
+ * every blueprint a held one relates to is held too, and so on along the relations.
+ */
+async function holdTargetsOfHeld(
+  stale: Map<string, string[]>,
+  held: Map<string, { count: number; samples: string[]; reason: string }>,
+  relationTargets: (blueprint: string) => Promise<Record<string, string>>,
+): Promise<void> {
+  const queue = [...held.keys()];
+  const visited = new Set(queue);
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const target of new Set(Object.values(await relationTargets(next)))) {
+      if (visited.has(target)) continue;
+      visited.add(target);
+      queue.push(target);
+      const identifiers = stale.get(target);
+      if (!identifiers) continue;
+      stale.delete(target);
+      held.set(target, {
+        count: identifiers.length,
+        samples: identifiers.slice(0, SAMPLES),
+        reason: `kept entities of ${next}, which is held, may relate to them`,
+      });
+    }
+  }
+}
+
 /** Target blueprint → identifiers that kept entities relate to. */
 async function referencedEntities(
   produced: ProducedEntities,
-  targetOf: (blueprint: string, relation: string) => Promise<string | undefined>,
+  targetsOf: (blueprint: string) => Promise<Record<string, string>>,
 ): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>();
   for (const { blueprint, relation, targets } of produced.referencesByRelation()) {
-    const target = await targetOf(blueprint, relation);
+    const target = (await targetsOf(blueprint))[relation];
     if (!target) continue;
     let set = out.get(target);
     if (!set) out.set(target, (set = new Set()));

@@ -276,7 +276,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   });
   const deletions = await reconcile({
     entities: writer,
-    ...(mapping.config.createMissingRelatedEntities ? { relationTargets: async (bp: string, relation: string) => (await blueprints.relationTargets(bp))[relation] } : {}),
+    ...(mapping.config.createMissingRelatedEntities ? { relationTargets: (bp: string) => blueprints.relationTargets(bp) } : {}),
     ...(referencedElsewhere ? { referencedElsewhere } : {}),
     datasource: shard.datasource,
     produced,

@@ -168,6 +168,27 @@ describe('a mapping that writes work items only', () => {
     expect(sims.port.entities('azureDevopsWorkItem').length).toBe(count);
   });
 
+  it('keeps those bare projects when --kinds leaves the work items out: deleting them would take the held work items along', async () => {
+    // Repositories without their project relation, beside the work items: the projects are bare targets of the work items only.
+    const repositories = structuredClone(defaultPortAppConfig('server').resources.filter((r) => r.kind === 'repository'));
+    for (const r of repositories) delete (r.port.entity.mappings as { relations?: unknown }).relations;
+    const mapping = oracleMapping({ resources: [...workItems(), ...repositories] });
+    const first = await sync(sims, ['--mapping', mapping]);
+    expect(first.code, first.stderr).toBe(0);
+    const projects = sims.port.entities('azureDevopsProject').length;
+    const count = sims.port.entities('azureDevopsWorkItem').length;
+    expect(projects).toBeGreaterThan(0);
+    expect(count).toBeGreaterThan(0);
+    sims.port.clearCalls();
+
+    const run = await sync(sims, ['--mapping', mapping, '--kinds', 'repository']);
+    expect(run.code, run.stdout).toBe(0);
+    expect(deleteCalls(sims)).toEqual([]);
+    expect(sims.port.entities('azureDevopsProject').length).toBe(projects);
+    expect(sims.port.entities('azureDevopsWorkItem').length).toBe(count);
+    expect(run.stdout).toMatch(/azureDevopsProject: \d+ stale entities kept, kept entities of azureDevopsWorkItem, which is held, may relate to them/);
+  });
+
   it('counts the entities the run rewrote among those the integration owned: a few deletions go through', async () => {
     sims.port.reset();
     // No relations this time: the integration owns work items and nothing else.

@@ -43,6 +43,38 @@ function input(entities: ReconcileInput['entities'], produced: ProducedEntities,
 }
 
 describe('reconcile', () => {
+  it('keeps what held entities may relate to: bare targets are not deleted from under a held blueprint', async () => {
+    // --kinds repository: the work items are held, and the projects exist only as the bare targets
+    // of their relations (createMissingRelatedEntities). Deleting the projects would take the work
+    // items with them; the releases' definitions, which nothing held relates to, still go.
+    const produced = new ProducedEntities();
+    produced.add('azureDevopsRepository', 'p1/a');
+    produced.hold('azureDevopsWorkItem', "kind 'work-item' is left out by the kinds filter");
+    const owned = [
+      ...many('azureDevopsWorkItem', 40, 'p1/'),
+      { identifier: 'p1', blueprint: 'azureDevopsProject' },
+      { identifier: 'p1/a', blueprint: 'azureDevopsRepository' },
+      { identifier: 'org', blueprint: 'azureDevopsOrganization' },
+      { identifier: 'd1', blueprint: 'azureDevopsReleaseDefinition' },
+    ];
+    const relations: Record<string, Record<string, string>> = {
+      azureDevopsWorkItem: { project: 'azureDevopsProject', parent: 'azureDevopsWorkItem' },
+      azureDevopsProject: { organization: 'azureDevopsOrganization' },
+      azureDevopsRepository: { project: 'azureDevopsProject' },
+    };
+    const { entities, deleted } = port(owned);
+
+    const report = await reconcile({ ...input(entities, produced), relationTargets: async (blueprint) => relations[blueprint] ?? {} });
+
+    expect(deleted).toEqual([{ blueprint: 'azureDevopsReleaseDefinition', identifiers: ['d1'] }]);
+    expect(report.blueprints.map((b) => [b.blueprint, b.stale, b.deleted, b.held])).toEqual([
+      ['azureDevopsOrganization', 1, 0, 'kept entities of azureDevopsProject, which is held, may relate to them'],
+      ['azureDevopsProject', 1, 0, 'kept entities of azureDevopsWorkItem, which is held, may relate to them'],
+      ['azureDevopsReleaseDefinition', 1, 1, undefined],
+      ['azureDevopsWorkItem', 40, 0, "kind 'work-item' is left out by the kinds filter"],
+    ]);
+  });
+
   it('counts a held blueprint whole, with samples, and deletes only from the others', async () => {
     // A kinds filter left the work items out: every one of the 200,000 Port holds is "stale" but held.
     const workItems = many('azureDevopsWorkItem', 200_000, 'p1/');
