@@ -59,16 +59,19 @@ export async function runFromLayers(platform: Platform, layers: readonly ConfigL
   const outcome: Outcome = result.status;
   const plan = result.mode === 'plan';
   // In plan mode the counts say what a sync would do, so a pipeline can gate on them.
-  const totals = result.resources.reduce(
+  const counts = result.resources.reduce(
     (t, r) => ({
       listed: t.listed + r.listed,
       upserted: t.upserted + (plan ? r.wouldCreate + r.wouldUpdate : r.upserted),
       unchanged: t.unchanged + r.unchanged,
       failed: t.failed + r.failed + r.mappingErrors + (r.error ? 1 : 0),
-      deleted: t.deleted + (plan ? 0 : r.deleted),
     }),
-    { listed: 0, upserted: 0, unchanged: 0, failed: 0, deleted: plan ? result.plan.reduce((n, p) => n + p.delete, 0) : 0 },
+    { listed: 0, upserted: 0, unchanged: 0, failed: 0 },
   );
+  // Deletions are per blueprint, not per resource: several resources may write one blueprint, and
+  // bare relation targets belong to none.
+  const deleted = plan ? result.plan.reduce((n, p) => n + p.delete, 0) : result.deletions.blueprints.reduce((n, b) => n + b.deleted, 0);
+  const totals = { ...counts, deleted };
   platform.setOutputs({ result: outcome, ...totals, ...(result.shard ? { shard: `${result.shard.index}/${result.shard.count}` } : {}), ...(summaryPath ? { summaryPath } : {}) });
   const failedLabels = result.resources.filter((r) => !r.ok).map((r) => r.label);
   const webhooksFailed = result.webhooks?.status === 'failed';

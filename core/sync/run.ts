@@ -30,7 +30,7 @@ import { reconcile } from './reconcile';
 import { HeldReporter, heaviestFirst, resourceLanes, runLanes } from './resource-lanes';
 import type { RunReporter } from './reporter';
 import { literalBlueprint, syncResource, type PlanCounts } from './resource-sync';
-import type { ResourceStats, RunResult } from './stats';
+import type { DeletionReport, PlanRow, ResourceStats, RunResult } from './stats';
 import { capYoungGeneration, limitHeapGrowth } from '../util/heap-growth';
 
 export type RunDependencies = {
@@ -288,8 +288,11 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     mode: writeMode,
     reporter,
   });
+  // A blueprint's deletions count once, on the first resource that writes it (several may: the
+  // repository and both repository-policy resources of the default mapping).
   for (const entry of deletions.blueprints) {
-    for (const stats of results) if (stats.blueprints.has(entry.blueprint)) stats.deleted += entry.deleted;
+    const writer = results.find((stats) => stats.blueprints.has(entry.blueprint));
+    if (writer) writer.deleted += entry.deleted;
   }
   const shardReport = await shard.finish({
     port,
@@ -351,12 +354,22 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     throttledSeconds: limiter.throttled.milliseconds / 1000,
     problems: deletions.error !== undefined ? ['reconciliation could not list the entities this integration owns'] : deletionFailed ? ['some stale entities could not be deleted'] : [],
     integrationUrl: undefined,
-    plan: [...planCounts].map(([blueprint, counts]) => {
-      const deletion = deletions.blueprints.find((d) => d.blueprint === blueprint);
-      const toDelete = deletion && !deletion.held && !deletions.skipped ? deletion.stale : 0;
-      return { blueprint, create: counts.create, update: counts.update, unchanged: counts.unchanged, delete: toDelete, samples: { create: counts.samples.create, update: counts.samples.update, delete: toDelete ? (deletion?.samples ?? []) : [] } };
-    }),
+    plan: planRows(planCounts, deletions),
   };
+}
+
+/**
+ * A plan's rows: every blueprint the run would write, and every one it would delete from, which
+ * includes blueprints it writes nothing to (a kind whose listing is now empty, bare relation targets).
+ */
+function planRows(planCounts: ReadonlyMap<string, PlanCounts>, deletions: DeletionReport): PlanRow[] {
+  const blueprints = new Set([...planCounts.keys(), ...deletions.blueprints.filter((d) => !d.held && d.stale > 0).map((d) => d.blueprint)]);
+  return [...blueprints].map((blueprint) => {
+    const counts = planCounts.get(blueprint) ?? { create: 0, update: 0, unchanged: 0, samples: { create: [], update: [] } };
+    const deletion = deletions.blueprints.find((d) => d.blueprint === blueprint);
+    const toDelete = deletion && !deletion.held && !deletions.skipped ? deletion.stale : 0;
+    return { blueprint, create: counts.create, update: counts.update, unchanged: counts.unchanged, delete: toDelete, samples: { create: counts.samples.create, update: counts.samples.update, delete: toDelete ? (deletion?.samples ?? []) : [] } };
+  });
 }
 
 export async function preflightAzureDevOps(ado: AzureDevOpsClient): Promise<void> {

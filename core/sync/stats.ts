@@ -71,5 +71,8 @@ export type RunResult = {
   webhooks?: WebhookReport;
   /** A sharded run's shard, its share of the projects and the round bookkeeping (core/shards). */
   shard?: ShardReport;
-  plan: { blueprint: string; create: number; update: number; unchanged: number; delete: number; samples: { create: string[]; update: string[]; delete: string[] } }[];
+  plan: PlanRow[];
 };
+
+/** What a plan would do to one blueprint. */
+export type PlanRow = { blueprint: string; create: number; update: number; unchanged: number; delete: number; samples: { create: string[]; update: string[]; delete: string[] } };

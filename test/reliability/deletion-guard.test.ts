@@ -3,7 +3,7 @@
  * the run proved it gone. Incomplete listings hold their blueprints, filters hold what they leave
  * out, the threshold holds mass deletions, and plan mode writes nothing at all.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -274,5 +274,61 @@ describe('a listing at a service cap', () => {
     expect(sims.port.entity('azureDevopsPipelineRun', old), 'a run the cap may hide').toBeDefined();
     expect(run.stdout).toMatch(/azureDevopsPipelineRun: 1 stale entity kept, resource pipeline-run #0: listing incomplete/);
     expect(sims.port.entities('azureDevopsPipelineRun').length).toBeGreaterThan(50);
+  });
+});
+
+describe('counting deletions', () => {
+  let sims: Simulators;
+  const M = ['--mapping', oracleMapping()];
+  beforeAll(async () => {
+    sims = await startSimulators({ ado: { seed: 79, scale: { base: 'tiny', workItems: 20 } } });
+  });
+  afterAll(async () => sims?.close());
+
+  it('counts each deletion once, though three resources write the repository blueprint', async () => {
+    const model = sims.ado.model;
+    expect((await sync(sims, M)).code).toBe(0);
+    const repository = model.projectList().flatMap((p) => model.repositoriesOf(p.id))[0]!;
+    sims.ado.mutate.deleteRepository(repository.id);
+    sims.port.clearCalls();
+    const summaryPath = join(mkdtempSync(join(tmpdir(), 'deletion-count-')), 'summary.json');
+    const run = await sync(sims, [...M, '--summary', summaryPath]);
+    expect(run.code, run.stdout).toBe(0);
+    const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as { resources: { kind: string; blueprints: string[]; deleted: number }[]; deletions: { blueprints: { blueprint: string; deleted: number }[] } };
+    expect(deleteCalls(sims).length).toBeGreaterThan(0);
+    // What Port answered it deleted, per blueprint.
+    const deleted = new Map(summary.deletions.blueprints.map((b) => [b.blueprint, b.deleted]));
+    expect(deleted.get('azureDevopsRepository')).toBe(1);
+    const writers = summary.resources.filter((r) => r.blueprints.includes('azureDevopsRepository'));
+    expect(writers.length).toBeGreaterThan(1);
+    expect(writers.reduce((n, r) => n + r.deleted, 0)).toBe(1);
+    const written = new Set(summary.resources.flatMap((r) => r.blueprints));
+    const expected = [...deleted].filter(([blueprint]) => written.has(blueprint)).reduce((n, [, count]) => n + count, 0);
+    expect(summary.resources.reduce((n, r) => n + r.deleted, 0)).toBe(expected);
+  });
+
+  it('lists the blueprint the run writes nothing to, and counts its deletions in the total a pipeline gates on', async () => {
+    sims.port.reset();
+    const resources = structuredClone(defaultPortAppConfig('server').resources.filter((r) => r.kind === 'work-item' || r.kind === 'repository'));
+    for (const r of resources) delete (r.port.entity.mappings as { relations?: unknown }).relations;
+    const mapping = oracleMapping({ resources });
+    expect((await sync(sims, ['--mapping', mapping])).code).toBe(0);
+    const repositories = sims.port.entities('azureDevopsRepository').length;
+    expect(repositories).toBeGreaterThan(0);
+    for (const project of sims.ado.model.projectList()) for (const repository of sims.ado.model.repositoriesOf(project.id)) sims.ado.mutate.deleteRepository(repository.id);
+
+    const summaryPath = join(mkdtempSync(join(tmpdir(), 'plan-deletions-')), 'summary.json');
+    const plan = await sync(sims, ['--mapping', mapping, '--plan', '--summary', summaryPath]);
+    expect(plan.code, plan.stdout).toBe(0);
+    const row = /azureDevopsRepository\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)/.exec(plan.stdout);
+    expect(row, plan.stdout).not.toBeNull();
+    expect(Number(row![4]), 'repositories to delete').toBe(repositories);
+    // The rows a pipeline's `deleted` output adds up.
+    const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as { plan: { blueprint: string; delete: number }[] };
+    expect(summary.plan.find((p) => p.blueprint === 'azureDevopsRepository')?.delete).toBe(repositories);
+
+    const run = await sync(sims, ['--mapping', mapping]);
+    expect(run.code, run.stdout).toBe(0);
+    expect(sims.port.entities('azureDevopsRepository')).toEqual([]);
   });
 });
