@@ -191,16 +191,19 @@ export class ResourceMapper {
     }
     const read = (template: Template): unknown => this.read(template, values, batch);
     for (const mapping of this.plan.mappings) {
-      const entity = this.entity(mapping, read, batch);
+      const entity = this.entity(mapping, read, batch, values);
       if (entity) batch.entities.push(entity);
     }
   }
 
-  private entity(mapping: MappingTemplate, read: (template: Template) => unknown, batch: BatchTally): MappedEntity | undefined {
+  private entity(mapping: MappingTemplate, read: (template: Template) => unknown, batch: BatchTally, values: readonly unknown[]): MappedEntity | undefined {
     const identifier = this.identifier(mapping.identifier, read(mapping.identifier), batch);
     const blueprint = this.blueprint(mapping.blueprint, read(mapping.blueprint), batch);
     if (identifier === undefined || blueprint === undefined) {
-      batch.skippedNoIdentifier += 1;
+      // An identifier that is null is "no entity", as in Ocean. One whose expression failed is an
+      // item the mapping could not evaluate: its entity may exist in Port, so it must not look stale.
+      if (failedSlot(mapping.identifier, values) || failedSlot(mapping.blueprint, values)) batch.failedItems += 1;
+      else batch.skippedNoIdentifier += 1;
       return undefined;
     }
     const entity: MappedEntity = { identifier, blueprint };
@@ -319,6 +322,13 @@ class BatchTally {
       hasErrors: this.selectorErrors > 0 || this.failedItems > 0,
     };
   }
+}
+
+/** Whether a plain jq template's slot answered an error (`{e}`) rather than a value. */
+function failedSlot(template: Template, values: readonly unknown[]): boolean {
+  if (template.type !== 'jq') return false;
+  const wrapped = values[template.slot];
+  return wrapped !== undefined && !Array.isArray(wrapped) && !slotValue(wrapped).ok;
 }
 
 /** Reads one wrapped slot value: `[v]` → v, `[]` → null, `{e}` → the error message. */

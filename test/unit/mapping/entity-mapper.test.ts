@@ -239,6 +239,27 @@ resources:
     expect(Object.keys(entity ?? {})).toEqual(['identifier', 'blueprint', 'icon', 'team', 'properties']);
   });
 
+  it('an identifier whose expression fails is an item the mapping could not evaluate, not an entity without identifier', async () => {
+    const mapper = await mapperFromYaml(`
+resources:
+  - kind: repository
+    selector:
+      query: 'true'
+    port:
+      entity:
+        mappings:
+          identifier: .name | ascii_downcase
+          blueprint: '"repo"'
+`);
+    const result = mapper.mapBatch([{ name: 'Alpha' }, { name: 5 }, { name: null }]);
+    expect(result.entities).toEqual([{ identifier: 'alpha', blueprint: 'repo' }]);
+    // A failing identifier holds the blueprint's deletions (its entity may be in Port); a null one is Ocean's "no entity".
+    expect(result.failedItems).toBe(2);
+    expect(result.skippedNoIdentifier).toBe(0);
+    expect(result.hasErrors).toBe(true);
+    expect(result.fieldErrors).toEqual([expect.objectContaining({ field: 'port.entity.mappings.identifier', count: 2 })]);
+  });
+
   it('a property named __proto__ is a key like any other, not the object prototype', async () => {
     const mapper = await mapperFromYaml(`
 resources:
