@@ -109,10 +109,15 @@ export async function reconcile(input: ReconcileInput): Promise<DeletionReport> 
   }
   report.blueprints.sort((a, b) => a.blueprint.localeCompare(b.blueprint));
   if (deletable === 0) return report;
-  const ratio = deletable / Math.max(1, report.owned);
+  // The share is of what this run reconciles: held entities are out of play, and counting them
+  // would let a kind that lists empty under --kinds lose everything beside a large held one.
+  let keptByHold = 0;
+  for (const { count } of held.values()) keptByHold += count;
+  const inPlay = report.owned - keptByHold;
+  const ratio = deletable / Math.max(1, inPlay);
   if (ratio > input.threshold) {
     report.guardTripped = true;
-    report.skipped = `deletion guard: ${deletable} of ${report.owned} owned entities (${(ratio * 100).toFixed(1)}%) would be deleted, above entityDeletionThreshold ${input.threshold}`;
+    report.skipped = `deletion guard: ${deletable} of ${inPlay} owned entities (${(ratio * 100).toFixed(1)}%) would be deleted, above entityDeletionThreshold ${input.threshold}${keptByHold > 0 ? ` (${keptByHold} more are held and not counted)` : ''}`;
     return report;
   }
   if (input.mode === 'plan') return report;

@@ -127,9 +127,27 @@ describe('reconcile', () => {
       },
     });
 
-    // 1 of 1,002 is under a 1 % threshold: the 1,000 held work items do not count as deletions.
-    expect(report.guardTripped).toBe(false);
+    // The 1,000 held work items are neither deletions nor part of the share: 1 of 2 repositories is 50 %.
+    expect(report.guardTripped).toBe(true);
+    expect(report.skipped).toBe('deletion guard: 1 of 2 owned entities (50.0%) would be deleted, above entityDeletionThreshold 0.01 (1000 more are held and not counted)');
     expect(asked).toEqual([['azureDevopsRepository']]);
-    expect(deleted).toEqual([{ blueprint: 'azureDevopsRepository', identifiers: ['r1'] }]);
+    expect(deleted).toEqual([]);
+
+    const within = await reconcile({ ...input(port(owned).entities, produced, 0.5) });
+    expect(within.guardTripped).toBe(false);
+    expect(within.blueprints.find((b) => b.blueprint === 'azureDevopsRepository')?.deleted).toBe(1);
+  });
+
+  it('trips the deletion guard when a kind lists empty beside a large held one', async () => {
+    // --kinds repository, and the repositories listing answers an empty list (a token that lost access).
+    const owned = [...many('azureDevopsWorkItem', 200_000, 'w'), ...many('azureDevopsRepository', 2_000, 'r')];
+    const produced = new ProducedEntities();
+    produced.hold('azureDevopsWorkItem', "kind 'work-item' is left out by the kinds filter");
+    const { entities, deleted } = port(owned);
+
+    const report = await reconcile(input(entities, produced));
+
+    expect(report.guardTripped).toBe(true);
+    expect(deleted).toEqual([]);
   });
 });
