@@ -101,7 +101,16 @@ export function planChanges(input: PlanInput): PlannedChange[] {
     else if (reasons.length > 0) changes.push({ ...base, action: 'update', subscriptionId: keeper.id, reasons, outcome: 'planned' });
     else changes.push({ ...base, action: 'keep', subscriptionId: keeper.id, reasons: [], outcome: 'done' });
     for (const duplicate of duplicates) {
-      changes.push({ ...base, desired: undefined, action: 'prune', subscriptionId: duplicate.id, reasons: [`duplicate of ${keeper.id}`, ...(holdReason ? [holdReason] : [])], outcome: holdReason ? 'held' : 'planned' });
+      // Deleted only on request, and only if it carries this integration's identifier: a hook at the
+      // same URL without it may be someone's own (a filtered git.push, say).
+      const reasons = [`duplicate of ${keeper.id}`];
+      if (!input.prune || ownerOf(duplicate.consumerInputs) !== input.integration) {
+        reasons.push(!input.prune ? 'pruning is off' : 'not registered by this integration');
+        changes.push({ ...base, desired: undefined, action: 'stale', subscriptionId: duplicate.id, reasons, outcome: 'done' });
+        continue;
+      }
+      const held = holdReason ?? input.pruneHeldBecause;
+      changes.push({ ...base, desired: undefined, action: 'prune', subscriptionId: duplicate.id, reasons: [...reasons, ...(held ? [held] : [])], outcome: held ? 'held' : 'planned' });
     }
   }
 

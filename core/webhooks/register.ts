@@ -91,6 +91,12 @@ async function register(input: RegistrationInput, deps: RegistrationDeps): Promi
     warnings.push('no project is in scope (projects filter, excluded tags), so nothing is registered, and pruning is refused: it would remove every subscription of this receiver.');
     reporter.warn(`Webhooks: ${warnings.at(-1) ?? ''}`);
   }
+  // Likewise no event (only Advanced Security events on Azure DevOps Server, say).
+  const noEvents = selection.events.length === 0;
+  if (noEvents) {
+    warnings.push('no selected event is available here, so nothing is registered, and pruning is refused: it would remove every subscription of this receiver.');
+    reporter.warn(`Webhooks: ${warnings.at(-1) ?? ''}`);
+  }
 
   // Pruning must see publishers we no longer subscribe to (release events turned off, say).
   const wantedPublishers = new Set(selection.events.map((e) => e.publisherId));
@@ -115,7 +121,7 @@ async function register(input: RegistrationInput, deps: RegistrationDeps): Promi
     integration: input.integration,
     consumerInputs,
     prune: settings.prune,
-    pruneHeldBecause: noScope ? 'not done: no project is in scope' : undefined,
+    pruneHeldBecause: noScope ? 'not done: no project is in scope' : noEvents ? 'not done: no selected event is available' : undefined,
     projectNames: new Map(scopes.flatMap((s) => (s.projectId === undefined ? [] : [[s.projectId.toLowerCase(), s.projectName] as const]))),
   });
   if (mode === 'apply') await applyChanges(changes, { api, consumerInputs, concurrency: deps.concurrency });

@@ -21,7 +21,8 @@ export type WebhookChange = {
   /** `organization` or `project <name>`. */
   readonly scope: string;
   subscriptionId: string | undefined;
-  readonly reasons: readonly string[];
+  // Assignable, like the outcome: applying a change can hold it, and says why.
+  reasons: readonly string[];
   outcome: ChangeOutcome;
   error?: string;
 };

@@ -47,7 +47,11 @@ describe('convergence', () => {
     sim.hooks.setStatus(disabledByUser.id, 'disabledByUser');
     sim.hooks.setStatus(onProbation.id, 'onProbation');
     sim.hooks.setStatus(disabledBySystem.id, 'disabledBySystem');
-    const duplicate = addByHand(find('git.pullrequest.created', p1), { url: receiver.url });
+    // A second copy of one of ours (a run that registered twice), and a hook of someone's own at our
+    // receiver URL without this integration's identifier: the first goes, the second stays.
+    const original = find('git.pullrequest.created', p1);
+    const duplicate = addByHand(original, { ...original.consumerInputs });
+    const unmarked = addByHand(original, { url: receiver.url });
     const foreign = addByHand(find('git.push', p2), { url: 'https://elsewhere.example.com/hooks', basicAuthUsername: 'them', basicAuthPassword: 'theirs' });
     const added = sim.mutate.createProject({ name: 'Webhooks Added' });
     const kept = (['tfs', 'pipelines', 'advsec'] as const).flatMap((p) => EVENTS[p]).filter((e) => e !== 'git.repo.created');
@@ -61,8 +65,9 @@ describe('convergence', () => {
       replace: 3, // the disabled and on-probation ones, re-enabled in place
       update: 22 * 2 - 3, // the rest: the secret changed
       prune: 2 + 1, // git.repo.created in both projects, and the duplicate
+      stale: 1, // the unmarked one
     });
-    const ours = (s: SubscriptionRecord) => s.id !== foreign.id;
+    const ours = (s: SubscriptionRecord) => s.id !== foreign.id && s.id !== unmarked.id;
     expect(subscriptionKeys(sim, ours)).toEqual(expectedKeys(['tfs', 'pipelines', 'advsec', 'rm'], [p1, p2, added.id], { except: ['git.repo.created'] }));
     for (const s of sim.hooks.all().filter(ours)) {
       expect(s.status, `${s.eventType} ${s.publisherInputs.projectId ?? ''}`).toBe('enabled');
@@ -70,11 +75,12 @@ describe('convergence', () => {
     }
     for (const s of [disabledByUser, onProbation, disabledBySystem]) expect(sim.hooks.get(s.id)?.status).toBe('enabled');
     expect(sim.hooks.get(duplicate.id)).toBeUndefined();
+    expect(sim.hooks.get(unmarked.id)?.consumerInputs).toMatchObject({ url: receiver.url });
     // Another receiver's subscription is not ours, whatever prune says.
     expect(sim.hooks.get(foreign.id)?.consumerInputs).toMatchObject({ url: 'https://elsewhere.example.com/hooks', basicAuthPassword: 'theirs' });
 
     const again = await run(args, next);
-    expect(counts(again.summary)).toEqual({ keep: 22 * 3 });
+    expect(counts(again.summary)).toEqual({ keep: 22 * 3, stale: 1 });
   });
 
   it('leaves unwanted subscriptions in place without prune, shows them in plan mode, deletes them with prune', async () => {

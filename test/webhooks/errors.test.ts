@@ -36,6 +36,30 @@ describe('permissions', () => {
     expect(result.summary?.webhooks?.problems).toHaveLength(2);
   });
 
+  it('keeps the subscriptions at the former receiver URL while their replacements cannot be created', async () => {
+    const first = await run(['--webhook-events', 'git.push']);
+    expect(first.code, first.stderr).toBe(0);
+    const before = sim.hooks.all().map((h) => h.id).sort();
+    expect(before.length).toBeGreaterThan(0);
+    sim.faults.add({ kind: 'status', status: 403, route: 'hooks.subscriptions.create' });
+    const moved = await run(['--webhook-events', 'git.push', '--prune'], env({ OCEAN__BASE_URL: 'https://hooks-new.example.com' }));
+    expect(moved.code).toBe(1);
+    // Deleting them now would leave the organization with no subscription at all.
+    expect(sim.hooks.all().map((h) => h.id).sort()).toEqual(before);
+    expect(counts(moved.summary)).toEqual({ failed: before.length, held: before.length });
+  });
+
+  it('refuses to prune when no selected event is available here (Advanced Security events on Azure DevOps Server)', async () => {
+    const server = () => ({ ...baseEnv(sim, receiver) });
+    const first = await runCli(['--webhook-events', 'git.push'], server());
+    expect(first.code, first.stderr).toBe(0);
+    const before = sim.hooks.all().map((h) => h.id).sort();
+    expect(before.length).toBeGreaterThan(0);
+    const advsecOnly = await runCli(['--webhook-events', 'ms.vss-alerts.alert-created-event', '--prune'], server());
+    expect(sim.hooks.all().map((h) => h.id).sort()).toEqual(before);
+    expect(advsecOnly.stdout + advsecOnly.stderr).toContain('no selected event is available here, so nothing is registered, and pruning is refused');
+  });
+
   it('names the permission when listing is refused (401 after the credential was accepted)', async () => {
     sim.faults.add({ kind: 'status', status: 401, route: 'hooks.subscriptions.list', times: 1 });
     const result = await run(['--webhook-events', 'git.push']);

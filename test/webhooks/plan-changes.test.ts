@@ -90,14 +90,19 @@ describe('planChanges', () => {
     expect(plan([existing(), moved, otherIntegration]).filter((c) => c.action !== 'keep')).toEqual([{ action: 'prune', outcome: 'planned', reasons: ['receiver URL changed'], subscriptionId: moved.id, scope: 'project One' }]);
   });
 
-  it('keeps the best of duplicates (enabled and current) and removes the rest', () => {
+  it('keeps the best of duplicates (enabled and current) and removes the rest that this integration registered, on request', () => {
     const disabled = existing({ status: 'disabledBySystem' });
-    const stale = existing({ consumerInputs: { url: URL_ } });
+    // At our receiver URL but without our identifier: perhaps someone's own hook (a filtered git.push).
+    const unmarked = existing({ consumerInputs: { url: URL_ } });
     const good = existing();
-    expect(plan([disabled, stale, good]).map((c) => [c.action, c.subscriptionId, c.reasons[0]])).toEqual([
-      ['keep', good.id, undefined],
-      ['prune', stale.id, `duplicate of ${good.id}`],
+    expect(plan([disabled, unmarked, good]).map((c) => [c.action, c.subscriptionId, c.reasons.join('; ')])).toEqual([
+      ['keep', good.id, ''],
+      ['stale', unmarked.id, `duplicate of ${good.id}; not registered by this integration`],
       ['prune', disabled.id, `duplicate of ${good.id}`],
+    ]);
+    expect(plan([disabled, good], { prune: false }).map((c) => [c.action, c.subscriptionId, c.reasons.join('; ')])).toEqual([
+      ['keep', good.id, ''],
+      ['stale', disabled.id, `duplicate of ${good.id}; pruning is off`],
     ]);
   });
 
