@@ -109,10 +109,12 @@ export async function runWebhooksFromLayers(platform: Platform, layers: readonly
     return fail(platform, error);
   }
   for (const problem of report.problems) platform.error(`Webhooks: ${problem}`);
-  await platform.publishSummary(renderWebhooksMarkdown(report, { heading: '## Azure DevOps webhooks' }), renderWebhooksText(report));
+  // As for a sync: the report quotes what Azure DevOps answered, and the files are read by no CI masker.
+  const mask = redactWith(secretValues(config).filter((secret) => secret.length >= 4));
+  await platform.publishSummary(mask(renderWebhooksMarkdown(report, { heading: '## Azure DevOps webhooks' })), mask(renderWebhooksText(report)));
   let summaryPath: string | undefined;
   if (config.summaryPath) {
-    await writeFile(config.summaryPath, JSON.stringify({ status: report.status, mode: config.mode, webhooks: report }, null, 2));
+    await writeFile(config.summaryPath, JSON.stringify(maskStrings({ status: report.status, mode: config.mode, webhooks: report }, mask), null, 2));
     summaryPath = config.summaryPath;
   }
   const outcome: Outcome = report.status === 'success' ? 'success' : 'failed';

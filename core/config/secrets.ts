@@ -11,9 +11,9 @@ export function secretValues(config: SyncConfig): string[] {
   const add = (secret: string | undefined) => {
     if (secret === undefined || secret.length === 0) return;
     found.add(secret);
-    // A secret in a URL or query string appears percent-encoded.
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret) found.add(encoded);
+    // A secret in a URL or query string appears percent-encoded; quoted back in a JSON answer or
+    // message, with `"` and `\` escaped; in a Markdown table of the summary, with `|` escaped.
+    for (const form of [encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), secret.replace(/\|/g, '\\|')]) found.add(form);
   };
   const basic = (user: string, password: string) => add(Buffer.from(`${user}:${password}`, 'utf8').toString('base64'));
 

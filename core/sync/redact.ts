@@ -9,19 +9,25 @@ const SECRET_VALUE = [
 ];
 
 /**
- * A copy of a raw item safe to show in Port's UI: values under secret-looking keys, values that
- * look like tokens, and any occurrence of a configured secret become `[REDACTED]`.
+ * A copy of a raw item safe to show in Port's UI: values under secret-looking keys (at any depth
+ * below one, so `DeployToken: {value: …}` and `apiKeys: […]` too), values that look like tokens,
+ * and any occurrence of a configured secret become `[REDACTED]`.
  */
 export function redact(value: unknown, secrets: readonly string[], key?: string): unknown {
+  return redactIn(value, secrets, key !== undefined && SECRET_KEY.test(key));
+}
+
+function redactIn(value: unknown, secrets: readonly string[], underSecretKey: boolean): unknown {
   if (typeof value === 'string') {
-    if (key && SECRET_KEY.test(key) && value.length > 0) return REDACTED;
+    if (underSecretKey && value.length > 0) return REDACTED;
     if (SECRET_VALUE.some((pattern) => pattern.test(value))) return REDACTED;
     return secrets.some((secret) => secret.length >= 4 && value.includes(secret)) ? REDACTED : value;
   }
-  if (Array.isArray(value)) return value.map((v) => redact(v, secrets));
+  if (typeof value === 'number' && underSecretKey) return REDACTED;
+  if (Array.isArray(value)) return value.map((v) => redactIn(v, secrets, underSecretKey));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redact(v, secrets, k);
+    for (const [k, v] of Object.entries(value)) out[k] = redactIn(v, secrets, underSecretKey || SECRET_KEY.test(k));
     return out;
   }
   return value;

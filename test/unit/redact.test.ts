@@ -19,6 +19,15 @@ describe('redact', () => {
     });
   });
 
+  it('redacts everything below a secret-looking key, in objects and lists', () => {
+    const item = { variables: { DeployToken: { value: 'plain-value-123', isSecret: false }, Region: { value: 'westeurope' } }, apiKeys: ['k-123456789', 'k-987654321'], pin: { secretCode: 4242 } };
+    expect(redact(item, [])).toEqual({
+      variables: { DeployToken: { value: '[REDACTED]', isSecret: false }, Region: { value: 'westeurope' } },
+      apiKeys: ['[REDACTED]', '[REDACTED]'],
+      pin: { secretCode: '[REDACTED]' },
+    });
+  });
+
   it('leaves ordinary Azure DevOps data alone', () => {
     const item = { id: '7c1e4f7a-0000-4000-8000-000000000001', name: 'Fabrikam (web)', url: 'https://dev.azure.com/org/_apis/projects/1', revision: 42 };
     expect(redact(item, ['unrelated-secret'])).toEqual(item);

@@ -47,6 +47,16 @@ describe('secretValues', () => {
     expect(secrets).toEqual(expect.arrayContaining(['hook secret/1', encodeURIComponent('hook secret/1'), b64('svc:hook secret/1')]));
   });
 
+  it('lists a secret as JSON quotes it and as the Markdown summary escapes it', () => {
+    const secret = 'wh"ook|sec\\ret-9f8e7d';
+    const secrets = secretValues(configWith({ webhooks: { secret, username: 'svc' } }));
+    expect(secrets).toEqual(expect.arrayContaining([secret, 'wh\\"ook|sec\\\\ret-9f8e7d', 'wh"ook\\|sec\\ret-9f8e7d']));
+    // What a masker built from the list leaves of each form.
+    const mask = redactWith(secrets);
+    expect(mask(`quoted: ${JSON.stringify({ value: secret })}`)).toBe('quoted: {"value":"***"}');
+    expect(mask(`| ${secret.replace(/\|/g, '\\|')} |`)).toBe('| *** |');
+  });
+
   it('lists secret header values (and the credential inside "Scheme credential"), not the others', () => {
     const secrets = secretValues(
       configWith({
