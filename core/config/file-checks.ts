@@ -1,0 +1,39 @@
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ConfigProblem } from './problems';
+import type { ResolvedConfig } from './resolve';
+import type { SettingPath } from './settings';
+
+/**
+ * Files a run reads or writes only later (the CA bundle when it first connects, the summary after
+ * every write to Port), checked as the run starts: a wrong path is a configuration error that
+ * names where it was set, before anything is written, not a failure at the end.
+ */
+export function fileProblems(resolved: Pick<ResolvedConfig, 'config' | 'sources'>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const { caFile } = resolved.config.network;
+  if (caFile !== undefined && !canAccess(caFile, constants.R_OK)) {
+    problems.push({ ...sourceOf(resolved, 'network.caFile'), message: `the CA certificate file '${caFile}' does not exist or cannot be read.` });
+  }
+  const { summaryPath } = resolved.config;
+  if (summaryPath !== undefined) {
+    const folder = dirname(summaryPath);
+    const writable = existsSync(summaryPath) ? canAccess(summaryPath, constants.W_OK) : canAccess(folder, constants.W_OK);
+    if (!writable) problems.push({ ...sourceOf(resolved, 'summaryPath'), message: `the summary file '${summaryPath}' cannot be written: its folder '${folder}' must exist and be writable.` });
+  }
+  return problems;
+}
+
+function sourceOf(resolved: Pick<ResolvedConfig, 'sources'>, setting: SettingPath): { source?: string } {
+  const source = resolved.sources[setting];
+  return source === undefined ? {} : { source };
+}
+
+function canAccess(path: string, mode: number): boolean {
+  try {
+    accessSync(path, mode);
+    return true;
+  } catch {
+    return false;
+  }
+}
