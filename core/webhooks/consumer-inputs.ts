@@ -51,7 +51,8 @@ export function desiredConsumerInputs(receiver: ReceiverSettings): ConsumerInput
     ...(receiver.secret !== undefined ? { basicAuthUsername: receiver.username, basicAuthPassword: receiver.secret } : {}),
     httpHeaders: formatHttpHeaders({ ...headers, [OWNER_HEADER]: receiver.integration, [FINGERPRINT_HEADER]: receiver.fingerprint }),
     // The receiver re-reads resources but needs their ids; "minimal" or "none" would starve it.
-    resourceDetailsToSend: 'all',
+    // All is the empty value: the service takes only "", "minimal" and "none" (hooks 7.1 consumer descriptor).
+    resourceDetailsToSend: '',
   };
 }
 

@@ -159,7 +159,7 @@ describe('planChanges', () => {
 describe('consumer inputs', () => {
   it('sends Basic auth only with a secret, and always the fingerprint header', () => {
     const without = desiredConsumerInputs({ url: URL_, username: 'port', secret: undefined, headers: { 'X-Port-Ado-Sync-Fingerprint': 'forged' }, fingerprint: 'v1.x', integration: 'i' });
-    expect(without).toEqual({ url: URL_, httpHeaders: `X-Port-Ado-Sync-Integration:i\n${FINGERPRINT_HEADER}:v1.x`, resourceDetailsToSend: 'all' });
+    expect(without).toEqual({ url: URL_, httpHeaders: `X-Port-Ado-Sync-Integration:i\n${FINGERPRINT_HEADER}:v1.x`, resourceDetailsToSend: '' });
     expect(consumerInputDrift({ ...without, basicAuthUsername: 'port', basicAuthPassword: '********' }, without)).toEqual(['Basic-auth user name differs', 'has a Basic-auth password but no secret is configured']);
   });
 

@@ -126,6 +126,15 @@ function validate(ctx: RequestContext, body: SubscriptionBody): { host: HookHost
     const value = consumerInputs[key];
     if (value !== undefined && value !== '' && (!/^\S+$/.test(value) || value.length > 256)) throw new AdoError(400, `The consumer input '${key}' must be 1 to 256 characters without spaces.`, 'ServiceHookException');
   }
+  // Combo inputs take one of their listed values only (hooks 7.1 consumer descriptor, isLimitedToPossibleValues).
+  for (const descriptor of WEBHOOK_INPUTS) {
+    const values = 'values' in descriptor ? descriptor.values : undefined;
+    const value = consumerInputs[descriptor.id];
+    if (value === undefined || !values?.isLimitedToPossibleValues) continue;
+    if (!values.possibleValues.some((possible) => possible.value === value)) {
+      throw new AdoError(400, `The consumer input '${descriptor.id}' value '${value}' is not one of the allowed values (${values.possibleValues.map((p) => `'${p.value}'`).join(', ')}).`, 'ServiceHookException');
+    }
+  }
   if (ctx.hooks.options.strict) {
     // services/webhooks.md: "Webhooks can't target localhost (loopback) or special range IPv4/IPv6 addresses"; basic auth needs HTTPS.
     if (isPrivateTarget(parsed.hostname)) throw new AdoError(400, `Webhooks can't target localhost (loopback) or special range IPv4/IPv6 addresses: ${parsed.hostname}.`, 'ServiceHookException');

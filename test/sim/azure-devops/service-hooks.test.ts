@@ -118,6 +118,14 @@ describe('subscriptions API', () => {
     expect((await subscribe(webhook('git.push', 'tfs', { publisherInputs: { projectId: '00000000-0000-0000-0000-000000000000' } }))).status).toBe(404);
   });
 
+  it('takes a combo input only with one of its listed values (resourceDetailsToSend: "", minimal, none)', async () => {
+    const withDetails = (value: string) => ({ ...webhook('git.push'), consumerInputs: { ...webhook('git.push').consumerInputs, resourceDetailsToSend: value } });
+    for (const value of ['', 'minimal', 'none']) expect((await subscribe(withDetails(value))).status, value).toBe(200);
+    const refused = await subscribe(withDetails('all'));
+    expect(refused.status).toBe(400);
+    expect(refused.json<{ message: string }>().message).toContain("'resourceDetailsToSend' value 'all' is not one of the allowed values");
+  });
+
   it('queries by publisher input filters', async () => {
     const project = projectOf();
     const scoped = (await subscribe(webhook('git.push', 'tfs', { publisherInputs: { projectId: project.id } }))).json<{ id: string }>();
