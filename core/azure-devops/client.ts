@@ -210,7 +210,7 @@ export class AzureDevOpsClient {
         if (tries < limit) {
           // The limiter already pauses everyone for Retry-After on a 429; back off only without one.
           const retryAfter = retryAfterSeconds(headers['retry-after']);
-          if (!throttled || retryAfter === undefined) await this.pause(Math.min(MAX_RETRY_AFTER_SECONDS, retryAfter ?? backoffSeconds(tries, policy.baseDelaySeconds, policy.maxDelaySeconds)));
+          if (!throttled || retryAfter === undefined) await this.pause(retryAfter ?? backoffSeconds(tries, policy.baseDelaySeconds, policy.maxDelaySeconds));
           continue;
         }
         throw new AzureDevOpsUnavailableError(
@@ -268,7 +268,7 @@ export class AzureDevOpsClient {
     this.count((m) => m.retries++);
     this.metrics.throttled.begin();
     try {
-      await sleep(seconds * 1000, this.deps.signal);
+      await sleep(Math.min(MAX_RETRY_AFTER_SECONDS, seconds) * 1000, this.deps.signal);
     } finally {
       this.metrics.throttled.end();
     }

@@ -37,20 +37,20 @@ export async function applyChanges(changes: readonly PlannedChange[], deps: { ap
   );
   // A deletion may be the other half of a switch (a new receiver URL, organization ↔ projects): while
   // any create or update failed, the subscriptions it would replace stay.
-  const failedWrite = pending.some((c) => c.action !== 'prune' && c.outcome === 'failed');
-  for (const change of pending) {
-    if (change.action !== 'prune' || !failedWrite) continue;
-    change.outcome = 'held';
-    change.reasons = [...change.reasons, 'not done: a create or update failed, so the subscriptions it would replace stay'];
+  const prunes = pending.filter((c) => c.action === 'prune');
+  if (pending.some((c) => c.action !== 'prune' && c.outcome === 'failed')) {
+    for (const change of prunes) {
+      change.outcome = 'held';
+      change.reasons = [...change.reasons, 'not done: a create or update failed, so the subscriptions it would replace stay'];
+    }
+    return;
   }
   await Promise.all(
-    pending
-      .filter((c) => c.action === 'prune' && c.outcome === 'planned')
-      .map((change) =>
-        run(change, async () => {
-          if (!change.subscriptionId) return;
-          await deps.api.delete(change.subscriptionId, { publisherId: change.publisher, eventType: change.eventType, scope: change.target });
-        }),
-      ),
+    prunes.map((change) =>
+      run(change, async () => {
+        if (!change.subscriptionId) return;
+        await deps.api.delete(change.subscriptionId, { publisherId: change.publisher, eventType: change.eventType, scope: change.target });
+      }),
+    ),
   );
 }

@@ -80,6 +80,14 @@ export function planChanges(input: PlanInput): PlannedChange[] {
   }
   const ours = groupBy(receivers, ({ subscription }) => subscriptionKey(subscription.publisherId, subscription.eventType, projectIdOf(subscription)));
 
+  // A subscription to remove goes only with --prune, while no listing failed and something is in
+  // scope; otherwise it stays, reported as stale or held.
+  const removal = (why: string, staysBecause?: string): Pick<PlannedChange, 'action' | 'reasons' | 'outcome'> => {
+    const stays = input.prune ? staysBecause : 'pruning is off';
+    if (stays) return { action: 'stale', reasons: [why, stays], outcome: 'done' };
+    const held = holdReason ?? input.pruneHeldBecause;
+    return { action: 'prune', reasons: [why, ...(held ? [held] : [])], outcome: held ? 'held' : 'planned' };
+  };
   const changes: PlannedChange[] = [];
   const wanted = new Set<string>();
   for (const desired of input.desired) {
@@ -101,16 +109,9 @@ export function planChanges(input: PlanInput): PlannedChange[] {
     else if (reasons.length > 0) changes.push({ ...base, action: 'update', subscriptionId: keeper.id, reasons, outcome: 'planned' });
     else changes.push({ ...base, action: 'keep', subscriptionId: keeper.id, reasons: [], outcome: 'done' });
     for (const duplicate of duplicates) {
-      // Deleted only on request, and only if it carries this integration's identifier: a hook at the
-      // same URL without it may be someone's own (a filtered git.push, say).
-      const reasons = [`duplicate of ${keeper.id}`];
-      if (!input.prune || ownerOf(duplicate.consumerInputs) !== input.integration) {
-        reasons.push(!input.prune ? 'pruning is off' : 'not registered by this integration');
-        changes.push({ ...base, desired: undefined, action: 'stale', subscriptionId: duplicate.id, reasons, outcome: 'done' });
-        continue;
-      }
-      const held = holdReason ?? input.pruneHeldBecause;
-      changes.push({ ...base, desired: undefined, action: 'prune', subscriptionId: duplicate.id, reasons: [...reasons, ...(held ? [held] : [])], outcome: held ? 'held' : 'planned' });
+      // A hook at our URL without this integration's identifier may be someone's own (a filtered git.push, say).
+      const notOurs = ownerOf(duplicate.consumerInputs) === input.integration ? undefined : 'not registered by this integration';
+      changes.push({ ...base, desired: undefined, subscriptionId: duplicate.id, ...removal(`duplicate of ${keeper.id}`, notOurs) });
     }
   }
 
@@ -120,11 +121,7 @@ export function planChanges(input: PlanInput): PlannedChange[] {
     const projectId = projectIdOf(s);
     const target: WebhookScope = projectId === undefined ? { projectId: undefined } : { projectId, projectName: input.projectNames.get(projectId.toLowerCase()) ?? projectId };
     const base = { publisherId: s.publisherId, eventType: s.eventType, projectId, scope: scopeLabel(target), subscriptionId: s.id, publisher, target };
-    if (!input.prune) changes.push({ ...base, action: 'stale', reasons: [why, 'pruning is off'], outcome: 'done' });
-    else {
-      const held = holdReason ?? input.pruneHeldBecause;
-      changes.push({ ...base, action: 'prune', reasons: [why, ...(held ? [held] : [])], outcome: held ? 'held' : 'planned' });
-    }
+    changes.push({ ...base, ...removal(why) });
   }
   return changes;
 }
