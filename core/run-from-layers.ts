@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { AzureDevOpsAuthError } from './azure-devops/errors';
 import { OrganizationUrlError } from './azure-devops/organization';
-import { ConfigError, fileProblems, formatProblem, redactWith, resolveConfig, secretValues, type ConfigLayer, type SyncConfig } from './config';
+import { ConfigError, formatProblem, redactWith, requireFiles, resolveConfig, secretValues, type ConfigLayer, type SyncConfig } from './config';
 import { MappingConfigError } from './mapping/app-config';
 import type { Outcome, Platform } from './platform';
 import { PortAuthError } from './port/errors';
@@ -125,8 +125,7 @@ export async function runWebhooksFromLayers(platform: Platform, layers: readonly
 
 function resolveAndMask(platform: Platform, layers: readonly ConfigLayer[]): SyncConfig {
   const resolved = resolveConfig(layers);
-  const problems = fileProblems(resolved);
-  if (problems.length > 0) throw new ConfigError(problems, resolved.warnings);
+  requireFiles(resolved, { summary: true });
   for (const warning of resolved.warnings) platform.warn(formatProblem(warning));
   for (const secret of secretValues(resolved.config)) platform.setSecret(secret);
   return resolved.config;

@@ -20,7 +20,7 @@ export type { FlagDefinition, FlagValue } from './flags';
 export { layerFromInputs } from './inputs';
 export type { InputValues, InputLayerOptions } from './inputs';
 export { resolveConfig } from './resolve';
-export { fileProblems } from './file-checks';
+export { requireFiles } from './file-checks';
 export type { ResolvedConfig } from './resolve';
 export { secretValues, redactWith } from './secrets';
 export type { SettingPath, TextKey } from './settings';

@@ -1,4 +1,4 @@
-import { ConfigError, fileProblems, formatProblem, resolveConfig, secretValues, type ConfigLayer } from '../config';
+import { ConfigError, formatProblem, requireFiles, resolveConfig, secretValues, type ConfigLayer } from '../config';
 import { JsonLogger } from './json-logger';
 import { startReceiver, type Receiver } from './receiver';
 import type { ReceiverOptions } from './receiver-options';
@@ -34,8 +34,7 @@ export async function receiveFromLayers(layers: readonly ConfigLayer[], options:
   let resolved;
   try {
     resolved = resolveConfig(layers);
-    const problems = fileProblems(resolved);
-    if (problems.length > 0) throw new ConfigError(problems, resolved.warnings);
+    requireFiles(resolved, { summary: false });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     for (const warning of error.warnings) bootstrap.warn(formatProblem(warning));

@@ -101,6 +101,16 @@ describe('the receive command', () => {
     expect(run.lines().find((l) => l.msg === 'receiver stopped')).toMatchObject({ drained: true, left: 0 });
   });
 
+  it('starts with a summary path in the shared config file whose folder is missing: it writes no summary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'receiver-config-'));
+    const config = join(dir, 'port-ado-sync.yml');
+    writeFileSync(config, `summaryPath: ${join(dir, 'no-such-folder', 'summary.json')}\n`);
+    const run = runReceive(['--config', config], sims.env({ OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: WEBHOOK_SECRET, OCEAN__EVENT_LISTENER: '{"type":"WEBHOOKS_ONLY"}' }));
+    await until(() => run.lines().some((l) => l.msg === 'receiver ready'), 'the receiver to get ready');
+    run.signal('SIGTERM');
+    expect(await run.exit).toBe(0);
+  });
+
   it('exits 2 with the reason when the configuration, credentials or mapping are wrong', async () => {
     const missing = runReceive([], { OCEAN__PORT__CLIENT_ID: 'x', OCEAN__PORT__CLIENT_SECRET: 'y' });
     expect(await missing.exit).toBe(2);
@@ -119,6 +129,10 @@ describe('the receive command', () => {
     const error = badMapping.lines().find((l) => l.msg.startsWith('mapping:')) as { msg: string; file?: string; line?: number } | undefined;
     expect(error?.msg).toMatch(/title.*does not compile/);
     expect(error).toMatchObject({ file: mapping, line: 10 });
+
+    const badCa = runReceive(['--ca-file', join(dir, 'no-such-ca.pem')], sims.env());
+    expect(await badCa.exit).toBe(2);
+    expect(badCa.text()).toMatch(/--ca-file.*no-such-ca\.pem' does not exist or cannot be read/);
 
     const badOption = runReceive(['--queue-size', 'lots'], sims.env());
     expect(await badOption.exit).toBe(2);
