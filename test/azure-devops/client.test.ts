@@ -1,21 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AzureDevOpsClient } from '../../core/azure-devops/client';
 import { AzureDevOpsNotFoundError } from '../../core/azure-devops/errors';
-import { parseOrganizationUrl } from '../../core/azure-devops/organization';
-import { IdentityRateLimiter } from '../../core/azure-devops/rate-limiter';
-import { createHttpTransport } from '../../core/http/transport';
 import { startAzureDevOpsSimulator, type AzureDevOpsSimulator } from '../../sim/azure-devops';
+import { simulatorClient } from '../support/ado-client';
 
 const PAT = 'client-test-pat-000001';
 let sim: AzureDevOpsSimulator;
-const client = () =>
-  new AzureDevOpsClient({
-    organization: parseOrganizationUrl(sim.serverUrl),
-    credential: { type: 'pat', token: PAT },
-    transport: createHttpTransport({ timeoutSeconds: 30 }),
-    limiter: new IdentityRateLimiter(4),
-    userAgent: 'client-test',
-  });
+const client = () => simulatorClient(sim, PAT);
 
 beforeAll(async () => {
   sim = await startAzureDevOpsSimulator({ scale: { base: 'small' }, seed: 5, pat: PAT });

@@ -1,22 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AzureDevOpsClient } from '../../core/azure-devops/client';
 import { AzureDevOpsAuthError } from '../../core/azure-devops/errors';
-import { parseOrganizationUrl } from '../../core/azure-devops/organization';
-import { IdentityRateLimiter } from '../../core/azure-devops/rate-limiter';
 import { readIfPresent } from '../../core/azure-devops/read-if-present';
-import { createHttpTransport } from '../../core/http/transport';
 import { startAzureDevOpsSimulator, type AzureDevOpsSimulator } from '../../sim/azure-devops';
+import { simulatorClient } from '../support/ado-client';
 
 const PAT = 'read-if-present-pat-0001';
 let sim: AzureDevOpsSimulator;
-const clientWith = (token: string) =>
-  new AzureDevOpsClient({
-    organization: parseOrganizationUrl(sim.serverUrl),
-    credential: { type: 'pat', token },
-    transport: createHttpTransport({ timeoutSeconds: 30 }),
-    limiter: new IdentityRateLimiter(4),
-    userAgent: 'read-if-present-test',
-  });
+const clientWith = (token: string) => simulatorClient(sim, token);
 
 beforeAll(async () => {
   sim = await startAzureDevOpsSimulator({ scale: { base: 'small' }, seed: 3, pat: PAT });

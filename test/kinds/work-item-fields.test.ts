@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AzureDevOpsClient, RequestMetrics } from '../../core/azure-devops/client';
-import { parseOrganizationUrl } from '../../core/azure-devops/organization';
-import { IdentityRateLimiter } from '../../core/azure-devops/rate-limiter';
-import { createHttpTransport } from '../../core/http/transport';
+import { RequestMetrics, type AzureDevOpsClient } from '../../core/azure-devops/client';
 import { defaultPortAppConfig } from '../../core/kinds/defaults';
 import { DEFAULT_CONCURRENCY, type KindContext, type RawItem } from '../../core/kinds/kind';
 import { ParentListings } from '../../core/kinds/parents';
@@ -12,6 +9,7 @@ import { compileResource, type MappedEntity } from '../../core/mapping/entity-ma
 import { namedFieldsRead } from '../../core/mapping/field-reads';
 import { createJqEngine, type JqEngine } from '../../core/mapping/jq-engine';
 import { startAzureDevOpsSimulator, type AzureDevOpsSimulator } from '../../sim/azure-devops';
+import { simulatorClient } from '../support/ado-client';
 
 /**
  * Reading work items with only the fields the mapping reads must map to exactly the entities that
@@ -26,13 +24,7 @@ beforeAll(async () => {
   // More than 200 items per listing: several batches, read concurrently.
   sim = await startAzureDevOpsSimulator({ scale: { base: 'small', workItems: 700 }, seed: 41, pat: PAT });
   engine = await createJqEngine();
-  client = new AzureDevOpsClient({
-    organization: parseOrganizationUrl(sim.serverUrl),
-    credential: { type: 'pat', token: PAT },
-    transport: createHttpTransport({ timeoutSeconds: 30 }),
-    limiter: new IdentityRateLimiter(16),
-    userAgent: 'work-item-fields-test',
-  });
+  client = simulatorClient(sim, PAT, { concurrency: 16 });
 });
 afterAll(async () => sim.close());
 

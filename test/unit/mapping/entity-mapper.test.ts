@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MappingConfigError, parsePortAppConfigYaml } from '../../../core/mapping/app-config';
 import { compilePortAppConfig } from '../../../core/mapping/entity-mapper';
-import { mapperFromYaml, repository, testEngine } from './mapping-fixtures';
+import { mappingYaml, mapperFromYaml, repository, testEngine } from './mapping-fixtures';
 
 function compileError(run: () => unknown): MappingConfigError {
   try {
@@ -191,15 +191,7 @@ resources:
   });
 
   it('skips and counts entities whose identifier or blueprint is null or empty', async () => {
-    const mapper = await mapperFromYaml(`
-resources:
-  - kind: repository
-    port:
-      entity:
-        mappings:
-          identifier: .id
-          blueprint: .bp
-`);
+    const mapper = await mapperFromYaml(mappingYaml({ identifier: '.id', blueprint: '.bp' }));
     const result = mapper.mapBatch([
       { id: 'ok', bp: 'repo' },
       { bp: 'repo' },
@@ -240,17 +232,7 @@ resources:
   });
 
   it('an identifier whose expression fails is an item the mapping could not evaluate, not an entity without identifier', async () => {
-    const mapper = await mapperFromYaml(`
-resources:
-  - kind: repository
-    selector:
-      query: 'true'
-    port:
-      entity:
-        mappings:
-          identifier: .name | ascii_downcase
-          blueprint: '"repo"'
-`);
+    const mapper = await mapperFromYaml(mappingYaml({ identifier: '.name | ascii_downcase', blueprint: '"repo"' }));
     const result = mapper.mapBatch([{ name: 'Alpha' }, { name: 5 }, { name: null }]);
     expect(result.entities).toEqual([{ identifier: 'alpha', blueprint: 'repo' }]);
     // A failing identifier holds the blueprint's deletions (its entity may be in Port); a null one is Ocean's "no entity".

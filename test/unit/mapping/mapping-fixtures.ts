@@ -18,23 +18,21 @@ export async function mapperFromYaml(yaml: string, options: ResourceMapperOption
 }
 
 /**
- * A one-resource mapping whose `properties.v` is `expression`. The expression is written as a
- * YAML double-quoted scalar (JSON string syntax), so it reaches jq exactly as given.
+ * A one-resource mapping (kind repository, every item selected) with these jq expressions, each
+ * written as a YAML double-quoted scalar (JSON string syntax), so it reaches jq exactly as given.
  */
+export function mappingYaml(mappings: { identifier: string; blueprint: string; properties?: Record<string, string> }): string {
+  const lines = [`          identifier: ${JSON.stringify(mappings.identifier)}`, `          blueprint: ${JSON.stringify(mappings.blueprint)}`];
+  if (mappings.properties) {
+    lines.push('          properties:');
+    for (const [name, expression] of Object.entries(mappings.properties)) lines.push(`            ${name}: ${JSON.stringify(expression)}`);
+  }
+  return ['', 'resources:', '  - kind: repository', '    selector:', "      query: 'true'", '    port:', '      entity:', '        mappings:', ...lines, ''].join('\n');
+}
+
+/** A one-resource mapping whose `properties.v` is `expression`. */
 export function propertyMappingYaml(expression: string): string {
-  return `
-resources:
-  - kind: repository
-    selector:
-      query: 'true'
-    port:
-      entity:
-        mappings:
-          identifier: '"fixed"'
-          blueprint: '"azureDevopsRepository"'
-          properties:
-            v: ${JSON.stringify(expression)}
-`;
+  return mappingYaml({ identifier: '"fixed"', blueprint: '"azureDevopsRepository"', properties: { v: expression } });
 }
 
 /** Azure DevOps-shaped raw items, as the REST API returns them (plus Ocean's enrichment keys). */
