@@ -28,6 +28,15 @@ describe('AzureDevOpsClient', () => {
     await expect(client().request({ method: 'DELETE', path: '_apis/hooks/subscriptions/00000000-0000-0000-0000-000000000001', apiVersion: '7.1' })).rejects.toMatchObject({ status: 503 });
   });
 
+  it('gives a 500 its second chance after a dropped connection: the two failures are counted apart', async () => {
+    sim.faults.add({ kind: 'reset', route: 'core.projects.list', times: 1 });
+    sim.faults.add({ kind: 'status', status: 500, route: 'core.projects.list', skip: 1, times: 1 });
+    const fast = { throttledAttempts: 3, transientAttempts: 5, serverErrorAttempts: 2, baseDelaySeconds: 0.01, maxDelaySeconds: 0.01 };
+    const response = await simulatorClient(sim, PAT, { retry: fast }).request({ path: '_apis/projects', apiVersion: '7.1' });
+    expect((response.body as { value: unknown[] }).value.length).toBeGreaterThan(0);
+    expect(sim.faults.list().map((f) => f.applied)).toEqual([1, 1]);
+  });
+
   it('counts the bytes it read, not the characters they decode to', async () => {
     const c = client();
     const teams = sim.model.projectList().flatMap((project) => sim.model.teamsOf(project.id).map((team) => ({ project, team })));

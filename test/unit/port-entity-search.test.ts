@@ -9,6 +9,7 @@ import { createHttpTransport } from '../../core/http/transport';
 let server: Server;
 let answer: unknown;
 let api: EntityApi;
+let client: PortClient;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -21,7 +22,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const client = new PortClient({
+  client = new PortClient({
     baseUrl: `http://127.0.0.1:${port}`,
     credentials: { clientId: 'id', clientSecret: 'secret' },
     transport: createHttpTransport({ timeoutSeconds: 10 }, {}),
@@ -52,5 +53,17 @@ describe('EntityApi.fetch: what Port answers to an entity search', () => {
   ])('refuses an answer with %s', async (_what, body) => {
     answer = body;
     await expect(api.fetch('bp', ['p/1'], fields, datasource)).rejects.toThrow('Port answered an entity search with something other than a list of entities.');
+  });
+});
+
+describe('PortClient metrics', () => {
+  it('counts the bytes Port sent, not the characters they decode to', async () => {
+    answer = { ok: true, entities: [{ identifier: 'p/1', blueprint: 'bp', title: 'Zoë Müller’s board', properties: { state: 'Résolu' } }] };
+    await api.fetch('bp', ['p/1'], fields, datasource); // the access token, once
+    const before = client.metrics.bytesIn;
+    await api.fetch('bp', ['p/1'], fields, datasource);
+    const sent = JSON.stringify(answer);
+    expect(Buffer.byteLength(sent)).toBeGreaterThan(sent.length);
+    expect(client.metrics.bytesIn - before).toBe(Buffer.byteLength(sent));
   });
 });

@@ -144,4 +144,12 @@ describe('secrets', () => {
       for (const secret of [...leaks, 'another-header-secret', 'rotated-secret-0005']) expect(text).not.toContain(secret);
     }
   });
+
+  it('are masked in the JSON summary too, where the report quotes them (a receiver URL with the secret in its path)', async () => {
+    const secret = 'url-borne-secret-0006';
+    const result = await run(['--webhook-events', 'git.push', '--plan'], env({ OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: secret, OCEAN__BASE_URL: `https://hooks.example.com/${secret}` }));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.summary?.webhooks?.receiverUrl).toContain('***');
+    expect(JSON.stringify(result.summary)).not.toContain(secret);
+  });
 });
