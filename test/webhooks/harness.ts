@@ -62,7 +62,7 @@ export class Receiver {
 export type Run = { code: number; stdout: string; stderr: string; summary: WebhookSummary | undefined };
 
 export type Change = { action: string; publisherId: string; eventType: string; projectId?: string; scope: string; subscriptionId?: string; reasons: string[]; outcome: string; error?: string };
-export type WebhookSummary = { status: string; webhooks: { status: string; mode: string; changes: Change[]; problems: string[]; warnings: string[]; listings: { publisherId: string; error?: string }[] } | null };
+export type WebhookSummary = { status: string; webhooks: { status: string; mode: string; receiverUrl: string; changes: Change[]; problems: string[]; warnings: string[]; listings: { publisherId: string; error?: string }[] } | null };
 
 export type RunOptions = { cloud?: boolean; env?: Record<string, string>; command?: 'webhooks' | 'sync' };
 
