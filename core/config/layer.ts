@@ -64,7 +64,12 @@ export class LayerBuilder {
    * is secret. Two values for the same setting in one front door is a conflict, not a silent pick.
    */
   set(setting: SettingPath, source: string, candidate: TextParse<unknown>, raw?: unknown): void {
-    if (settingDefinition(setting).secret) this.noteSecret(raw ?? (candidate.ok ? secretStringsIn(candidate.value) : undefined));
+    if (settingDefinition(setting).secret) {
+      // A parsed header map says which of its values are secret; its raw text also holds the
+      // header names, which are not, and would be masked out of every message naming them.
+      const structured = candidate.ok && typeof candidate.value === 'object' && candidate.value !== null;
+      this.noteSecret(structured ? secretStringsIn(candidate.value) : (raw ?? (candidate.ok ? secretStringsIn(candidate.value) : undefined)));
+    }
     const existing = this.entries.get(setting);
     if (existing) {
       this.problem(source, `sets the ${settingDefinition(setting).title} again (already set by ${existing.source}); keep only one`);

@@ -212,7 +212,11 @@ export const webhookHeadersSchema = z.record(
   headerNameSchema,
   z
     .object({
-      value: z.string().refine((text) => !/[\r\n]/.test(text), { error: 'a header value must not contain a line break' }),
+      // Azure DevOps takes `httpHeaders` only as `Name:value` lines whose values hold no whitespace
+      // (the pattern of the hooks 7.1 webHooks consumer descriptor); "Bearer x" is refused there.
+      value: z.string().regex(/^\S+$/, {
+        error: 'the value must not be empty or contain spaces, which Azure DevOps refuses (send a token as X-Api-Key: <token>, not Authorization: Bearer <token>)',
+      }),
       secret: z.boolean(),
     })
     .strict(),

@@ -82,7 +82,7 @@ export function validateSettingValue(path: SettingPath, candidate: unknown): Tex
   const messages = parsed.error.issues.map((issue) => {
     const where = issue.path.filter((p) => typeof p === 'string').join('.');
     if (!where) return issue.message;
-    if (path === 'webhooks.headers') return `header ${where}: ${issue.message}`;
+    if (path === 'webhooks.headers') return `header ${String(issue.path[0])}: ${issue.message}`;
     if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) return `${where} is missing`;
     return `${where}: ${issue.message}`;
   });

@@ -132,7 +132,7 @@ describe('the command line', () => {
 describe('secrets', () => {
   it('never appear in the output, the summary or messages, even on failure', async () => {
     const headerSecret = 'header-secret-value-0004';
-    const config = writeConfigFile(['webhooks:', '  headers:', '    Authorization: Bearer ${HEADER_TOKEN}', ''].join('\n'));
+    const config = writeConfigFile(['webhooks:', '  headers:', '    X-Receiver-Key: ${HEADER_TOKEN}', ''].join('\n'));
     const leaks = [SECRET, headerSecret, PAT, Buffer.from(`port:${SECRET}`).toString('base64'), Buffer.from(`:${PAT}`).toString('base64')];
     const ok = await run(['--config', config, '--include-release-events', '--debug'], env({ HEADER_TOKEN: headerSecret }));
     expect(ok.code, ok.stderr).toBe(0);
@@ -143,6 +143,16 @@ describe('secrets', () => {
     for (const text of [ok, failed, applied].flatMap((r) => [r.stdout, r.stderr, JSON.stringify(r.summary)])) {
       for (const secret of [...leaks, 'another-header-secret', 'rotated-secret-0005']) expect(text).not.toContain(secret);
     }
+  });
+
+  it('a header value Azure DevOps would refuse (Authorization: Bearer …) stops the run before anything is registered, naming the file, line and header', async () => {
+    const token = 'bearer-token-value-0007';
+    const config = writeConfigFile(['webhooks:', '  headers:', '    Authorization: Bearer ${HEADER_TOKEN}', ''].join('\n'));
+    const result = await run(['--config', config, '--webhook-events', 'git.push'], env({ HEADER_TOKEN: token }));
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/:3:\d+ \(webhooks\.headers\): header Authorization: the value must not be empty or contain spaces/);
+    expect(sim.hooks.all()).toEqual([]);
+    for (const text of [result.stdout, result.stderr]) expect(text).not.toContain(token);
   });
 
   it('are masked in the JSON summary too, where the report quotes them (a receiver URL with the secret in its path)', async () => {

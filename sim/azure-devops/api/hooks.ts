@@ -122,11 +122,19 @@ function validate(ctx: RequestContext, body: SubscriptionBody): { host: HookHost
     throw new AdoError(400, `The consumer input 'url' value '${url}' is not a valid URI.`, 'ServiceHookException');
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new AdoError(400, `The consumer input 'url' must be an http or https URL.`, 'ServiceHookException');
-  for (const key of ['basicAuthUsername', 'basicAuthPassword']) {
-    const value = consumerInputs[key];
-    if (value !== undefined && value !== '' && (!/^\S+$/.test(value) || value.length > 256)) throw new AdoError(400, `The consumer input '${key}' must be 1 to 256 characters without spaces.`, 'ServiceHookException');
+  // Each input is checked against its descriptor (hooks 7.1 webHooks consumer): pattern and length,
+  // and combo inputs take one of their listed values only (isLimitedToPossibleValues). The message
+  // names the input, never its value: headers and passwords carry secrets.
+  for (const descriptor of WEBHOOK_INPUTS) {
+    const value = consumerInputs[descriptor.id];
+    if (value === undefined || value === '') continue;
+    const { validation } = descriptor;
+    if ('pattern' in validation && !new RegExp(validation.pattern).test(value)) {
+      throw new AdoError(400, `The consumer input '${descriptor.id}' does not match the pattern ${validation.pattern}.`, 'ServiceHookException');
+    }
+    if ('minLength' in validation && value.length < validation.minLength) throw new AdoError(400, `The consumer input '${descriptor.id}' must be at least ${validation.minLength} characters.`, 'ServiceHookException');
+    if ('maxLength' in validation && value.length > validation.maxLength) throw new AdoError(400, `The consumer input '${descriptor.id}' must be at most ${validation.maxLength} characters.`, 'ServiceHookException');
   }
-  // Combo inputs take one of their listed values only (hooks 7.1 consumer descriptor, isLimitedToPossibleValues).
   for (const descriptor of WEBHOOK_INPUTS) {
     const values = 'values' in descriptor ? descriptor.values : undefined;
     const value = consumerInputs[descriptor.id];

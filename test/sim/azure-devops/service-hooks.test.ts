@@ -126,6 +126,25 @@ describe('subscriptions API', () => {
     expect(refused.json<{ message: string }>().message).toContain("'resourceDetailsToSend' value 'all' is not one of the allowed values");
   });
 
+  it('checks httpHeaders against the consumer descriptor\'s pattern, the one in the 7.1 spec, and never echoes the value', async () => {
+    const spec = JSON.parse(readFileSync('/work/shared/reference/azure-devops-rest-specs/hooks/7.1/httpExamples/consumers/GET__hooks_consumers.json', 'utf8').replace(/^\uFEFF/, '')) as unknown;
+    const specPattern = JSON.stringify(spec).match(/"id":"httpHeaders".*?"pattern":("(?:[^"\\]|\\.)*")/)?.[1];
+    expect(specPattern).toBeDefined();
+    type Descriptor = { id: string; validation: { pattern?: string } };
+    const consumers = (await get(sim, '/_apis/hooks/consumers?api-version=7.1', { host: dev() })).json<{ value: { actions: { inputDescriptors: Descriptor[] }[] }[] }>();
+    const served = consumers.value[0]?.actions[0]?.inputDescriptors.find((input) => input.id === 'httpHeaders');
+    expect(served?.validation.pattern).toBe(JSON.parse(specPattern ?? '""'));
+
+    const withHeaders = (httpHeaders: string) => ({ ...webhook('git.push'), consumerInputs: { ...webhook('git.push').consumerInputs, httpHeaders } });
+    for (const accepted of ['X-A:1', 'X-A: 1\nX-B :2', 'X-A:1\r\nX-B:2']) expect((await subscribe(withHeaders(accepted))).status, accepted).toBe(200);
+    for (const refused of ['Authorization: Bearer s3cr3t-token', 'X-A:', 'no colon', 'X-A:1\n\nX-B:two words']) {
+      const answer = await subscribe(withHeaders(refused));
+      expect(answer.status, refused).toBe(400);
+      expect(answer.json<{ message: string }>().message).toContain("'httpHeaders' does not match the pattern");
+      expect(answer.text).not.toContain('s3cr3t-token');
+    }
+  });
+
   it('queries by publisher input filters', async () => {
     const project = projectOf();
     const scoped = (await subscribe(webhook('git.push', 'tfs', { publisherInputs: { projectId: project.id } }))).json<{ id: string }>();

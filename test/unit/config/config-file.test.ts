@@ -299,7 +299,7 @@ describe('config file: webhook headers', () => {
     const { config } = resolveFile(
       minimal(`webhooks:
   headers:
-    Authorization: Bearer receiver-token-1
+    Authorization: receiver-token-1
     X-Receiver-Key: \${RECEIVER_KEY}
     X-Team: platform
     X-Build: \${BUILD}
@@ -308,7 +308,7 @@ describe('config file: webhook headers', () => {
       { ...SECRETS, RECEIVER_KEY: 'rk-123456', BUILD: '42' },
     );
     expect(config.webhooks.headers).toEqual({
-      Authorization: { value: 'Bearer receiver-token-1', secret: true },
+      Authorization: { value: 'receiver-token-1', secret: true },
       'X-Receiver-Key': { value: 'rk-123456', secret: true },
       'X-Team': { value: 'platform', secret: false },
       'X-Build': { value: '42', secret: true },

@@ -137,6 +137,18 @@ describe('layerFromInputs (task and action wrappers)', () => {
     expect(config.webhooks.headers).toEqual({ 'X-Api-Key': { value: 'key-123456', secret: true }, 'X-Team': { value: 'platform', secret: false } });
   });
 
+  it('refuses a header value Azure DevOps would refuse (empty, or with a space), naming the input and header, never the value', () => {
+    for (const text of ['Authorization: Bearer tok-987654', 'X-Receiver-Key:', 'X-Team: two words']) {
+      const problems = problemsOf(() => resolveConfig([layerFromEnvironment(validEnv()), layerFromInputs({ 'webhooks.headers': text }, labelFor)]));
+      expect(problems, text).toHaveLength(1);
+      expect(problems[0]?.source).toBe("input 'webhookHeaders'");
+      const message = problems[0]?.message ?? '';
+      expect(message).toMatch(/^header (Authorization|X-Receiver-Key|X-Team): the value must not be empty or contain spaces/);
+      expect(message).not.toContain('tok-987654');
+      expect(message).not.toContain('two words');
+    }
+  });
+
   it('a fallback layer (the job token) is used only when no credential is set anywhere', () => {
     const fallback = layerFromInputs({ 'azureDevOps.bearerToken': 'job-access-token' }, () => 'System.AccessToken', { kind: 'fallback' });
     const withPat = resolveConfig([fallback, layerFromEnvironment(validEnv())]);
