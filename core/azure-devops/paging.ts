@@ -74,10 +74,18 @@ export async function* listPages(client: AzureDevOpsClient, request: AdoRequest,
       }
     }
     case 'top-skip': {
+      let previous: string | undefined;
       for (let skip = 0; ; ) {
         const query = { ...request.query, [strategy.topParam]: strategy.pageSize, [strategy.skipParam]: skip };
         const response = await client.request({ ...request, query });
         const items = itemsOf(response.body, 'value', describe);
+        // A service (or proxy) that drops `$skip` answers the first page forever; a full page whose
+        // first and last items are those of the page before is that, not new data.
+        const edges = items.length > 0 ? JSON.stringify([items[0], items[items.length - 1]]) : undefined;
+        if (edges !== undefined && edges === previous) {
+          throw new AzureDevOpsResponseError(`${describe()} answered ${strategy.skipParam}=${skip} with the same page as before; the listing cannot be completed.`, describe());
+        }
+        previous = edges;
         if (items.length > 0) yield items;
         if (items.length < strategy.pageSize) return;
         skip += items.length;

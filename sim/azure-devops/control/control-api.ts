@@ -23,7 +23,7 @@ import { KINDS, minimumRequestsByRouteFor, minimumRequestsFor, type Kind } from 
  */
 
 const faultSchema = z.object({
-  kind: z.enum(['latency', 'status', 'reset', 'timeout', 'truncate', 'repeat-token']),
+  kind: z.enum(['latency', 'status', 'reset', 'timeout', 'truncate', 'repeat-token', 'ignore-skip']),
   route: z.string().optional(),
   path: z.string().optional(),
   method: z.string().optional(),

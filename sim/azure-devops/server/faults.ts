@@ -7,8 +7,10 @@
  * - `truncate`: send the headers and half the body, then end the connection.
  * - `repeat-token`: a paged list answers with the continuation token it was given, forever
  *   (vsts-rest-api-specs#178 reports a token that returned the first page again).
+ * - `ignore-skip`: a `$top`/`$skip` list answers every page as if `$skip` were 0 (a proxy or an
+ *   older service version that drops the parameter): the same full page, forever.
  */
-export type FaultKind = 'latency' | 'status' | 'reset' | 'timeout' | 'truncate' | 'repeat-token';
+export type FaultKind = 'latency' | 'status' | 'reset' | 'timeout' | 'truncate' | 'repeat-token' | 'ignore-skip';
 
 export interface FaultSpec {
   kind: FaultKind;

@@ -229,6 +229,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
         return;
       }
     }
+    if (faults.some((f) => f.kind === 'ignore-skip')) for (const name of ['$skip', 'skip']) url.searchParams.delete(name);
     const ctx: RequestContext = {
       method: method as Method,
       routeId,
