@@ -5,8 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, type Document, type Node, type Pair, type Scalar } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type Scalar } from 'yaml';
 import { didYouMean } from './did-you-mean';
+import { inlineMappingText } from './inline-mapping';
 import { LayerBuilder, type ConfigLayer } from './layer';
 import { absolutePath, looksLikeSecretHeader, TEXT_KEYS, type SettingPath, type TextContext, type TextKey } from './settings';
 import type { TextParse } from './text-values';
@@ -115,7 +116,8 @@ export function parseConfigFile(source: string, options: ConfigFileOptions & { d
   const builder = new LayerBuilder('file');
   const lineCounter = new LineCounter();
   // A byte-order mark is common in files saved by Windows editors.
-  const doc = parseDocument(source.replace(/^\uFEFF/, ''), { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const text = source.replace(/^\uFEFF/, '');
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number, keyPath?: string) => {
     const { line, col } = lineCounter.linePos(offset);
     return `${options.displayPath}:${line}:${col}${keyPath ? ` (${keyPath})` : ''}`;
@@ -127,7 +129,7 @@ export function parseConfigFile(source: string, options: ConfigFileOptions & { d
     builder.markIncomplete();
     return builder.build(fileHint(options.displayPath));
   }
-  const walker = new FileWalker(doc, builder, at, options.env, { baseDir: options.baseDir });
+  const walker = new FileWalker({ text, name: options.displayPath }, doc, builder, at, options.env, { baseDir: options.baseDir });
   const root = doc.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {
     builder.warn(`config file ${options.displayPath}`, 'is empty');
@@ -162,6 +164,8 @@ type SetSetting = (candidate: TextParse<unknown>, raw?: unknown, failureSource?:
 
 class FileWalker {
   constructor(
+    /** The file's text and its name in messages: the inline mapping keeps both. */
+    private readonly file: { text: string; name: string },
     private readonly doc: Document,
     private readonly builder: LayerBuilder,
     private readonly at: (offset: number, keyPath?: string) => string,
@@ -278,22 +282,33 @@ class FileWalker {
     const keys = node.items.map((pair) => (isScalar(pair.key) ? String(pair.key.value) : ''));
     if (keys.length === 1 && keys[0] === 'inline') {
       const inline = this.resolveAlias(node.items[0]?.value as Node | null);
-      if (isScalar(inline) && typeof inline.value === 'string') return set({ ok: true, value: { source: 'inline', yaml: inline.value } });
-      if (isMap(inline) || isSeq(inline)) return set({ ok: true, value: { source: 'inline', yaml: stringify(inline.toJSON(this.doc)) } });
-      return set({ ok: false, message: 'inline must hold the mapping (resources: …) or a YAML string' });
+      return set(inline === null ? { ok: false, message: 'inline must hold the mapping (resources: …) or a YAML string' } : this.inlineMapping(inline, 'mapping.inline'));
     }
     const read = this.plainMap(node, ['source', 'path', 'yaml'], ['mapping'], ['inline']);
     if ('failure' in read) return set({ ok: false, message: read.failure.message }, undefined, read.failure.source);
     const { fields } = read;
     const kind = fields.source?.text ?? (fields.path ? 'file' : fields.yaml ? 'inline' : undefined);
+    const yamlNode = this.resolveAlias(node.get('yaml', true) as Node | null);
+    // A `yaml:` changed by ${…} no longer matches its lines in the file.
+    const inline = kind === 'inline' && isScalar(yamlNode) && yamlNode.value === fields.yaml?.text ? this.inlineMapping(yamlNode, 'mapping.yaml') : undefined;
     set({
       ok: true,
       value: {
         source: kind,
         ...(fields.path ? { path: absolutePath(fields.path.text, this.context) } : {}),
-        ...(fields.yaml ? { yaml: fields.yaml.text } : {}),
+        ...(inline?.ok ? { yaml: inline.value.yaml, origin: inline.value.origin } : fields.yaml ? { yaml: fields.yaml.text } : {}),
       },
     });
+  }
+
+  /**
+   * The mapping with the name its problems are reported under: the config file when its lines and
+   * columns are the file's, else the file and key (lines then count from the text's first line).
+   */
+  private inlineMapping(node: Node, keyPath: string): TextParse<{ source: 'inline'; yaml: string; origin: string }> {
+    const text = inlineMappingText(this.file.text, this.doc, node);
+    if (!text.ok) return text;
+    return { ok: true, value: { source: 'inline', yaml: text.yaml, origin: text.exact ? this.file.name : `${this.file.name} (${keyPath})` } };
   }
 
   /** A map of scalar fields, interpolated; the first unknown or malformed field is the failure. */

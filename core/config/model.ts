@@ -147,7 +147,8 @@ export const mappingSchema = z.discriminatedUnion(
   [
     z.object({ source: z.literal('port') }).strict(),
     z.object({ source: z.literal('file'), path: nonEmptyText }).strict(),
-    z.object({ source: z.literal('inline'), yaml: z.string().refine((text) => text.trim().length > 0, { error: 'the inline mapping is empty' }) }).strict(),
+    // origin: the name the mapping's problems are reported under, e.g. the config file whose lines `yaml` keeps.
+    z.object({ source: z.literal('inline'), yaml: z.string().refine((text) => text.trim().length > 0, { error: 'the inline mapping is empty' }), origin: z.string().optional() }).strict(),
   ],
   { error: (issue) => (issue.code === 'invalid_union' ? 'must be port, file or inline' : undefined) },
 );

@@ -72,11 +72,14 @@ export const PORT_APP_CONFIG_DEFAULTS = {
   selectorQuery: 'true',
 } as const;
 
-/** Parses a port-app-config file or inline YAML (`file` is then e.g. `inline mapping`). */
-export function parsePortAppConfigYaml(text: string, file: string): PortAppConfig {
+/**
+ * Parses a port-app-config file or inline YAML (`file` is then e.g. `inline mapping`, or the config
+ * file holding it); `what` heads the error message.
+ */
+export function parsePortAppConfigYaml(text: string, file: string, what = `The mapping file ${file}`): PortAppConfig {
   const source = readYamlSource(text, file);
-  if (source.problems.length > 0) throw new MappingConfigError(source.problems, `The mapping file ${file}`);
-  const config = readPortAppConfig(source.value, source.locate, `The mapping file ${file}`);
+  if (source.problems.length > 0) throw new MappingConfigError(source.problems, what);
+  const config = readPortAppConfig(source.value, source.locate, what);
   return { ...config, warnings: [...source.warnings, ...config.warnings] };
 }
 

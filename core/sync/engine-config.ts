@@ -11,7 +11,8 @@ export type EngineConfig = {
   port: { clientId: string; clientSecret: string; baseUrl: string };
   integration: { identifier: string };
   azureDevOps: { organizationUrl: string; credential: AzureDevOpsCredential; excludedTags: readonly string[]; isProjectsLimited?: boolean };
-  mapping: { source: 'port' } | { source: 'file'; path: string } | { source: 'inline'; yaml: string };
+  /** `origin`: the name an inline mapping's problems are reported under (a config file), else `inline mapping`. */
+  mapping: { source: 'port' } | { source: 'file'; path: string } | { source: 'inline'; yaml: string; origin?: string | undefined };
   initializePortResources: boolean;
   sendRawDataExamples: boolean;
   scheduledResyncIntervalMinutes?: number | undefined;

@@ -97,8 +97,11 @@ async function readMapping(config: EngineConfig, integration: PortIntegration | 
       }
       return { mapping: parsePortAppConfigYaml(text, config.mapping.path), origin: `file ${config.mapping.path}` };
     }
-    case 'inline':
-      return { mapping: parsePortAppConfigYaml(config.mapping.yaml, 'inline mapping'), origin: 'inline mapping' };
+    case 'inline': {
+      const { yaml, origin } = config.mapping;
+      if (origin === undefined) return { mapping: parsePortAppConfigYaml(yaml, 'inline mapping'), origin: 'inline mapping' };
+      return { mapping: parsePortAppConfigYaml(yaml, origin, `The mapping in ${origin}`), origin: `inline mapping in ${origin}` };
+    }
     case 'port': {
       const stored = integration?.config;
       if (stored && typeof stored === 'object' && Object.keys(stored).length > 0) {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { interpolate, layerFromConfigFile, parseConfigFile, resolveConfig, type ConfigLayer } from '../../../core/config';
-import { CLIENT_SECRET, matching, PAT, problemsOf } from './fixtures';
+import { CLIENT_SECRET, matching, PAT, problemsOf, REQUIRED_FILE_LINES } from './fixtures';
 
 const NAME = 'port-ado-sync.yml';
 const DIR = '/work/repo/ci';
@@ -14,16 +14,7 @@ const fileLayer = (text: string, env: Record<string, string | undefined> = SECRE
   parseConfigFile(text, { env, displayPath: NAME, baseDir: DIR });
 
 /** A file holding the required settings, with the given extra YAML appended. */
-const minimal = (extra = '') =>
-  [
-    'port:',
-    '  clientId: client-id-1',
-    '  clientSecret: ${PORT_CLIENT_SECRET}',
-    'azureDevOps:',
-    '  organizationUrl: https://dev.azure.com/contoso',
-    '  personalAccessToken: ${ADO_PAT}',
-    extra,
-  ].join('\n');
+const minimal = (extra = '') => [...REQUIRED_FILE_LINES, extra].join('\n');
 
 const resolveFile = (text: string, env?: Record<string, string | undefined>) => resolveConfig([fileLayer(text, env)]);
 
@@ -131,7 +122,8 @@ logLevel: debug
     ['mapping: ./mappings/ado.yml', { source: 'file', path: resolve(DIR, 'mappings/ado.yml') }],
     ['mapping:\n  source: port', { source: 'port' }],
     ['mapping:\n  path: /abs/port-app-config.yml', { source: 'file', path: resolve('/abs/port-app-config.yml') }],
-    ['mapping:\n  inline: "resources: []"', { source: 'inline', yaml: 'resources: []' }],
+    // The text keeps the config file's lines: the rest of the file is blanked out.
+    ['mapping:\n  inline: "resources: []"', { source: 'inline', yaml: expect.stringMatching(/^\s*resources: \[\]\s*$/) as string, origin: NAME }],
   ])('reads %j', (yaml, expected) => {
     expect(resolveFile(minimal(yaml)).config.mapping).toEqual(expected);
   });

@@ -44,3 +44,13 @@ export function resolveLayers(...layers: ConfigLayer[]): ResolvedConfig {
 export function matching(pattern: RegExp): string {
   return expect.stringMatching(pattern) as string;
 }
+
+/** The lines of a config file that holds just the required settings, secrets from ${PORT_CLIENT_SECRET} and ${ADO_PAT}. */
+export const REQUIRED_FILE_LINES: readonly string[] = [
+  'port:',
+  '  clientId: client-id-1',
+  '  clientSecret: ${PORT_CLIENT_SECRET}',
+  'azureDevOps:',
+  '  organizationUrl: https://dev.azure.com/contoso',
+  '  personalAccessToken: ${ADO_PAT}',
+];
