@@ -12,7 +12,7 @@ import { failedReport, totalCounts, type WebhookReport } from './webhooks/report
 import { runWebhookRegistration } from './webhooks/run-registration';
 import { renderWebhooksMarkdown, renderWebhooksText } from './webhooks/summary';
 
-export type FrontDoorOptions = Pick<RunDependencies, 'resolve' | 'concurrency' | 'signal' | 'retry'>;
+export type FrontDoorOptions = Pick<RunDependencies, 'resolve' | 'concurrency' | 'signal' | 'retry' | 'now'>;
 
 /** Exit code for an outcome: 0 all synced, 1 anything failed, 2 bad configuration or credentials. */
 export function exitCodeOf(outcome: Outcome): number {

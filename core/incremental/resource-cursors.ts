@@ -3,8 +3,8 @@ import type { PreparedResource } from '../sync/prepare-mapping';
 import type { RunReporter } from '../sync/reporter';
 import type { ResourceSyncDeps } from '../sync/resource-sync';
 import { ResourceStats } from '../sync/stats';
-import type { CursorKey, CursorStore, StoredCursor } from './cursor-store';
-import { planListing, type IncrementalSettings, type ListingPlan } from './listing-plan';
+import type { CursorKey, CursorStore } from './cursor-store';
+import { cursorDistrust, planListing, type CursorReading, type IncrementalSettings, type ListingPlan } from './listing-plan';
 
 type SyncResource = (prepared: PreparedResource, deps: ResourceSyncDeps) => Promise<ResourceStats>;
 
@@ -31,7 +31,7 @@ export type ResourceCursorReport = {
 
 export type CursorRunReport = {
   mode: 'incremental' | 'sync';
-  /** The time cursors advance to: the run's start. */
+  /** The time cursors advance to: the run's start on Azure DevOps' clock (its `Date` header), else the agent's. */
   startedAt: string;
   overlapMinutes: number;
   resources: ResourceCursorReport[];
@@ -80,6 +80,10 @@ export class ResourceCursors {
     const filter = prepared.kind.changedSince;
     const stored = this.deps.mode === 'incremental' ? await this.read(key) : undefined;
     const plan: ListingPlan = stored ? planListing({ hasFilter: filter !== undefined, cursor: stored, settings: this.deps.settings, startedAt: this.deps.startedAt }) : { listing: 'full', reason: 'full sync' };
+    if (stored?.state === 'set' && plan.listing !== 'skipped') {
+      const distrust = cursorDistrust(stored, this.deps.startedAt);
+      if (distrust !== undefined) this.deps.reporter.warn(`${key.kind} #${key.index}: ${distrust}, so it may be past changes never listed; listing everything. This run replaces it.`);
+    }
     const cursorBefore = stored?.state === 'set' || stored?.state === 'unreadable' ? stored.text : null;
     const entry: ResourceCursorReport = {
       label: `${key.kind} #${key.index}`,
@@ -110,7 +114,10 @@ export class ResourceCursors {
     const stats = await sync(listed, deps);
     entry.changed = stats.upserted;
 
-    const held = this.deps.holdBecause ?? (stats.ok ? undefined : `the resource had errors; the next run lists again from ${cursorBefore ?? 'the start'}`);
+    const listAgain = `the next run lists again from ${cursorBefore ?? 'the start'}`;
+    const held =
+      this.deps.holdBecause ??
+      (!stats.ok ? `the resource had errors; ${listAgain}` : stats.recentMayBeMissing !== undefined ? `the listing was incomplete (${stats.recentMayBeMissing}); ${listAgain}` : undefined);
     if (held) {
       entry.held = held;
       return stats;
@@ -127,17 +134,17 @@ export class ResourceCursors {
     return stats;
   }
 
-  private async read(key: CursorKey): Promise<StoredCursor> {
-    let stored: StoredCursor;
+  private async read(key: CursorKey): Promise<CursorReading> {
+    let stored: CursorReading;
     try {
       stored = await this.deps.store.read(key);
     } catch (error) {
-      // Listing everything is always correct, only slower.
-      this.deps.reporter.warn(`${key.kind} #${key.index}: the cursor could not be read from Port (${error instanceof Error ? error.message : String(error)}); listing as if there were none.`);
-      return { state: 'none' };
+      // Listing everything is always correct, only slower; a look-back could miss what the cursor held back.
+      this.deps.reporter.warn(`${key.kind} #${key.index}: the cursor could not be read from Port (${error instanceof Error ? error.message : String(error)}); listing everything.`);
+      return { state: 'unavailable' };
     }
     if (stored.state === 'unreadable') {
-      this.deps.reporter.warn(`${key.kind} #${key.index}: the cursor stored in Port (${stored.text.slice(0, 60)}) is not an ISO time; listing as if there were none. This run replaces it.`);
+      this.deps.reporter.warn(`${key.kind} #${key.index}: the cursor stored in Port (${stored.text.slice(0, 60)}) is not an ISO time; listing everything. This run replaces it.`);
     }
     return stored;
   }

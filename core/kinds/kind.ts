@@ -65,8 +65,12 @@ export const DEFAULT_CONCURRENCY: ConcurrencyPolicy = {
 
 /** What a kind tells the run about its listing beyond the items themselves. */
 export interface ListingReport {
-  /** The listing is knowingly partial (a service cap hit, a part skipped): nothing it feeds may be deleted. */
-  incomplete(reason: string): void;
+  /**
+   * The listing is knowingly partial (a service cap hit, a part skipped): nothing it feeds may be
+   * deleted, and its incremental cursor stays, unless `olderOnly`: only items older than every one
+   * listed are missing (a cap on history), so whatever changed since the cursor was listed.
+   */
+  incomplete(reason: string, options?: { olderOnly?: boolean }): void;
   warn(message: string): void;
 }
 

@@ -11,7 +11,7 @@ const RUNS_CAP = 10_000;
 /** A pipeline's runs (a run is a build of it: same id), those `keep` accepts. */
 async function* runsOf(ctx: KindContext, pipeline: Pipeline, keep: (run: RawItem) => boolean = () => true): AsyncGenerator<Page> {
   for await (const page of listPages(ctx.client, { path: `${pipeline.__project.id}/_apis/pipelines/${pipeline.id}/runs`, apiVersion: '7.1' }, paging.single())) {
-    if (page.length >= RUNS_CAP) ctx.listing.incomplete(`pipeline '${pipeline.name}' has at least ${RUNS_CAP} runs, the most the API returns; older runs are not listed`);
+    if (page.length >= RUNS_CAP) ctx.listing.incomplete(`pipeline '${pipeline.name}' has at least ${RUNS_CAP} runs, the most the API returns; older runs are not listed`, { olderOnly: true });
     const kept = page.filter(keep);
     if (kept.length > 0) yield kept.map((run) => ({ ...run, __project: pipeline.__project, __pipeline: pipeline }));
   }

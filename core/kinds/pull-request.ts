@@ -113,9 +113,11 @@ async function* listPullRequests(ctx: KindContext, selector: { maxResults: numbe
         for (const pr of page) {
           const repositoryId = (pr.repository as { id?: string } | undefined)?.id;
           if (!repositoryId || !repositoryIds.has(repositoryId)) continue;
-          const count = perRepository.get(repositoryId) ?? 0;
+          // `all` holds completed and abandoned ones: each status has its own cap, as in the full listing.
+          const key = status === 'all' ? `${repositoryId} ${String(pr.status)}` : repositoryId;
+          const count = perRepository.get(key) ?? 0;
           if (status !== 'active' && count >= selector.maxResults) continue;
-          perRepository.set(repositoryId, count + 1);
+          perRepository.set(key, count + 1);
           kept.push(pr);
         }
         if (kept.length > 0) yield kept;

@@ -69,8 +69,9 @@ export async function syncResource(prepared: PreparedResource, deps: ResourceSyn
     fieldsRead: prepared.fieldsRead,
     rawExamples: deps.sendRawDataExamples && deps.mode === 'sync',
     listing: {
-      incomplete: (reason) => {
+      incomplete: (reason, options) => {
         stats.incomplete.push(reason);
+        if (!options?.olderOnly) stats.recentMayBeMissing ??= reason;
         deps.reporter.warn(`${resource.kind}: listing incomplete: ${reason}`);
       },
       warn: (message) => deps.reporter.warn(`${resource.kind}: ${message}`),

@@ -108,7 +108,10 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   // 1. Pre-flight: both credentials, before anything is read or written.
   reporter.progress(0, 'Checking credentials');
   await port.authenticate();
-  await preflightAzureDevOps(ado);
+  // Cursors are compared with the times Azure DevOps stamps, so they are taken from its clock: an
+  // agent whose clock runs ahead would otherwise move them past changes it never listed.
+  const serviceClock = await preflightAzureDevOps(ado);
+  const cursorTime = serviceClock ?? startedAt;
 
   // 2–3. The integration and its mapping; every mapping problem surfaces here, before writes.
   const existing = await shard.awaitSetup({
@@ -171,7 +174,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
         store: new CursorStore(port, identifier),
         mode: incremental ? 'incremental' : 'sync',
         settings: config.incremental ?? DEFAULT_INCREMENTAL_SETTINGS,
-        startedAt,
+        startedAt: cursorTime,
         reporter,
         // Every shard shares the integration's cursors (Ocean's keys have no shard): one shard's
         // success would claim the other shards' projects were seen.
@@ -372,9 +375,13 @@ function planRows(planCounts: ReadonlyMap<string, PlanCounts>, deletions: Deleti
   });
 }
 
-export async function preflightAzureDevOps(ado: AzureDevOpsClient): Promise<void> {
+/** Checks the credential; returns Azure DevOps' own clock (its `Date` header), when it sends one. */
+export async function preflightAzureDevOps(ado: AzureDevOpsClient): Promise<Date | undefined> {
   try {
-    await ado.request({ path: '_apis/connectionData', apiVersion: '7.1-preview.1' });
+    const response = await ado.request({ path: '_apis/connectionData', apiVersion: '7.1-preview.1' });
+    const date = response.headers['date'];
+    const at = typeof date === 'string' ? new Date(date) : undefined;
+    return at && !Number.isNaN(at.getTime()) ? at : undefined;
   } catch (error) {
     if (error instanceof AzureDevOpsAuthError) throw error;
     throw new PreflightError(`Cannot reach Azure DevOps at ${ado.organization.url}: ${error instanceof Error ? error.message : String(error)}`);

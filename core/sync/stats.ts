@@ -24,6 +24,8 @@ export class ResourceStats {
   seconds = 0;
   error: string | undefined;
   readonly incomplete: string[] = [];
+  /** Why a change since the incremental cursor may not have been listed (the first such reason). */
+  recentMayBeMissing: string | undefined;
   readonly failures: { identifier: string; message: string }[] = [];
 
   constructor(

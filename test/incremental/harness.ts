@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AzureDevOpsSimulator } from '../../sim/azure-devops';
 import type { PortSimulator } from '../../sim/port';
+import type { FrontDoorOptions } from '../../core/run-from-layers';
 import { expect } from 'vitest';
 import { CLOUD_RESOLVE, PORT_CLIENT_ID, PORT_CLIENT_SECRET, runCli, type CliRun, type Simulators } from '../support/simulators';
 
@@ -26,11 +27,11 @@ export type Summary = {
 export type Run = CliRun & { summary: Summary };
 
 /** One CLI run (server URL form unless `cloud`), with its JSON summary. */
-export async function sync(sims: Simulators, args: string[] = [], options: { env?: Record<string, string>; cloud?: boolean; port?: PortSimulator } = {}): Promise<Run> {
+export async function sync(sims: Simulators, args: string[] = [], options: { env?: Record<string, string>; cloud?: boolean; port?: PortSimulator; frontDoor?: FrontDoorOptions } = {}): Promise<Run> {
   const path = join(mkdtempSync(join(tmpdir(), 'incremental-')), 'summary.json');
   const env = sims.env(options.env ?? {}, { cloud: options.cloud ?? false });
   if (options.port) env.OCEAN__PORT__BASE_URL = options.port.baseUrl;
-  const run = await runCli([...args, ...(options.cloud ? CLOUD_RESOLVE : []), '--summary', path], env);
+  const run = await runCli([...args, ...(options.cloud ? CLOUD_RESOLVE : []), '--summary', path], env, options.frontDoor);
   let summary: Summary;
   try {
     summary = JSON.parse(readFileSync(path, 'utf8')) as Summary;
@@ -301,6 +302,15 @@ export class OceanCursorClient {
   async resources(): Promise<{ kind: string }[]> {
     const body = (await this.call('GET', `/v1/integration/${this.integration}`)).body as { integration?: { config?: { resources?: { kind: string }[] } } };
     return body.integration?.config?.resources ?? [];
+  }
+
+  /** Edits the mapping stored on the integration, as a user does in Port's UI. */
+  async editMapping(edit: (resources: { kind: string; selector: Record<string, unknown> }[]) => void): Promise<void> {
+    const body = (await this.call('GET', `/v1/integration/${this.integration}`)).body as { integration: { config: { resources: { kind: string; selector: Record<string, unknown> }[] } } };
+    const config = body.integration.config;
+    edit(config.resources);
+    const patched = await this.call('PATCH', `/v1/integration/${this.integration}/config`, { config });
+    if (patched.status !== 200) throw new Error(`PATCH config answered ${patched.status}`);
   }
 
   async read(kind: string, index: number): Promise<string | undefined> {

@@ -13,9 +13,24 @@ describe('how an incremental run lists one resource', () => {
     expect(plan({ cursor: { state: 'set', at, text: at.toISOString() }, settings: { overlapMinutes: 0 } })).toMatchObject({ since: at });
   });
 
-  it("treats a cursor ahead of this run's clock as now", () => {
+  it("lists everything from a cursor later than the run's start on Azure DevOps' clock: it may be past changes never listed", () => {
     const ahead = new Date('2026-11-26T15:00:00.000Z');
-    expect(plan({ cursor: { state: 'set', at: ahead, text: ahead.toISOString() } })).toMatchObject({ since: new Date('2026-11-26T14:25:00.000Z') });
+    expect(plan({ cursor: { state: 'set', at: ahead, text: ahead.toISOString() } })).toEqual({
+      listing: 'full',
+      reason: "the stored cursor 2026-11-26T15:00:00.000Z is later than Azure DevOps' clock (2026-11-26T14:30:00.000Z)",
+    });
+    // Not with a look-back either: the cursor exists, it is only wrong.
+    expect(plan({ cursor: { state: 'set', at: ahead, text: ahead.toISOString() }, settings: { lookBackDays: 1 } })).toMatchObject({ listing: 'full' });
+    // Within a minute (a Date header's truncated second, a cursor of the same instant) it is trusted.
+    const justAhead = new Date('2026-11-26T14:30:40.000Z');
+    expect(plan({ cursor: { state: 'set', at: justAhead, text: justAhead.toISOString() }, settings: { overlapMinutes: 0 } })).toEqual({ listing: 'changes', since: justAhead, basis: 'cursor' });
+  });
+
+  it('uses the look-back only for a resource without a cursor, never for one Port could not give', () => {
+    const settings = { lookBackDays: 1 };
+    expect(plan({ cursor: { state: 'unavailable' }, settings })).toEqual({ listing: 'full', reason: 'the cursor could not be read from Port' });
+    expect(plan({ cursor: { state: 'unreadable', text: 'garbage' }, settings })).toEqual({ listing: 'full', reason: 'the stored cursor is not a time' });
+    expect(plan({ cursor: { state: 'none' }, settings })).toMatchObject({ listing: 'changes', basis: 'look-back' });
   });
 
   it('lists everything on a first run, or only the look-back when one is set', () => {
@@ -43,8 +58,9 @@ describe('how an incremental run lists one resource', () => {
     // Never listed, or a cursor that is not a time: listed, so the kind is never left unlisted until the nightly run.
     expect(plan({ hasFilter: false, cursor: { state: 'none' } })).toMatchObject({ listing: 'full' });
     expect(plan({ hasFilter: false, cursor: { state: 'unreadable', text: '{"page":3}' } })).toMatchObject({ listing: 'full' });
-    // A cursor ahead of this run's clock is as fresh as can be.
-    expect(plan({ hasFilter: false, cursor: cursor('2026-11-26T15:00:00.000Z') })).toMatchObject({ listing: 'skipped' });
+    // A cursor ahead of the run's start is not trusted to say the kind was listed lately, nor one Port could not give.
+    expect(plan({ hasFilter: false, cursor: cursor('2026-11-26T15:00:00.000Z') })).toMatchObject({ listing: 'full' });
+    expect(plan({ hasFilter: false, cursor: { state: 'unavailable' } })).toEqual({ listing: 'full', reason: 'no change filter, and the cursor could not be read from Port' });
   });
 });
 
