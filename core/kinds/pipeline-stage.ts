@@ -16,14 +16,14 @@ const selector = z.object({
     .number()
     .int()
     .min(0)
-    .default(30)
-    .describe('Only builds queued in the last N days (sent as `minTime`); 0 reads every build, as Ocean does.'),
+    .default(0)
+    .describe('Only builds queued in the last N days (sent as `minTime`); 0 (the default, as in Ocean) reads every build. The built-in mapping sets 30.'),
   maxBuildsPerPipeline: z.coerce
     .number()
     .int()
     .min(0)
-    .default(10)
-    .describe('At most this many builds per pipeline, the newest (sent as `maxBuildsPerDefinition`); 0 for no limit.'),
+    .default(0)
+    .describe('At most this many builds per pipeline, the newest (sent as `maxBuildsPerDefinition`); 0 (the default, as in Ocean) for no limit. The built-in mapping sets 10.'),
 });
 
 type Selector = z.output<typeof selector>;
@@ -36,7 +36,7 @@ const timelineBody = z.union([z.object({ records: timelineRecords.nullish() }), 
 export default defineKind({
   kind: 'pipeline-stage',
   description:
-    'Stages of recent builds, from each build\'s timeline (records of type Stage). Cost: one timeline request per build in the look-back, so at most (pipelines with recent builds) × maxBuildsPerPipeline requests, plus the builds listing; Ocean reads the timeline of every build ever run. Stages of builds that fall out of the look-back are no longer listed, so they are removed from Port like any item that is gone.',
+    'Stages of builds, from each build\'s timeline (records of type Stage). Cost: one timeline request per build listed, plus the builds listing. By default every build is read, as Ocean does; the built-in mapping reads builds of the last 30 days, at most 10 per pipeline (`buildsQueuedWithinDays`, `maxBuildsPerPipeline`). Stages of builds that fall out of such a look-back are no longer listed, so they are removed from Port like any item that is gone.',
   selector,
   endpoints: [
     'GET {org}/{project}/_apis/build/builds?queryOrder=queueTimeDescending&minTime=…&maxBuildsPerDefinition=… (7.1, x-ms-continuationtoken, $top 1000)',
@@ -92,7 +92,9 @@ export default defineKind({
     resources: [
       {
         kind: 'pipeline-stage',
-        selector: { query: 'true' },
+        // A mapping from Ocean reads every build's timeline (the selector's defaults); the built-in
+        // one reads the recent ones only, a request per build being the kind's whole cost.
+        selector: { query: 'true', buildsQueuedWithinDays: 30, maxBuildsPerPipeline: 10 },
         port: {
           entity: {
             mappings: {

@@ -8,8 +8,8 @@ import type { Project } from './parents';
 import { flag } from './selector-types';
 
 const selector = z.object({
-  includeResults: flag(false).describe(
-    "Adds `__testResults` (every result of the run): one or more requests per run, and results can be thousands per run. Ocean's default is true; here it is false, so a large organization is not read result by result unless you ask. Without it `__testResults` is `[]`.",
+  includeResults: flag(true).describe(
+    "Adds `__testResults` (every result of the run): one or more requests per run, and results can be thousands per run. True by default, as in Ocean, so a mapping brought from Ocean reads the same; the built-in mapping sets false, so a large organization is not read result by result unless you ask. Without it `__testResults` is `[]`.",
   ),
   codeCoverage: z
     .object({

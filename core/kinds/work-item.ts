@@ -19,10 +19,9 @@ export default defineKind({
   selector: z.object({
     wiql: z
       .string()
-      .describe("A WIQL condition ANDed to the project filter, e.g. `[System.State] <> 'Closed'`.")
-      .refine((w) => !/\border\s+by\b/i.test(w), {
-        message: 'must be a WIQL condition without ORDER BY: the sync orders by id to page past the 20,000-item WIQL limit',
-      })
+      .describe(
+        "A WIQL condition ANDed to the project filter, e.g. `[System.State] <> 'Closed'`. With `@project` it is asked project by project, as Ocean does. An `ORDER BY` is ignored, with a warning: the sync orders by id to page past the 20,000-item WIQL limit.",
+      )
       .optional(),
     expand: z
       .enum(['None', 'Fields', 'Relations', 'Links', 'All'])
@@ -124,6 +123,10 @@ async function* listWorkItems(ctx: KindContext, selector: { wiql?: string | unde
   // (azure-devops-api.md §3.1) and batches fill to 200 across projects.
   const projects = await ctx.parents.projects();
   const locate = projectLocator(projects);
+  const { condition, orderBy } = splitOrderBy(selector.wiql);
+  if (orderBy !== undefined) ctx.listing.warn(`the wiql's ${orderBy} is ignored: work items are read in id order, to page past the 20,000-item WIQL limit.`);
+  // `@project` means the project a query is asked under: Ocean asks per project, so it works there.
+  const perProject = condition !== undefined && /@project\b/i.test(condition);
   let unknown = 0;
   const wholeOrganization = ctx.parents.coversOrganization;
   const reads = new BatchReads(ctx, selector.expand);
@@ -142,8 +145,8 @@ async function* listWorkItems(ctx: KindContext, selector: { wiql?: string | unde
   };
   // Under a projects filter, a shard's share or excluded tags: one project at a time, under the
   // project's own path, so the query names exactly the projects in scope.
-  const groups = wholeOrganization ? [undefined] : projects.map((project) => [project]);
-  const batches = idBatches(ctx, groups, selector.wiql, changedSince);
+  const groups = wholeOrganization && !perProject ? [undefined] : projects.map((project) => [project]);
+  const batches = idBatches(ctx, groups, condition, changedSince);
   if (reads.narrowed && ctx.rawExamples) {
     // The raw examples Port shows are the first items listed: that batch is read whole.
     const first = await batches.next();
@@ -192,6 +195,16 @@ class BatchReads {
       return fetchBatch(this.ctx.client, ids, { $expand: this.expand });
     }
   }
+}
+
+/** The condition without a trailing `ORDER BY …` (outside quotes), and that clause if there was one. */
+export function splitOrderBy(wiql: string | undefined): { condition: string | undefined; orderBy?: string } {
+  if (wiql === undefined) return { condition: undefined };
+  // Quoted strings are blanked so an "order by" inside a value is not taken for the clause.
+  const blanked = wiql.replace(/'(?:[^']|'')*'/g, (quoted) => ' '.repeat(quoted.length));
+  const at = blanked.search(/\border\s+by\b/i);
+  if (at === -1) return { condition: wiql };
+  return { condition: wiql.slice(0, at).trim(), orderBy: wiql.slice(at).trim() };
 }
 
 function wiqlQuery(projects: readonly Project[] | undefined, filter: string | undefined, range: { after: number; upTo?: number }, changedSince?: string): string {

@@ -405,8 +405,9 @@ function nextResync(start: Date, intervalMinutes: number | null): string | null 
 }
 
 function reportResource(stats: ResourceStats, reporter: RunReporter): void {
-  const line = `${stats.label}: ${stats.listed} listed, ${stats.upserted} upserted, ${stats.unchanged} unchanged, ${stats.failed} failed in ${stats.seconds.toFixed(1)} s`;
-  if (stats.error) reporter.error(`${stats.label} failed: ${stats.error}`);
+  const counts = `${stats.listed} listed, ${stats.upserted} upserted, ${stats.unchanged} unchanged, ${stats.failed} failed in ${stats.seconds.toFixed(1)} s`;
   for (const failure of stats.failures.slice(0, 5)) reporter.warn(`${stats.label}: entity ${failure.identifier} was rejected by Port: ${failure.message}`);
-  reporter.info(line);
+  // One line per resource: a failed one says so with what it managed, not as a clean "0 listed".
+  if (stats.error) reporter.error(`${stats.label} failed (${counts}): ${stats.error}`);
+  else reporter.info(`${stats.label}: ${counts}`);
 }

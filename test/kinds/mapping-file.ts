@@ -9,7 +9,8 @@ import { findKind } from '../../core/kinds/registry';
  * or mapping fields overridden: how the per-kind tests try selector options end to end.
  */
 export async function mappingFile(
-  resources: { kind: string; selector?: Record<string, unknown>; mappings?: Record<string, unknown>; properties?: Record<string, string> }[],
+  /** `selectorAsIs`: the selector is exactly `selector` (as in a mapping brought from Ocean), not merged into the built-in one. */
+  resources: { kind: string; selector?: Record<string, unknown>; selectorAsIs?: boolean; mappings?: Record<string, unknown>; properties?: Record<string, string> }[],
   options: { entityDeletionThreshold?: number } = {},
 ): Promise<string> {
   const config = {
@@ -17,13 +18,13 @@ export async function mappingFile(
     createMissingRelatedEntities: true,
     enableMergeEntity: true,
     entityDeletionThreshold: options.entityDeletionThreshold ?? 0.9,
-    resources: resources.map(({ kind, selector, mappings, properties }) => {
+    resources: resources.map(({ kind, selector, selectorAsIs, mappings, properties }) => {
       const base = findKind(kind)?.defaults.resources[0];
       if (!base) throw new Error(`no default resource for kind ${kind}`);
       const baseMappings = base.port.entity.mappings as { properties?: Record<string, string> };
       return {
         kind,
-        selector: { ...base.selector, ...selector },
+        selector: selectorAsIs ? { query: 'true', ...selector } : { ...base.selector, ...selector },
         port: { entity: { mappings: { ...baseMappings, ...mappings, properties: { ...baseMappings.properties, ...properties } } } },
       };
     }),

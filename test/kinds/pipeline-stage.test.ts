@@ -48,12 +48,12 @@ function setup(cloud: boolean) {
     return expected;
   }
 
-  async function sync(selector?: Record<string, unknown>) {
+  async function sync(selector?: Record<string, unknown>, selectorAsIs = false) {
     // Each run starts from an empty Port: what it wrote is exactly what its selector chose.
     ctx.sims.port.reset();
     ctx.sims.ado.resetCounters();
     const before = Date.now();
-    const args = selector ? ['--mapping', await mappingFile([{ kind: 'pipeline-stage', selector }])] : [];
+    const args = selector ? ['--mapping', await mappingFile([{ kind: 'pipeline-stage', selector, selectorAsIs }])] : [];
     const run = await syncKinds(ctx.sims, ['pipeline-stage'], { cloud, args });
     return { run, before, after: Date.now() };
   }
@@ -64,7 +64,7 @@ function setup(cloud: boolean) {
 describe.each([{ cloud: false }, { cloud: true }])('kind pipeline-stage (cloud form: $cloud)', ({ cloud }) => {
   const { ctx, selectedBuilds, expectedStages, sync } = setup(cloud);
 
-  it('by default reads the timelines of builds queued in the last 30 days, at most 10 per pipeline', async () => {
+  it('with the built-in mapping reads the timelines of builds queued in the last 30 days, at most 10 per pipeline', async () => {
     const { run, before, after } = await sync();
     expect(run.code, run.stderr).toBe(0);
     // The look-back starts when the run starts: no build may sit between the two possible starts.
@@ -81,12 +81,15 @@ describe.each([{ cloud: false }, { cloud: true }])('kind pipeline-stage (cloud f
 describe('kind pipeline-stage selector options', () => {
   const { ctx, selectedBuilds, expectedStages, sync } = setup(false);
 
-  it('reads every build, as Ocean does, with both bounds at 0', async () => {
-    const { run } = await sync({ buildsQueuedWithinDays: 0, maxBuildsPerPipeline: 0 });
+  it('reads every build, as Ocean does, when a mapping leaves both bounds out (or sets them to 0)', async () => {
+    const { run } = await sync({}, true);
     expect(run.code, run.stderr).toBe(0);
     const selected = selectedBuilds(0, 0, Date.now());
     expect(selected.length).toBe(300);
     expectBlueprint(ctx.sims, 'azureDevopsPipelineStage', expectedStages(selected));
+    expect(ctx.sims.ado.counters().byRoute['build.timeline']).toBe(300);
+    const zero = await sync({ buildsQueuedWithinDays: 0, maxBuildsPerPipeline: 0 });
+    expect(zero.run.code, zero.run.stderr).toBe(0);
     expect(ctx.sims.ado.counters().byRoute['build.timeline']).toBe(300);
   });
 

@@ -33,9 +33,21 @@ describe.each([{ cloud: false }, { cloud: true }])('kind test-run (cloud form: $
     const relations = [...expected.values()].map((e) => e.relations?.build);
     expect(relations.some((b) => b === null) && relations.some((b) => b !== null), 'runs with and without a build').toBe(true);
     expectBlueprint(sims, 'azureDevopsTestRun', expected);
-    // Results and coverage are off by default: no request per run.
+    // The built-in mapping leaves results and coverage out: no request per run.
     expect(sims.ado.counters().byRoute['test.results.list'] ?? 0).toBe(0);
     expect(sims.ado.counters().byRoute['test.codeCoverage'] ?? 0).toBe(0);
+  });
+
+  it('reads the results of every run when a mapping leaves includeResults out, as Ocean does', async () => {
+    sims.ado.resetCounters();
+    const mapping = await mappingFile([{ kind: 'test-run', selector: {}, selectorAsIs: true, properties: { totalTests: '.__testResults | length' } }]);
+    const run = await syncKinds(sims, ['test-run'], { cloud, args: ['--mapping', mapping] });
+    expect(run.code, run.stderr).toBe(0);
+    const runs = wellFormed(sims.ado).flatMap((project) => sims.ado.model.testRunsOf(project.id).map((testRun) => ({ project, testRun })));
+    expect(runs.length).toBeGreaterThan(0);
+    const expected = new Map<string, ExpectedEntity>(runs.map(({ project, testRun }) => [`${project.id}/${testRun.id}`, { properties: { totalTests: (sims.ado.model.testResults(testRun.id) ?? []).length } }]));
+    expectBlueprint(sims, 'azureDevopsTestRun', expected);
+    expect(sims.ado.counters().byRoute['test.results.list'] ?? 0).toBeGreaterThanOrEqual(runs.length);
   });
 
   it('adds every result with includeResults, and the coverage of the build (read once per build) with codeCoverage', async () => {

@@ -142,7 +142,17 @@ describe('Azure DevOps faults', () => {
 
   it('5xx that last on one listing: the branches of every repository stay, nothing is deleted', async () => {
     // 502 carries no Retry-After: the engine's own backoff applies.
-    await faultCase({ faults: [{ kind: 'status', status: 502, route: 'git.refs.list', skip: 1 }], outcome: 'fails', check: (run) => expect(run.stdout).toMatch(/branch #\d+: .*HTTP 502/) });
+    await faultCase({
+      faults: [{ kind: 'status', status: 502, route: 'git.refs.list', skip: 1 }],
+      outcome: 'fails',
+      check: (run) => {
+        expect(run.stdout).toMatch(/branch #\d+: .*HTTP 502/);
+        // The resource's own line says it failed, with what it managed; never a clean-looking count line.
+        const output = run.stdout + run.stderr;
+        expect(output).toMatch(/branch #\d+ failed \(\d+ listed, \d+ upserted, \d+ unchanged, \d+ failed in [\d.]+ s\): .*HTTP 502/);
+        expect(output).not.toMatch(/branch #\d+: \d+ listed/);
+      },
+    });
   });
 
   it('connection resets: retried, the run is exact', async () => {
