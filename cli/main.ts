@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
-import { absentConfigFileLayer, FLAG_DEFINITIONS, layerFromConfigFile, layerFromEnvironment, layerFromFlags, suggestFlag, type ConfigLayer, type FlagValue } from '../core/config';
+import { absentConfigFileLayer, FLAG_DEFINITIONS, layerFromConfigFile, layerFromEnvironment, layerFromFlags, type ConfigLayer } from '../core/config';
 import { exitCodeOf, runFromLayers, runWebhooksFromLayers, type FrontDoorOptions } from '../core/run-from-layers';
 import { VERSION } from '../core/version';
+import { optionRows, parseCommandLine, type OptionSpecs } from './args';
 import { CliPlatform } from './cli-platform';
 import { receiveMain } from './receiver';
 
@@ -21,11 +21,16 @@ Configuration comes from flags, then the config file, then the environment (Ocea
 variables work unchanged). Secrets are never flags: use the environment or \${VAR} in the file.
 
 Options:
-  --config <file>                  YAML config file (see docs/configuration.md)
-${FLAG_DEFINITIONS.map((f) => `  --${f.name}${f.type === 'boolean' ? '' : ' <value>'}`.padEnd(35) + f.description).join('\n')}
-  --resolve <host=address>         answer DNS for host (or *.domain) with address, like curl --resolve
-  --no-progress                    no live progress line
-  --help, --version
+${optionRows([
+  ['--config <file>', 'YAML config file (see docs/configuration.md)'],
+  ...FLAG_DEFINITIONS.map((f) => [`--${f.name}${f.type === 'boolean' ? '' : ' <value>'}`, f.description] as const),
+  ['--resolve <host=address>', 'answer DNS for host (or *.domain) with address, like curl --resolve'],
+  ['--no-progress', 'no live progress line'],
+  ['--help, --version', ''],
+])}
+
+A switch (an option without <value>) is on when given; --<switch>=false or --no-<switch> turns it
+off, e.g. --no-projects-limited or --initialize-port-resources=false.
 
 Exit codes: 0 everything synced, 1 something failed (the summary says what), 2 bad configuration or credentials.
 `;
@@ -41,7 +46,7 @@ export async function main(
   frontDoor: FrontDoorOptions = {},
 ): Promise<number> {
   if (argv[0] === 'receive') return receiveMain(argv.slice(1), env, streams);
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
+  const options: OptionSpecs = {
     config: { type: 'string' },
     help: { type: 'boolean' },
     version: { type: 'boolean' },
@@ -51,15 +56,12 @@ export async function main(
   };
   for (const flag of FLAG_DEFINITIONS) options[flag.name] = flag.type === 'list' ? { type: 'string', multiple: true } : { type: flag.type === 'boolean' ? 'boolean' : 'string' };
 
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true, allowNegative: true });
-  } catch (error) {
-    const unknown = /Unknown option '--?([^']+)'/.exec((error as Error).message)?.[1];
-    streams.err.write(`${unknown ? `Unknown option --${unknown}.${suggestFlag(unknown)}` : (error as Error).message}\nRun port-ado-sync --help for the options.\n`);
+  const parsed = parseCommandLine(argv, options, { allowPositionals: true });
+  if (!parsed.ok) {
+    streams.err.write(`${parsed.message}\nRun port-ado-sync --help for the options.\n`);
     return 2;
   }
-  const values = parsed.values as Record<string, FlagValue>;
+  const values = parsed.values;
   if (values.help) {
     streams.out.write(USAGE);
     return 0;

@@ -2,11 +2,11 @@
  * The live-event receiver's front door: `port-ado-sync receive …` and, for hosting,
  * `node dist/receiver.js …` (this file is that bundle's entry). See docs/receiver.md.
  */
-import { parseArgs } from 'node:util';
-import { absentConfigFileLayer, FLAG_DEFINITIONS, layerFromConfigFile, layerFromEnvironment, layerFromFlags, suggestFlag, type ConfigLayer, type FlagValue } from '../core/config';
+import { absentConfigFileLayer, FLAG_DEFINITIONS, isSecretFlag, layerFromConfigFile, layerFromEnvironment, layerFromFlags, type ConfigLayer } from '../core/config';
 import { receiveFromLayers, type SignalSource } from '../core/live-events/receive-from-layers';
 import { readReceiverOptions, RECEIVER_OPTIONS, ReceiverOptionsError } from '../core/live-events/receiver-options';
 import { VERSION } from '../core/version';
+import { optionRows, parseCommandLine, type OptionSpecs } from './args';
 
 /** The sync's flags that mean something to the receiver (the others are accepted and unused). */
 const RELEVANT = new Set([
@@ -29,6 +29,14 @@ const RELEVANT = new Set([
   'debug',
 ]);
 
+const RECEIVER_ROWS = RECEIVER_OPTIONS.map((o) => [`--${o.flag} <value>`, `${o.description}; ${o.env}`] as const);
+const SHARED_ROWS = [
+  ['--config <file>', 'YAML config file (see docs/configuration.md)'],
+  ...FLAG_DEFINITIONS.filter((f) => RELEVANT.has(f.name)).map((f) => [`--${f.name}${f.type === 'boolean' ? '' : ' <value>'}`, f.description] as const),
+  ['--resolve <host=address>', 'answer DNS for host (or *.domain) with address, like curl --resolve'],
+  ['--help', ''],
+] as const;
+
 const USAGE = `port-ado-sync ${VERSION} receive: a live-event receiver for Azure DevOps service hooks.
 
 Usage:
@@ -41,13 +49,12 @@ secret is OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET, and during a rotation the 
 PORT_ADO_SYNC_RECEIVER_PREVIOUS_WEBHOOK_SECRET. Stops gracefully on SIGTERM.
 
 Receiver options (flag, or environment variable):
-${RECEIVER_OPTIONS.map((o) => `  --${o.flag} <value>`.padEnd(35) + `${o.description}; ${o.env}`).join('\n')}
+${optionRows(RECEIVER_ROWS, SHARED_ROWS)}
 
 Shared options:
-  --config <file>                  YAML config file (see docs/configuration.md)
-${FLAG_DEFINITIONS.filter((f) => RELEVANT.has(f.name)).map((f) => `  --${f.name}${f.type === 'boolean' ? '' : ' <value>'}`.padEnd(35) + f.description).join('\n')}
-  --resolve <host=address>         answer DNS for host (or *.domain) with address, like curl --resolve
-  --help
+${optionRows(SHARED_ROWS, RECEIVER_ROWS)}
+
+A switch (an option without <value>) is on when given; --<switch>=false or --no-<switch> turns it off.
 
 Exit codes: 0 stopped cleanly, 1 could not listen, 2 bad configuration or credentials.
 `;
@@ -64,7 +71,7 @@ export async function receiveMain(
   streams: ReceiveStreams = { out: process.stdout, err: process.stderr },
   signals?: SignalSource,
 ): Promise<number> {
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
+  const options: OptionSpecs = {
     config: { type: 'string' },
     help: { type: 'boolean' },
     resolve: { type: 'string', multiple: true },
@@ -72,15 +79,12 @@ export async function receiveMain(
   for (const flag of FLAG_DEFINITIONS) options[flag.name] = flag.type === 'list' ? { type: 'string', multiple: true } : { type: flag.type === 'boolean' ? 'boolean' : 'string' };
   for (const option of RECEIVER_OPTIONS) options[option.flag] = { type: 'string' };
 
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: false, strict: true, allowNegative: true });
-  } catch (error) {
-    const unknown = /Unknown option '--?([^']+)'/.exec((error as Error).message)?.[1];
-    streams.err.write(`${unknown ? `Unknown option --${unknown}.${suggestFlag(unknown)}` : (error as Error).message}\nRun port-ado-sync receive --help for the options.\n`);
+  const parsed = parseCommandLine(argv, options, { allowPositionals: false });
+  if (!parsed.ok) {
+    streams.err.write(`${parsed.message}\nRun port-ado-sync receive --help for the options.\n`);
     return 2;
   }
-  const values = parsed.values as Record<string, FlagValue>;
+  const values = parsed.values;
   if (values.help) {
     streams.out.write(USAGE);
     return 0;
@@ -104,7 +108,8 @@ export async function receiveMain(
     resolve[host] = address;
   }
 
-  const settingFlags = Object.fromEntries(Object.entries(values).filter(([name]) => FLAG_DEFINITIONS.some((f) => f.name === name)));
+  // Secret flags go along too: the flags layer refuses them with the variable to use instead.
+  const settingFlags = Object.fromEntries(Object.entries(values).filter(([name]) => isSecretFlag(name) || FLAG_DEFINITIONS.some((f) => f.name === name)));
   // The receiver is the long-running listener Ocean's OCEAN__EVENT_LISTENER selects; whatever it
   // says (ONCE for the pipeline step, WEBHOOKS_ONLY for Ocean's own listener) does not apply here.
   const { OCEAN__EVENT_LISTENER: _listener, ...environment } = env;

@@ -78,7 +78,11 @@ export async function runFromLayers(platform: Platform, layers: readonly ConfigL
   platform.complete(
     outcome,
     outcome === 'success'
-      ? `${result.mode === 'plan' ? 'Plan' : result.cursors?.mode === 'incremental' ? 'Incremental sync' : 'Sync'} complete: ${totals.upserted} upserted, ${totals.unchanged} unchanged, ${totals.deleted} deleted${result.webhooks ? `; webhooks: ${webhookTotals(result.webhooks)}` : ''}.`
+      ? `${
+          plan
+            ? `Plan complete: a sync would create or update ${totals.upserted}, leave ${totals.unchanged} unchanged and delete ${totals.deleted}`
+            : `${result.cursors?.mode === 'incremental' ? 'Incremental sync' : 'Sync'} complete: ${totals.upserted} upserted, ${totals.unchanged} unchanged, ${totals.deleted} deleted`
+        }${result.webhooks ? `; webhooks: ${webhookTotals(result.webhooks)}` : ''}.`
       : result.mode === 'plan' && result.deletions.guardTripped
         ? `Plan: ${result.deletions.skipped ?? 'the deletion guard would trip'}.`
         : failedLabels.length > 0

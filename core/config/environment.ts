@@ -7,7 +7,7 @@
 import { closestMatch } from './did-you-mean';
 import { LayerBuilder, type ConfigLayer } from './layer';
 import { TEXT_KEYS, type SettingPath, type TextKey } from './settings';
-import { parseBooleanText, unexpandedPipelineMacro, type TextParse } from './text-values';
+import { parseBooleanText, unexpandedPipelineMacro, unexpandedPipelineMacroMessage, type TextParse } from './text-values';
 
 export interface EnvironmentVariable {
   readonly name: string;
@@ -89,8 +89,7 @@ export function layerFromEnvironment(env: Readonly<Record<string, string | undef
   const builder = new LayerBuilder('environment');
   const lookup = caseInsensitive(env);
 
-  const macroMessage = (macro: string) =>
-    `is the literal text $(${macro}): the pipeline variable ${macro} is not defined (missing from the variable group?). Define it, or remove this variable from the step's env.`;
+  const macroMessage = (macro: string) => unexpandedPipelineMacroMessage(macro, "Define it, or remove this variable from the step's env.");
 
   /** For variables that are only checked: a macro left unexpanded is reported here. */
   const read = (name: string): { name: string; text: string } | undefined => {

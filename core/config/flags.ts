@@ -30,8 +30,8 @@ export const FLAG_DEFINITIONS: readonly FlagDefinition[] = [
   { name: 'projects-limited', type: 'boolean', key: 'azureDevOps.isProjectsLimited', description: 'register webhooks per project (default true)' },
   { name: 'excluded-tags', type: 'list', key: 'azureDevOps.excludedTags', description: 'skip projects carrying these tags' },
   { name: 'mapping', type: 'string', key: 'mapping.path', description: 'local port-app-config file (GitOps)' },
-  { name: 'initialize-port-resources', type: 'boolean', key: 'initializePortResources', description: 'create default blueprints and mapping' },
-  { name: 'send-raw-data-examples', type: 'boolean', key: 'sendRawDataExamples', description: 'send up to 5 raw examples per kind' },
+  { name: 'initialize-port-resources', type: 'boolean', key: 'initializePortResources', description: 'create default blueprints and mapping (default true)' },
+  { name: 'send-raw-data-examples', type: 'boolean', key: 'sendRawDataExamples', description: 'send up to 5 raw examples per kind (default true)' },
   { name: 'scheduled-resync-interval', type: 'string', key: 'scheduledResyncIntervalMinutes', description: 'minutes; reported to Port' },
   { name: 'mode', type: 'string', key: 'mode', description: 'sync, plan or incremental' },
   { name: 'plan', type: 'boolean', key: 'mode', whenTrue: 'plan', whenFalse: 'sync', description: 'same as --mode plan' },
@@ -72,6 +72,11 @@ const SECRET_FLAGS: Readonly<Record<string, string>> = {
   secret: 'the matching environment variable',
   password: 'the matching environment variable',
 };
+
+/** Whether `--name` is one of the flags people try for secrets (the CLI hands it on to be refused, never parsed). */
+export function isSecretFlag(name: string): boolean {
+  return Object.hasOwn(SECRET_FLAGS, name);
+}
 
 const label = (name: string) => `flag --${name}`;
 

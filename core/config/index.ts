@@ -15,7 +15,7 @@ export type { ConfigProblem, ConfigWarning } from './problems';
 export type { ConfigLayer, LayerKind } from './layer';
 export { layerFromEnvironment, ENVIRONMENT_VARIABLES } from './environment';
 export { layerFromConfigFile, parseConfigFile, absentConfigFileLayer, interpolate } from './config-file';
-export { layerFromFlags, FLAG_DEFINITIONS, suggestFlag } from './flags';
+export { layerFromFlags, FLAG_DEFINITIONS, isSecretFlag, suggestFlag } from './flags';
 export type { FlagDefinition, FlagValue } from './flags';
 export { layerFromInputs } from './inputs';
 export type { InputValues, InputLayerOptions } from './inputs';

@@ -67,3 +67,8 @@ export function parseIntegerText(text: string): TextParse<number> {
 export function unexpandedPipelineMacro(text: string): string | undefined {
   return /^\$\(([\w.-]+)\)$/.exec(text.trim())?.[1];
 }
+
+/** What to say about such a text; `remedy` says how to fix it where the text came from (a variable, an input). */
+export function unexpandedPipelineMacroMessage(macro: string, remedy: string): string {
+  return `is the literal text $(${macro}): the pipeline variable ${macro} is not defined (missing from the variable group?). ${remedy}`;
+}

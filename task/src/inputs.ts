@@ -11,12 +11,14 @@
  * them changes nothing else.
  */
 import { statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { layerFromInputs, type ConfigLayer, type InputValues, type TextKey } from '../../core/config';
+import { unexpandedPipelineMacro, unexpandedPipelineMacroMessage } from '../../core/config/text-values';
 import taskJson from '../PortSyncV0/task.json';
 import type { Agent } from './agent';
 import { inputLabel, problemLayer } from './config-layers';
 import { layerFromPortConnection } from './port-connection';
+import { HEADERS_INPUT, headerEntries } from './secret-inputs';
 
 /** Inputs that carry one setting each. */
 export const SETTING_INPUTS = {
@@ -62,6 +64,11 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = Object.fromEntri
   taskJson.inputs.map((input) => [input.name, 'defaultValue' in input && typeof input.defaultValue === 'string' ? input.defaultValue : '']),
 );
 
+/** The options of each radio input, from task.json. */
+const CHOICE_OPTIONS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  taskJson.inputs.flatMap((input) => ('options' in input && input.options ? [[input.name, Object.keys(input.options)]] : [])),
+);
+
 export interface TaskInputs {
   /** Explicit inputs, ranked with CLI flags: above the variables. */
   readonly layers: readonly ConfigLayer[];
@@ -77,14 +84,31 @@ export interface ReadInputsOptions {
 }
 
 export function readTaskInputs(agent: Agent, options: ReadInputsOptions): TaskInputs {
-  const explicit = (name: string): string | undefined => {
-    const text = agent.input(name);
-    return text === undefined || text === INPUT_DEFAULTS[name] ? undefined : text;
-  };
-  const choice = (name: (typeof CHOICE_INPUTS)[number]): string => agent.input(name) ?? INPUT_DEFAULTS[name] ?? '';
   const warnings: string[] = [];
   const problems: { source: string; message: string }[] = [];
   const layers: ConfigLayer[] = [];
+
+  // Every input's text, read once. One the agent left as `$(NAME)` (an undefined variable) is a
+  // problem, and reads as unset: taken literally it would become a password or a path.
+  const texts = new Map<string, string>();
+  const unexpanded = new Set<string>();
+  for (const { name, type } of taskJson.inputs) {
+    const text = agent.input(name);
+    if (text === undefined) continue;
+    const problem = unexpandedMacroProblem(name, type, text, options.workingDirectory);
+    if (problem === undefined) {
+      texts.set(name, text);
+    } else {
+      unexpanded.add(name);
+      problems.push({ source: inputLabel(name), message: problem });
+    }
+  }
+  const textOf = (name: string): string | undefined => texts.get(name);
+  const explicit = (name: string): string | undefined => {
+    const text = textOf(name);
+    return text === undefined || text === INPUT_DEFAULTS[name] ? undefined : text;
+  };
+  const choice = (name: (typeof CHOICE_INPUTS)[number]): string => textOf(name) ?? INPUT_DEFAULTS[name] ?? '';
 
   const useConnection = choice('portCredentials') === 'serviceConnection';
   const values: InputValues = {};
@@ -104,18 +128,22 @@ export function readTaskInputs(agent: Agent, options: ReadInputsOptions): TaskIn
   const mappingSource = choice('mappingSource');
   if (mappingSource === 'file') {
     labels.set('mapping.path', inputLabel('mappingFile'));
-    const file = agent.input('mappingFile');
+    const file = textOf('mappingFile');
     const path = file === undefined ? undefined : isAbsolute(file) ? file : resolve(options.workingDirectory, file);
-    // The agent turns an empty filePath input into the working directory itself.
-    if (path === undefined || isDirectory(path)) {
+    if (unexpanded.has('mappingFile')) {
+      // Reported above.
+    } else if (path === undefined || isDirectory(path)) {
+      // The agent turns an empty filePath input into the working directory itself.
       problems.push({ source: inputLabel('mappingFile'), message: 'give the path of the port-app-config YAML file in the repository (for example .port/port-app-config.yml)' });
     } else {
       values['mapping.path'] = path;
     }
   } else if (mappingSource === 'inline') {
     labels.set('mapping.yaml', inputLabel('mappingYaml'));
-    const yaml = agent.input('mappingYaml');
-    if (yaml === undefined || yaml.trim() === '') {
+    const yaml = textOf('mappingYaml');
+    if (unexpanded.has('mappingYaml')) {
+      // Reported above.
+    } else if (yaml === undefined || yaml.trim() === '') {
       problems.push({ source: inputLabel('mappingYaml'), message: "is empty: paste a port-app-config document (resources: …), or set 'mappingSource' to port or file" });
     } else {
       values['mapping.yaml'] = yaml;
@@ -135,10 +163,71 @@ export function readTaskInputs(agent: Agent, options: ReadInputsOptions): TaskIn
     problems.push({ source: inputLabel('portCredentials'), message: 'must be variables or serviceConnection' });
   }
 
+  checkChoices({ input: textOf, choice, unexpanded, problems, warnings, workingDirectory: options.workingDirectory });
+
   layers.push(layerFromInputs(values, (key) => labels.get(key), { cwd: options.workingDirectory }));
-  if (useConnection) layers.push(layerFromPortConnection(agent, agent.input('portConnection')));
+  if (useConnection && !unexpanded.has('portConnection')) layers.push(layerFromPortConnection(agent, textOf('portConnection')));
   if (problems.length > 0) layers.push(problemLayer(problems));
   return { layers, offerJobAccessToken: auth === 'jobAccessToken', warnings };
+}
+
+/**
+ * An input that only matters under one choice (mappingFile under mappingSource: file), given while
+ * the choice was left at its default, is a mistake the run must not guess around: the run would
+ * quietly use Port's mapping (and may create the default one) or other Port credentials. The agent
+ * passes a choice left out as its default, so "left at port" and "set to port" look the same; both
+ * are refused, before anything is read or written. A choice set to another option says what is
+ * wanted: an input of an option not chosen is only ignored, with a warning.
+ */
+function checkChoices(context: {
+  input: (name: string) => string | undefined;
+  choice: (name: (typeof CHOICE_INPUTS)[number]) => string;
+  unexpanded: ReadonlySet<string>;
+  problems: { source: string; message: string }[];
+  warnings: string[];
+  workingDirectory: string;
+}): void {
+  const { input, choice, unexpanded, problems, warnings, workingDirectory } = context;
+  const given = (name: string): boolean => {
+    const text = input(name);
+    if (text === undefined || text.trim() === '') return false;
+    if (name !== 'mappingFile') return true;
+    // A filePath input arrives rooted at the working directory: empty, it is the directory itself.
+    const path = resolve(workingDirectory, text);
+    return path !== resolve(workingDirectory) && path !== resolve(workingDirectory, INPUT_DEFAULTS.mappingFile ?? '');
+  };
+  const dependents = [
+    { choice: 'mappingSource', option: 'file', input: 'mappingFile' },
+    { choice: 'mappingSource', option: 'inline', input: 'mappingYaml' },
+    { choice: 'portCredentials', option: 'serviceConnection', input: 'portConnection' },
+  ] as const;
+  for (const dependent of dependents) {
+    if (unexpanded.has(dependent.choice) || !given(dependent.input)) continue;
+    const chosen = choice(dependent.choice);
+    if (chosen === dependent.option || !CHOICE_OPTIONS[dependent.choice]?.includes(chosen)) continue;
+    if (chosen === INPUT_DEFAULTS[dependent.choice]) {
+      problems.push({
+        source: inputLabel(dependent.input),
+        message: `is set but '${dependent.choice}' is '${chosen}' (its default), so it would be ignored; set ${dependent.choice}: ${dependent.option}, or remove ${dependent.input}`,
+      });
+    } else {
+      warnings.push(`${inputLabel(dependent.input)} is ignored: '${dependent.choice}' is '${chosen}'.`);
+    }
+  }
+}
+
+/** The message for an input the agent passed as an unexpanded `$(NAME)`, in the whole text or a header value. */
+function unexpandedMacroProblem(name: string, type: string, text: string, workingDirectory: string): string | undefined {
+  const remedy = 'Define it, or change the input.';
+  // The agent roots a filePath input at the working directory: `$(NAME)` arrives as <directory>/$(NAME).
+  const macro = unexpandedPipelineMacro(text) ?? (type === 'filePath' && isAbsolute(text) ? unexpandedPipelineMacro(relative(workingDirectory, text)) : undefined);
+  if (macro !== undefined) return unexpandedPipelineMacroMessage(macro, remedy);
+  if (name !== HEADERS_INPUT) return undefined;
+  for (const [header, value] of headerEntries(text)) {
+    const inHeader = unexpandedPipelineMacro(value);
+    if (inHeader !== undefined) return `header ${header} ${unexpandedPipelineMacroMessage(inHeader, remedy)}`;
+  }
+  return undefined;
 }
 
 function isDirectory(path: string): boolean {

@@ -2,6 +2,8 @@
  * The Azure Pipelines task: read the inputs, the pipeline's variables and what the job offers into
  * configuration layers, and hand them to the engine's one front-door flow. Nothing else lives here.
  */
+// First: registers the secret inputs before the task library loads and logs input values (secret-inputs.ts).
+import './mask-secret-inputs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

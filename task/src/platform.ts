@@ -20,16 +20,27 @@ export interface AzurePipelinesPlatformOptions {
   readonly write?: (line: string) => void;
 }
 
-const RESULTS: Record<Outcome, tl.TaskResult> = {
-  success: tl.TaskResult.Succeeded,
-  partial: tl.TaskResult.SucceededWithIssues,
-  failed: tl.TaskResult.Failed,
-  'config-error': tl.TaskResult.Failed,
-};
+/**
+ * The step's result. A partial run is one of two things (as in the GitHub Action): some kinds
+ * failed and the others synced, which is SucceededWithIssues; or no kind failed and something else
+ * did, such as a plan whose deletion guard would trip (BRIEF §4: the plan fails) or stale entities
+ * that could not be deleted, which fails the step. Only failed kinds count in the `failed` output.
+ */
+export function taskResultOf(outcome: Outcome, failedItems: number | undefined): tl.TaskResult {
+  switch (outcome) {
+    case 'success':
+      return tl.TaskResult.Succeeded;
+    case 'partial':
+      return (failedItems ?? 0) > 0 ? tl.TaskResult.SucceededWithIssues : tl.TaskResult.Failed;
+    case 'failed':
+    case 'config-error':
+      return tl.TaskResult.Failed;
+  }
+}
 
 export class AzurePipelinesPlatform implements Platform {
   private readonly write: (line: string) => void;
-  private resultOutputSet = false;
+  private outputs: RunOutputs | undefined;
 
   constructor(private readonly options: AzurePipelinesPlatformOptions) {
     this.write = options.write ?? ((line) => console.log(line));
@@ -82,7 +93,7 @@ export class AzurePipelinesPlatform implements Platform {
   setOutputs(outputs: RunOutputs): void {
     const output = (name: string, value: string | number) => tl.setVariable(name, String(value), false, true);
     output('result', outputs.result);
-    this.resultOutputSet = true;
+    this.outputs = outputs;
     output('listed', outputs.listed);
     output('upserted', outputs.upserted);
     output('unchanged', outputs.unchanged);
@@ -95,7 +106,7 @@ export class AzurePipelinesPlatform implements Platform {
 
   complete(outcome: Outcome, message: string): void {
     // A run stopped by its configuration never reaches setOutputs; a later step may still branch on the result.
-    if (!this.resultOutputSet) tl.setVariable('result', outcome, false, true);
-    tl.setResult(RESULTS[outcome], message);
+    if (this.outputs === undefined) tl.setVariable('result', outcome, false, true);
+    tl.setResult(taskResultOf(outcome, this.outputs?.failed), message);
   }
 }

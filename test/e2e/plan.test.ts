@@ -1,7 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CliPlatform } from '../../cli/cli-platform';
+import { absentConfigFileLayer, layerFromEnvironment, layerFromFlags } from '../../core/config';
+import type { Outcome } from '../../core/platform';
+import { runFromLayers } from '../../core/run-from-layers';
 import { runCli, startSimulators, type Simulators } from '../support/simulators';
 
 const writes = (sims: Simulators) =>
@@ -39,6 +44,20 @@ describe('plan mode', () => {
     expect(line.trim().split(/\s+/).slice(1, 5).map(Number)).toEqual([1, 1, expect.any(Number), 1]);
     expect(run.stdout).toContain(`${project.id}/${deleted!.id}`);
     expect(sims.port.entity('azureDevopsWorkItem', `${project.id}/${renamed!.id}`)?.title).not.toBe('Planned rename');
+  });
+
+  it('says in its completion line what a sync would do, not what it did', async () => {
+    const quiet = new PassThrough().resume() as unknown as NodeJS.WriteStream;
+    const completions: string[] = [];
+    const platform = new (class extends CliPlatform {
+      override complete(outcome: Outcome, message: string): void {
+        completions.push(message);
+        super.complete(outcome, message);
+      }
+    })({ out: quiet, err: quiet }, { debug: false, interactive: false });
+    const outcome = await runFromLayers(platform, [layerFromFlags({ plan: true }), absentConfigFileLayer(), layerFromEnvironment(sims.env())]);
+    expect(outcome).toBe('success');
+    expect(completions).toEqual([expect.stringMatching(/^Plan complete: a sync would create or update \d+, leave \d+ unchanged and delete \d+\.$/)]);
   });
 
   it('fails when the deletion guard would trip, and still writes nothing', async () => {

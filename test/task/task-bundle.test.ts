@@ -258,6 +258,91 @@ describe('the bundled task on an agent', () => {
     expectNoSecretLeaks(run, [CLIENT_SECRET, JOB_TOKEN]);
   });
 
+  it('fails a plan whose deletion guard would trip, and deletes nothing (BRIEF §4)', async () => {
+    // Entities this integration wrote earlier that no longer exist in Azure DevOps: more than the mapping's threshold.
+    const stale = [1, 2, 3, 4, 5, 6, 7, 8].map((i) => ({ identifier: `gone-${i}`, title: 'Gone' }));
+    port.seed.entities('adoProject', stale, { datasource: `port-ocean/azure-devops/0.1.0/${IDENTIFIER}/exporter`, updatedAt: '2024-01-01T00:00:00.000Z' });
+    const run = await runTask({
+      collectionUri: `${ado.serverUrl}/`,
+      jobAccessToken: JOB_TOKEN,
+      inputs: { mode: 'plan', mappingSource: 'inline', mappingYaml: `entityDeletionThreshold: 0.5\n${MAPPING}`, integrationIdentifier: IDENTIFIER, initializePortResources: 'false' },
+      variables: { OCEAN__PORT__CLIENT_ID: CLIENT_ID, OCEAN__PORT__BASE_URL: port.baseUrl },
+      secretVariables: { OCEAN__PORT__CLIENT_SECRET: CLIENT_SECRET },
+    });
+
+    expect(run.result, run.stdout).toBe('Failed');
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ result: 'partial', failed: '0' });
+    expect(JSON.parse(readFileSync(run.outputs.summaryPath!, 'utf8'))).toMatchObject({ mode: 'plan', deletions: { guardTripped: true } });
+    expect(run.commands.find((c) => c.name === 'task.complete')?.data).toMatch(/^Plan: /);
+    expect(ids(port.entities('adoProject'))).toEqual(ids(stale));
+    expectNoSecretLeaks(run, [CLIENT_SECRET, JOB_TOKEN]);
+  });
+
+  it('with System.Debug, never shows a secret input in the log, not even in the task library\'s debug lines', async () => {
+    // Typed into the inputs (or from plain variables): the agent itself knows none of them.
+    const webhookSecret = 'typed-webhook-secret-4567';
+    const headerKey = 'typed-header-key-987654';
+    const run = await runTask({
+      collectionUri: `${ado.serverUrl}/`,
+      inputs: {
+        portClientId: CLIENT_ID,
+        portClientSecret: CLIENT_SECRET,
+        portBaseUrl: port.baseUrl,
+        azureDevOpsAuth: 'personalAccessToken',
+        personalAccessToken: PAT,
+        mappingSource: 'inline',
+        mappingYaml: MAPPING,
+        mode: 'plan',
+        registerWebhooks: 'true',
+        webhookBaseUrl: 'https://hooks.example.com',
+        webhookSecret,
+        webhookHeaders: `X-Api-Key: ${headerKey}\nX-Plain: visible-header-value`,
+      },
+      variables: { 'System.Debug': 'true' },
+    });
+
+    expect(run.result, run.stdout).toBe('Succeeded');
+    expect(run.agentSecrets).toEqual([]);
+    // The task library did write each input as a debug line; the agent masks the secrets in them.
+    const debug = run.maskedLog.split('\n').filter((line) => line.startsWith('##vso[task.debug]'));
+    expect(debug).toEqual(expect.arrayContaining(['##vso[task.debug]webhookSecret=***', '##vso[task.debug]personalAccessToken=***', '##vso[task.debug]portClientSecret=***']));
+    expect(debug.find((line) => line.startsWith('##vso[task.debug]webhookHeaders='))).toBe('##vso[task.debug]webhookHeaders=X-Api-Key: ***%0AX-Plain: visible-header-value');
+    expectNoSecretLeaks(run, [CLIENT_SECRET, PAT, webhookSecret, headerKey]);
+  });
+
+  it('fails before any request on an input that is an undefined pipeline variable, or that its choice input would ignore', async () => {
+    const run = await runTask({
+      collectionUri: `${ado.serverUrl}/`,
+      jobAccessToken: JOB_TOKEN,
+      inputs: {
+        registerWebhooks: 'true',
+        webhookBaseUrl: 'https://hooks.example.com',
+        webhookSecret: '$(WEBHOOK_SECRET)',
+        // mappingSource and portCredentials left at their defaults (port, variables).
+        mappingFile: '.port/port-app-config.yml',
+        portConnection: CONNECTION_ID,
+      },
+      variables: { OCEAN__PORT__CLIENT_ID: CLIENT_ID, OCEAN__PORT__BASE_URL: port.baseUrl },
+      secretVariables: { OCEAN__PORT__CLIENT_SECRET: CLIENT_SECRET },
+      connections: { [CONNECTION_ID]: { url: port.baseUrl, username: CLIENT_ID, password: CLIENT_SECRET } },
+    });
+
+    expect(run.result, run.stdout).toBe('Failed');
+    expect(run.outputs.result).toBe('config-error');
+    expect(run.errors.map((c) => c.data).sort()).toEqual([
+      "input 'mappingFile': is set but 'mappingSource' is 'port' (its default), so it would be ignored; set mappingSource: file, or remove mappingFile",
+      "input 'portConnection': is set but 'portCredentials' is 'variables' (its default), so it would be ignored; set portCredentials: serviceConnection, or remove portConnection",
+      "input 'webhookSecret': is the literal text $(WEBHOOK_SECRET): the pipeline variable WEBHOOK_SECRET is not defined (missing from the variable group?). Define it, or change the input.",
+    ]);
+    // The message survives the masking: the literal text was no secret to register.
+    expect(run.maskedLog).toContain('the pipeline variable WEBHOOK_SECRET is not defined');
+    expect(ado.counters().requests).toBe(0);
+    expect(port.counters().requests).toBe(0);
+    expect(ado.hooks.all()).toEqual([]);
+    expectNoSecretLeaks(run, [CLIENT_SECRET, JOB_TOKEN]);
+  });
+
   it('runs as one shard of a parallel job: input shard, else the job position; the shards together sync everything', async () => {
     port.seed.integration({ installationId: IDENTIFIER, installationAppType: 'azure-devops', config: parseMapping() });
     const job = (inputs: Record<string, string>): AgentJob => ({

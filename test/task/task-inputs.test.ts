@@ -212,6 +212,79 @@ describe('task inputs: mapping source', () => {
   });
 });
 
+describe('task inputs: an undefined pipeline variable', () => {
+  const macro = (name: string) => `is the literal text $(${name}): the pipeline variable ${name} is not defined (missing from the variable group?). Define it, or change the input.`;
+
+  it('is a problem naming the input, never a value: not a password, a token, a path or a choice', () => {
+    const problems = problemsOf({
+      variables: VARIABLE_GROUP,
+      inputs: {
+        registerWebhooks: 'true',
+        webhookBaseUrl: 'https://hooks.example.com',
+        webhookSecret: '$(WEBHOOK_SECRET)',
+        azureDevOpsAuth: 'personalAccessToken',
+        personalAccessToken: ' $(ADO_PAT) ',
+        portClientSecret: '$(PORT_CLIENT_SECRET)',
+        kinds: '$(Sync.Kinds)',
+      },
+    });
+    expect(problems.sort()).toEqual([
+      `input 'kinds': ${macro('Sync.Kinds')}`,
+      `input 'personalAccessToken': ${macro('ADO_PAT')}`,
+      `input 'portClientSecret': ${macro('PORT_CLIENT_SECRET')}`,
+      `input 'webhookSecret': ${macro('WEBHOOK_SECRET')}`,
+    ]);
+  });
+
+  it('is found in a file path the agent rooted at the working directory, in a header value and in a choice input, once each', () => {
+    expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { mappingSource: 'file', mappingFile: join(WORKDIR, '$(MAPPING_FILE)') } })).toEqual([`input 'mappingFile': ${macro('MAPPING_FILE')}`]);
+    expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { mappingSource: 'inline', mappingYaml: '$(MAPPING)' } })).toEqual([`input 'mappingYaml': ${macro('MAPPING')}`]);
+    expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { registerWebhooks: 'true', webhookBaseUrl: 'https://h.example.com', webhookHeaders: 'X-Plain: yes\nX-Api-Key: $(HOOK_KEY)' } })).toEqual([
+      `input 'webhookHeaders': header X-Api-Key ${macro('HOOK_KEY')}`,
+    ]);
+    expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { portCredentials: '$(PORT_CREDENTIALS)', portConnection: 'conn-1' } })).toEqual([`input 'portCredentials': ${macro('PORT_CREDENTIALS')}`]);
+    expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { portCredentials: 'serviceConnection', portConnection: '$(PORT_CONNECTION)' } })).toEqual([`input 'portConnection': ${macro('PORT_CONNECTION')}`]);
+  });
+
+  it('leaves a text that only contains a macro among other words alone', () => {
+    expect(configOf({ variables: VARIABLE_GROUP, inputs: { webhookUsername: 'svc-$(Build.BuildId)' } }).webhooks.username).toBe('svc-$(Build.BuildId)');
+  });
+});
+
+describe('task inputs: an input its choice input would ignore', () => {
+  it('is a problem when the choice was left at its default: a mapping file or inline YAML under mappingSource port', () => {
+    expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { mappingFile: '.port/mapping.yml' } })).toEqual([
+      "input 'mappingFile': is set but 'mappingSource' is 'port' (its default), so it would be ignored; set mappingSource: file, or remove mappingFile",
+    ]);
+    expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { mappingYaml: 'resources: []' } })).toEqual([
+      "input 'mappingYaml': is set but 'mappingSource' is 'port' (its default), so it would be ignored; set mappingSource: inline, or remove mappingYaml",
+    ]);
+    expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { mappingFile: '.port/mapping.yml', mappingYaml: 'resources: []' } })).toHaveLength(2);
+  });
+
+  it('is a problem for a service connection under portCredentials variables', () => {
+    expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { portConnection: 'conn-1' } })).toEqual([
+      "input 'portConnection': is set but 'portCredentials' is 'variables' (its default), so it would be ignored; set portCredentials: serviceConnection, or remove portConnection",
+    ]);
+  });
+
+  it('is no problem for the mapping file at its default, as the agent passes it (rooted, or the bare working directory)', () => {
+    expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { mappingFile: join(WORKDIR, 'port-app-config.yml') } })).toEqual([]);
+    expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { mappingFile: WORKDIR } })).toEqual([]);
+    expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { mappingYaml: '  \n' } })).toEqual([]);
+  });
+
+  it('is only a warning when the choice input picks another option', () => {
+    writeFileSync(join(WORKDIR, 'chosen.yml'), 'resources: []\n');
+    const { layers, warnings } = layersOf({ variables: VARIABLE_GROUP, inputs: { mappingSource: 'file', mappingFile: 'chosen.yml', mappingYaml: 'resources: []' } });
+    expect(resolveConfig(layers).config.mapping).toEqual({ source: 'file', path: join(WORKDIR, 'chosen.yml') });
+    expect(warnings).toEqual(["input 'mappingYaml' is ignored: 'mappingSource' is 'file'."]);
+    expect(layersOf({ variables: VARIABLE_GROUP, inputs: { mappingSource: 'inline', mappingYaml: 'resources: []', mappingFile: 'chosen.yml' } }).warnings).toEqual([
+      "input 'mappingFile' is ignored: 'mappingSource' is 'inline'.",
+    ]);
+  });
+});
+
 describe('the agent proxy bypass list', () => {
   it('translates host-name patterns and refuses cleverer ones', () => {
     expect(bypassPatternToHost('dev\\.azure\\.com')).toBe('dev.azure.com');
