@@ -6,6 +6,7 @@ import type { KindDefinition } from '../kinds/kind';
 import { findKind, kindNames } from '../kinds/registry';
 import { MappingConfigError, parsePortAppConfigYaml, portAppConfigFromObject, type ConfigProblem, type PortAppConfig, type ResourceConfig } from '../mapping/app-config';
 import { checkedExpressions, compileResource, type ResourceMapper } from '../mapping/entity-mapper';
+import { fileReferencesOf, withIncludedFiles } from '../mapping/file-references';
 import { namedFieldsRead } from '../mapping/field-reads';
 import type { JqEngine } from '../mapping/jq-engine';
 import type { PortIntegration } from '../port/integration';
@@ -46,16 +47,30 @@ export async function prepareMapping(config: EngineConfig, integration: PortInte
   const compileCache = vettedExpressions();
   let filteredOut = 0;
 
-  for (const resource of mapping.resources) {
-    const kind = findKind(resource.kind);
+  for (const written of mapping.resources) {
+    const kind = findKind(written.kind);
     if (!kind) {
-      problems.push({ message: `unknown kind '${resource.kind}'. Known kinds: ${kindNames().join(', ')}`, source: resource.lineOf(['kind']), path: `resources[${resource.index}].kind` });
+      problems.push({ message: `unknown kind '${written.kind}'. Known kinds: ${kindNames().join(', ')}`, source: written.lineOf(['kind']), path: `resources[${written.index}].kind` });
       continue;
     }
-    if (wantedKinds && !wantedKinds.has(resource.kind)) {
+    if (wantedKinds && !wantedKinds.has(written.kind)) {
       filteredOut++;
       continue;
     }
+    const references = fileReferencesOf(written);
+    const readsFiles = 'includedFiles' in ((kind.selector as z.ZodObject).shape ?? {});
+    for (const reference of references) {
+      const path = ['port', 'entity', 'mappings', ...(written.port.entity.mappings.length > 1 ? [reference.mappingIndex] : []), 'properties', reference.property];
+      const at = written.lineOf(path);
+      const where = `resources[${written.index}].${path.join('.')}`;
+      if (readsFiles) {
+        warnings.push({ message: `${where}: \`file://${reference.path}\` is Ocean's deprecated form; it is read as .__includedFiles[${JSON.stringify(reference.path)}], with ${reference.path} added to the selector's includedFiles. Write it that way to silence this warning.`, file: at.file, ...(at.line ? { line: at.line } : {}) });
+      } else {
+        problems.push({ message: `\`file://${reference.path}\` reads a file of a repository, which only repository resources have: map it on a repository resource (includedFiles)`, source: at, path: where });
+      }
+    }
+    if (references.length > 0 && !readsFiles) continue;
+    const resource = withIncludedFiles(written, references);
     const { query: _query, ...keys } = resource.selector;
     const parsed = (kind.selector).safeParse(keys);
     if (!parsed.success) {
