@@ -1,5 +1,5 @@
 import { JqError, loadJq, type Jq } from 'jq-wasm/inline';
-import { rewriteSingleQuotes } from './jq-expression';
+import { JQ17_BUILTINS_PRELUDE, rewriteSingleQuotes } from './jq-expression';
 
 /**
  * jq 1.8.2 compiled to WebAssembly (`jq-wasm`, pinned exactly, imported from `jq-wasm/inline` so
@@ -86,10 +86,11 @@ export async function createJqEngine(options: JqEngineOptions = {}): Promise<Was
  */
 export function checkJqCompiles(engine: JqEngine, expression: string): string | undefined {
   try {
-    engine.run(rewriteSingleQuotes(expression), NO_INPUT);
+    // The builtins programs get, on a line of their own: jq's positions are then the expression's, one line down.
+    engine.run(`${JQ17_BUILTINS_PRELUDE}\n${rewriteSingleQuotes(expression)}`, NO_INPUT);
     return undefined;
   } catch (error) {
-    if (error instanceof JqCompileError) return error.jqMessage;
+    if (error instanceof JqCompileError) return error.jqMessage.replace(/\bline (\d+)/g, (_, line: string) => `line ${Math.max(1, Number(line) - 1)}`);
     throw error;
   }
 }

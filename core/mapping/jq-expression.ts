@@ -22,6 +22,13 @@ export function rewriteSingleQuotes(expression: string): string {
  */
 export const ENV_DISABLED_PRELUDE = 'def env: {}; {} as $ENV | ';
 
+/**
+ * Builtins jq 1.8 removed that jq 1.7 (Ocean's, through the Python \`jq\` package) still has, with
+ * jq 1.7's own definitions: a mapping brought from Ocean that uses them keeps working.
+ */
+export const JQ17_BUILTINS_PRELUDE =
+  'def leaf_paths: paths(scalars); def recurse_down: recurse; def pow10: exp10; def date: todate; def dateadd(u; n): .+n; def datesub(u; n): .-n; ';
+
 /** A short description of a JSON value for messages: `a string ("abc")`, `an array`, `null`. */
 export function describeJsonValue(value: unknown): string {
   if (value === null || value === undefined) return 'null';

@@ -1,5 +1,5 @@
 import { mappingFieldPath, type EntityMappingConfig, type ResourceConfig, type SearchQueryConfig, type SearchRuleConfig } from './app-config';
-import { ENV_DISABLED_PRELUDE, rewriteSingleQuotes } from './jq-expression';
+import { ENV_DISABLED_PRELUDE, JQ17_BUILTINS_PRELUDE, rewriteSingleQuotes } from './jq-expression';
 
 /**
  * Turns a resource's mapping into one jq program, evaluated over whole batches of items.
@@ -46,7 +46,7 @@ export type ResourcePlan = {
  * `def env` / `$ENV` emptied, then the slot wrapper. A runtime error's value is jq's message
  * (a string) unless the expression raised `error(non-string)`.
  */
-export const PROGRAM_PRELUDE = `${ENV_DISABLED_PRELUDE}def __slot(f): try [first(f)] catch {e: (if type == "string" then . else tojson end)}; `;
+export const PROGRAM_PRELUDE = `${JQ17_BUILTINS_PRELUDE}${ENV_DISABLED_PRELUDE}def __slot(f): try [first(f)] catch {e: (if type == "string" then . else tojson end)}; `;
 
 export function planResource(resource: ResourceConfig): ResourcePlan {
   const slots: Slot[] = [{ path: ['selector', 'query'], jq: resource.selector.query }];
@@ -116,5 +116,6 @@ export function itemsToParseBody(expression: string, deletionPath: string | unde
  * parenthesis.
  */
 function embed(jq: string): string {
-  return `__slot(\n${rewriteSingleQuotes(jq)}\n)`;
+  // A blank line before the `)`: in jq 1.8 a comment ending in `\` carries on to the next line.
+  return `__slot(\n${rewriteSingleQuotes(jq)}\n\n)`;
 }
