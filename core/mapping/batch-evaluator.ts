@@ -32,7 +32,7 @@ export function evaluateEach(
   limits: BatchLimits,
   stats: EvaluationStats,
 ): ItemOutcome[] {
-  const texts = items.map((item) => JSON.stringify(item) ?? 'null');
+  const texts = items.map((item) => wellFormedJson(JSON.stringify(item) ?? 'null'));
   const outcomes: ItemOutcome[] = [];
   for (const [start, end] of chunks(texts, limits)) {
     const slice = texts.slice(start, end);
@@ -45,6 +45,18 @@ export function evaluateEach(
     for (const text of slice) outcomes.push(runOne(engine, `${prelude}${body}`, text, stats));
   }
   return outcomes;
+}
+
+const ESCAPES = /\\\\|\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})|\\u(d[89a-f][0-9a-f]{2})/gi;
+
+/**
+ * JSON text jq can read: a lone surrogate (a title cut in the middle of an emoji) is written
+ * `\ud83d` by JSON.stringify, which jq refuses outright, losing the whole item; it becomes U+FFFD,
+ * as jq itself makes of a lone low one. Escaped backslashes are matched first, so `\\ud83d` (text) stays.
+ */
+export function wellFormedJson(text: string): string {
+  if (!/\\u[dD][89a-fA-F]/.test(text)) return text;
+  return text.replace(ESCAPES, (match, _high: string | undefined, _low: string | undefined, lone: string | undefined) => (lone === undefined ? match : '\\ufffd'));
 }
 
 /** [start, end) ranges that respect both limits; string length stands in for bytes (a heuristic cap). */

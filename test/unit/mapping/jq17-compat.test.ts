@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { wellFormedJson } from '../../../core/mapping/batch-evaluator';
 import { mapperFromYaml, propertyMappingYaml, repository } from './mapping-fixtures';
 
 describe('mappings written for jq 1.7 (Ocean)', () => {
@@ -25,5 +26,22 @@ describe('mappings written for jq 1.7 (Ocean)', () => {
 
   it('still reports a compile error at the expression’s own line and column', async () => {
     await expect(mapperFromYaml(propertyMappingYaml('.name | nosuchbuiltin'))).rejects.toThrow(/nosuchbuiltin\/0 is not defined \(line 1, column 9 of the expression\)/);
+  });
+});
+
+describe('text jq cannot read', () => {
+  it('a lone surrogate becomes U+FFFD instead of losing the item; a pair and an escaped backslash stay', () => {
+    expect(wellFormedJson(JSON.stringify({ t: 'cut \ud83d' }))).toBe('{"t":"cut \\ufffd"}');
+    expect(wellFormedJson(JSON.stringify({ t: 'low \udc00 end' }))).toBe('{"t":"low \\ufffd end"}');
+    expect(wellFormedJson(JSON.stringify({ t: 'pair 😀' }))).toBe('{"t":"pair 😀"}');
+    expect(wellFormedJson('{"t":"\\ud83d\\ude00"}')).toBe('{"t":"\\ud83d\\ude00"}');
+    expect(wellFormedJson('{"t":"C:\\\\ud83d"}')).toBe('{"t":"C:\\\\ud83d"}');
+  });
+
+  it('maps an item whose title was cut in the middle of an emoji through jq', async () => {
+    const mapper = await mapperFromYaml(propertyMappingYaml('.name | tojson | fromjson'));
+    const result = mapper.mapBatch([{ ...repository, name: 'release 🚀 notes \ud83d' }]);
+    expect(result.fieldErrors).toEqual([]);
+    expect(result.entities[0]?.properties).toEqual({ v: 'release 🚀 notes \ufffd' });
   });
 });
