@@ -218,6 +218,8 @@ export class ResourceMapper {
   private identifier(template: Template, value: unknown, batch: BatchTally): string | SearchQuery | undefined {
     if (template.type === 'object') return value as SearchQuery;
     if (typeof value === 'string' && value !== '') return value;
+    // A jq that builds the search query itself (Ocean sends whatever the identifier evaluates to).
+    if (isSearchQuery(value)) return value;
     if (typeof value === 'number' && Number.isFinite(value)) return String(value);
     if (value !== null && value !== '' && value !== false) this.wrongType(template, value, 'an identifier must be a string; the entity was skipped', batch);
     return undefined;
@@ -427,4 +429,8 @@ export function compilePortAppConfig(config: PortAppConfig, engine: JqEngine, op
   const [first] = problems;
   if (first) throw new MappingConfigError(problems, `The mapping (${first.source.file})`);
   return mappers;
+}
+
+function isSearchQuery(value: unknown): value is SearchQuery {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as SearchQuery).combinator === 'string' && Array.isArray((value as SearchQuery).rules);
 }

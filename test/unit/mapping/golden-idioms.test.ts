@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapperFromYaml, propertyMappingYaml, pullRequest, repository, workItem } from './mapping-fixtures';
+import { mapperFromYaml, mappingYaml, propertyMappingYaml, pullRequest, repository, workItem } from './mapping-fixtures';
 
 /**
  * Golden cases: mapping idioms found in Port's documented and default mappings. Each expected
@@ -184,6 +184,17 @@ resources:
 });
 
 describe('search queries, itemsToParse and list mappings', () => {
+  it('takes a search query built by one jq expression as the identifier, as Ocean sends whatever the identifier evaluates to', async () => {
+    const withIdentifier = (identifier: string) => mappingYaml({ identifier, blueprint: '"azureDevopsPullRequest"', properties: { title: '.title' } });
+    const mapper = await mapperFromYaml(withIdentifier('{combinator: "and", rules: [{property: "prId", operator: "=", value: (.pullRequestId | tostring)}]}'));
+    const result = mapper.mapBatch([pullRequest]);
+    expect(result.fieldErrors).toEqual([]);
+    expect(result.entities.map((e) => e.identifier)).toEqual([{ combinator: 'and', rules: [{ property: 'prId', operator: '=', value: '7' }] }]);
+    // Any other object is still refused.
+    const other = await mapperFromYaml(withIdentifier('{id: .pullRequestId}'));
+    expect(other.mapBatch([pullRequest]).entities).toEqual([]);
+  });
+
   it('evaluates every leaf of a search-query identifier and relation into the literal query', async () => {
     const mapper = await mapperFromYaml(`
 resources:
