@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AzureDevOpsContentTooLargeError, AzureDevOpsNotFoundError } from '../azure-devops/errors';
 import type { RawItem } from '../azure-devops/paging';
 import { fanOut } from './fan-out';
-import { branchName, compilePattern, listTree, relativePath, repositoryNamed, scopesOf, unmatchedNames, type PathPattern, type TreeItem } from './git-tree';
+import { branchName, compilePattern, listTree, readIncludedFiles, relativePath, repositoryNamed, scopesOf, unmatchedNames, type PathPattern, type TreeItem } from './git-tree';
 import { defineKind, type KindContext, type Page } from './kind';
 import type { Repository } from './parents';
 import { positiveInt, stringList } from './selector-types';
@@ -25,6 +25,12 @@ const selector = z.object({
     .describe(
       "`path`: one path or glob, or a list (`README.md`, `**/package.json`, `services/{billing,search}/*.yaml`; `*` stays in one folder, `**` crosses folders). `repos`: only these repositories (names); all when absent. `maxSizeBytes`: larger files are skipped with a warning (default 1048576, 1 MiB). Files are read from each repository's default branch.",
     ),
+  includedFiles: z
+    .array(z.string())
+    .default([])
+    .describe(
+      "Paths from the repository root (`README.md`, `docs/owners.yaml`), read on the default branch the files are listed from into `__includedFiles` (path as written → text, null when absent): one request per path and repository that has a matching file, the same map on each of its files.",
+    ),
 });
 
 type Selector = z.output<typeof selector>;
@@ -33,16 +39,30 @@ type Selector = z.output<typeof selector>;
 const contentMetadata = z.looseObject({}).optional();
 
 /** JSON and YAML (every document of a multi-document file) as data; anything else null. */
+/**
+ * The value as JSON has it, which is what jq sees: YAML's `.inf`/`.nan` (and JSON's `1e400`) become
+ * null and `!!binary` base64 text, so an entity does not depend on whether jq or the engine's own
+ * evaluator read the field.
+ */
+function plainJson(value: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(value, function (this: Record<string, unknown>, key: string, converted: unknown) {
+      const original = this[key];
+      return original instanceof Uint8Array ? Buffer.from(original).toString('base64') : converted;
+    }) ?? 'null',
+  ) as unknown;
+}
+
 export function parseContent(path: string, text: string): { parsed: unknown; error?: string } {
   const lower = path.toLowerCase();
   try {
-    if (lower.endsWith('.json')) return { parsed: JSON.parse(text) as unknown };
+    if (lower.endsWith('.json')) return { parsed: plainJson(JSON.parse(text)) };
     if (lower.endsWith('.yaml') || lower.endsWith('.yml')) {
       const documents = parseAllDocuments(text);
       const failed = documents.flatMap((d) => ('errors' in d ? d.errors : []));
       if (failed.length > 0) return { parsed: null, error: failed[0]?.message ?? 'invalid YAML' };
       const values = documents.map((d) => d.toJS() as unknown);
-      return { parsed: values.length === 0 ? null : values.length === 1 ? values[0] : values };
+      return { parsed: plainJson(values.length === 0 ? null : values.length === 1 ? values[0] : values) };
     }
   } catch (error) {
     return { parsed: null, error: error instanceof Error ? error.message : String(error) };
@@ -77,7 +97,7 @@ async function readBlob(ctx: KindContext, repository: Repository, branch: string
   }
 }
 
-async function fileItem(ctx: KindContext, repository: Repository, branch: string, item: TreeItem, maxBytes: number, notes: Notes): Promise<RawItem | null> {
+async function fileItem(ctx: KindContext, repository: Repository, branch: string, item: TreeItem, maxBytes: number, notes: Notes, included: Record<string, string | null> | undefined): Promise<RawItem | null> {
   const bytes = await readBlob(ctx, repository, branch, item, maxBytes, notes);
   if (bytes === null) return null;
   const path = relativePath(item.path);
@@ -94,6 +114,7 @@ async function fileItem(ctx: KindContext, repository: Repository, branch: string
   return {
     file: { path, objectId: item.objectId, size: bytes.length, isFolder: false, commitId: item.commitId, ...metadata, content: { raw, parsed } },
     repo: repository,
+    ...(included ? { __includedFiles: included } : {}),
   };
 }
 
@@ -102,13 +123,16 @@ async function* filesOf(ctx: KindContext, repository: Repository, patterns: read
   const branch = branchName(repository.defaultBranch);
   const tree = await listTree(ctx, repository, branch, scopesOf(patterns), { contentMetadata: true });
   const blobs = tree.filter((item) => item.gitObjectType === 'blob' && patterns.some((p) => p.matches(item.path)));
+  if (blobs.length === 0) return;
+  // Paths from the root, so one read per repository serves every file listed there.
+  const included = s.includedFiles.length > 0 ? await readIncludedFiles(ctx.client, repository, branch, s.includedFiles) : undefined;
   for (const group of chunks(blobs, FILES_PER_PAGE)) {
     const page: RawItem[] = [];
     const reads = fanOut(
       group,
       ctx.concurrency.enrichment,
       async function* (item: TreeItem) {
-        const file = await fileItem(ctx, repository, branch, item, s.files.maxSizeBytes, notes);
+        const file = await fileItem(ctx, repository, branch, item, s.files.maxSizeBytes, notes, included);
         if (file) yield file;
       },
       (item) => `${repository.name}:${item.path}`,
@@ -125,10 +149,12 @@ export default defineKind({
   endpoints: [
     'POST {org}/{project}/_apis/git/repositories/{repo}/itemsbatch (7.1; one call per repository for every pattern, recursion as deep as the globs need; per-path GET …/items?scopePath=&recursionLevel= if the batch is refused)',
     'GET …/git/repositories/{repo}/items?path= (7.1, raw content: Accept application/octet-stream; reading stops at files.maxSizeBytes)',
+    'GET …/git/repositories/{repo}/items?path=&includeContent=true (7.1; with includedFiles: one per path, once per repository with a matching file, on its default branch)',
   ],
   enrichment: {
-    file: '`{path, objectId, size, isFolder, commitId, …contentMetadata, content: {raw, parsed}}` (Ocean\'s shape): `path` without the leading `/`, `raw` the text (null for a file that is not UTF-8), `parsed` the JSON or YAML data (a list for several YAML documents; null for other files)',
+    file: '`{path, objectId, size, isFolder, commitId, …contentMetadata, content: {raw, parsed}}` (Ocean\'s shape): `path` without the leading `/`, `raw` the text (null for a file that is not UTF-8), `parsed` the JSON or YAML data as JSON has it (a list for several YAML documents; `.inf` and `.nan` as null, `!!binary` as base64; null for other files)',
     repo: 'the repository',
+    __includedFiles: "with includedFiles: path as written → text of that file from the repository root, on the default branch the file was listed from (null when absent); the same for every file of a repository",
   },
   availability: 'cloud-and-server',
   permission: 'Code (Read)',

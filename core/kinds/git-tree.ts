@@ -1,6 +1,8 @@
 import picomatch from 'picomatch';
 import { z } from 'zod';
+import type { AzureDevOpsClient } from '../azure-devops/client';
 import { AzureDevOpsError, AzureDevOpsNotFoundError } from '../azure-devops/errors';
+import { readIfPresent } from '../azure-devops/read-if-present';
 import type { RawItem } from '../azure-devops/paging';
 import type { KindContext } from './kind';
 import type { Repository } from './parents';
@@ -9,7 +11,8 @@ import type { Repository } from './parents';
  * Path patterns over a repository's tree, and the tree listing they need (shared by the file and
  * folder kinds). Patterns are repository paths without the leading `/`: literal paths
  * (`README.md`) or globs (`services/*`, `**\/package.json`, `{api,web}/*.yaml`), matched with
- * picomatch (`*` stays inside one folder, `**` crosses folders, dot-folders included).
+ * picomatch (`*` stays inside one folder, `**` crosses folders, dot-folders included). Also the
+ * reading of `includedFiles` (the repository, file and folder kinds).
  */
 
 export type Recursion = 'none' | 'oneLevel' | 'full';
@@ -142,4 +145,38 @@ export function repositoryNamed(repository: Repository, names: readonly string[]
 /** Names in a selector that match none of the repositories: a typo would otherwise list nothing, silently. */
 export function unmatchedNames(names: readonly string[], repositories: readonly Repository[]): string[] {
   return [...new Set(names)].filter((name) => !repositories.some((r) => repositoryNamed(r, [name])));
+}
+
+const fileWithContent = z.object({ content: z.string().optional() });
+
+/**
+ * A file's text on a branch (`main` or `refs/heads/main`), or null when the path is absent there,
+ * is a folder, or the branch is gone. Other failures are thrown: a file that cannot be read is not
+ * a missing one.
+ */
+export async function readFile(client: AzureDevOpsClient, repository: Repository, branch: string, path: string): Promise<string | null> {
+  const found = await readIfPresent(client, {
+    path: `${repository.project.id}/_apis/git/repositories/${repository.id}/items`,
+    query: { path, includeContent: true, 'versionDescriptor.version': branchName(branch), 'versionDescriptor.versionType': 'branch' },
+    apiVersion: '7.1',
+  });
+  const item = fileWithContent.safeParse(found?.body);
+  return item.success ? (item.data.content ?? null) : null;
+}
+
+/**
+ * `__includedFiles`: each path of the selector's `includedFiles` read on the branch, keyed by the
+ * path as written, null when absent. `folder` is what the paths are relative to: the repository
+ * root when empty; under a folder, a leading `/` or `./` on a path changes nothing. One request
+ * per distinct path, one after another: the caller's fan-out bounds how many run at once.
+ */
+export async function readIncludedFiles(client: AzureDevOpsClient, repository: Repository, branch: string, paths: readonly string[], folder = ''): Promise<Record<string, string | null>> {
+  const base = relativePath(folder);
+  const files: Record<string, string | null> = {};
+  for (const path of paths) {
+    if (Object.hasOwn(files, path)) continue;
+    // From the root the path goes as written (the service reads `README.md` as `/README.md`).
+    files[path] = await readFile(client, repository, branch, base === '' ? path : `/${base}/${relativePath(path)}`);
+  }
+  return files;
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { AzureDevOpsClient } from '../azure-devops/client';
-import { readIfPresent } from '../azure-devops/read-if-present';
 import { fanOut } from './fan-out';
+import { readIncludedFiles } from './git-tree';
 import { defineKind } from './kind';
 import type { Repository } from './parents';
 
@@ -26,8 +25,11 @@ export default defineKind({
       repositories,
       ctx.concurrency.enrichment,
       async function* (repository: Repository) {
-        const files: Record<string, string | null> = {};
-        for (const path of selector.includedFiles) files[path] = await readFile(ctx.client, repository, path);
+        // An empty repository has no branch to read from; a disabled one cannot be read.
+        const files =
+          repository.isDisabled || !repository.defaultBranch
+            ? Object.fromEntries(selector.includedFiles.map((path) => [path, null]))
+            : await readIncludedFiles(ctx.client, repository, repository.defaultBranch, selector.includedFiles);
         yield [{ ...repository, __includedFiles: files }];
       },
       (repository) => `repository ${repository.name}`,
@@ -79,22 +81,3 @@ export default defineKind({
     ],
   },
 });
-
-const fileItem = z.object({ content: z.string().optional() });
-
-/** A file's text on the default branch, or null when the repository is empty or the file is absent. */
-export async function readFile(client: AzureDevOpsClient, repository: Repository, path: string): Promise<string | null> {
-  if (repository.isDisabled || !repository.defaultBranch) return null;
-  const found = await readIfPresent(client, {
-    path: `${repository.project.id}/_apis/git/repositories/${repository.id}/items`,
-    query: {
-      path,
-      includeContent: true,
-      'versionDescriptor.version': repository.defaultBranch.replace(/^refs\/heads\//, ''),
-      'versionDescriptor.versionType': 'branch',
-    },
-    apiVersion: '7.1',
-  });
-  const item = fileItem.safeParse(found?.body);
-  return item.success ? (item.data.content ?? null) : null;
-}

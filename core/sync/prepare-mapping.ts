@@ -66,7 +66,7 @@ export async function prepareMapping(config: EngineConfig, integration: PortInte
       if (readsFiles) {
         warnings.push({ message: `${where}: \`file://${reference.path}\` is Ocean's deprecated form; it is read as .__includedFiles[${JSON.stringify(reference.path)}], with ${reference.path} added to the selector's includedFiles. Write it that way to silence this warning.`, file: at.file, ...(at.line ? { line: at.line } : {}) });
       } else {
-        problems.push({ message: `\`file://${reference.path}\` reads a file of a repository, which only repository resources have: map it on a repository resource (includedFiles)`, source: at, path: where });
+        problems.push({ message: `\`file://${reference.path}\` reads a file of a repository, which only the repository, file and folder kinds have (includedFiles)`, source: at, path: where });
       }
     }
     if (references.length > 0 && !readsFiles) continue;

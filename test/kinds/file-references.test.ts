@@ -70,7 +70,7 @@ describe("Ocean's file:// property values", () => {
     sims.port.reset();
     const run = await syncKinds(sims, ['project'], { args: ['--mapping', mapping] });
     expect(run.code).toBe(2);
-    expect(run.stdout + run.stderr).toMatch(/port-app-config\.yml:11:\d+: resources\[0\]\.port\.entity\.mappings\.properties\.readme: `file:\/\/README\.md` reads a file of a repository, which only repository resources have/);
+    expect(run.stdout + run.stderr).toMatch(/port-app-config\.yml:11:\d+: resources\[0\]\.port\.entity\.mappings\.properties\.readme: `file:\/\/README\.md` reads a file of a repository, which only the repository, file and folder kinds have/);
     expect(sims.port.entities('azureDevopsProject')).toHaveLength(0);
   });
 });

@@ -103,6 +103,29 @@ describe.each([{ cloud: false }, { cloud: true }])('kind file (cloud form: $clou
     expect([...expected.values()].some((e) => e.properties?.content !== 'null')).toBe(true);
     expectBlueprint(sims, 'azureDevopsFile', expected);
   });
+
+  it('includedFiles: paths from the repository root, read once per repository on the default branch, the same map on each of its files (null when absent)', async () => {
+    const includedFiles = ['README.md', 'CODEOWNERS', 'docs/architecture.md', 'no/such-file.md'];
+    const mappings = { ...FILE_MAPPING, properties: { path: '.file.path', content: '.__includedFiles | tojson' } };
+    const resource = { kind: 'file', selector: { query: 'true', files: { path: ['azure-pipelines.yml', 'docs/*.md'] }, includedFiles }, port: { entity: { mappings } } };
+    const run = await syncKinds(sims, ['repository', 'file'], { cloud, args: ['--mapping', mappingFile([resource])] });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout + run.stderr).not.toContain("selector key 'includedFiles'");
+    const expected = expectedFiles(sims.ado, (path) => path === '/azure-pipelines.yml' || /^\/docs\/[^/]+\.md$/.test(path), false);
+    for (const entity of expected.values()) entity.properties = { path: entity.properties!['path'] };
+    expectBlueprint(sims, 'azureDevopsFile', expected);
+    const text = (repositoryId: string, path: string) => sims.ado.model.files(repositoryId)!.find((f) => !f.isFolder && f.path === path)?.content ?? null;
+    const maps = sims.port.entities('azureDevopsFile').map((e) => {
+      const repositoryId = e.relations.repository as string;
+      const want = { 'README.md': text(repositoryId, '/README.md'), CODEOWNERS: text(repositoryId, '/CODEOWNERS'), 'docs/architecture.md': text(repositoryId, '/docs/architecture.md'), 'no/such-file.md': null };
+      expect(JSON.parse(e.properties.content as string), `__includedFiles of ${e.identifier}`).toEqual(want);
+      return want;
+    });
+    // The seed has repositories with and without a CODEOWNERS, so both a text and a null are checked.
+    expect(maps.some((m) => m.CODEOWNERS !== null) && maps.some((m) => m.CODEOWNERS === null) && maps.every((m) => m['README.md'] !== null)).toBe(true);
+    // One read of each file listed, and one per included path and repository, however many files a repository has.
+    expect(sims.ado.counters().byRoute['git.items']).toBe(expected.size + includedFiles.length * listedRepositories(sims.ado).length);
+  });
 });
 
 describe('kind file: content edge cases', () => {

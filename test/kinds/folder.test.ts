@@ -93,6 +93,42 @@ describe.each([{ cloud: false }, { cloud: true }])('kind folder (cloud form: $cl
     expect(run.stderr).toContain('folders[].repos names no enabled repository in scope: no-such-repo');
     expect(sims.port.entities('azureDevopsFolder')).toEqual([]);
   });
+
+  it('includedFiles: paths relative to each folder, read on the folder\'s branch (null when absent)', async () => {
+    const includedFiles = ['main.ts', 'architecture.md', 'catalog-info.yaml', 'no-such-file.md'];
+    const selector = { folders: [{ path: 'docs' }, { path: 'services/*', repos: [{ name: monorepo.name, branch: 'feature/layout' }] }], includedFiles };
+    const resource = { ...folderResource(selector), port: { entity: { mappings: { ...FOLDER_MAPPING, properties: { path: '.path', branch: '.__branch', pattern: '.__includedFiles | tojson' } } } } };
+    sims.ado.resetCounters();
+    const run = await syncKinds(sims, ['repository', 'folder'], { cloud, args: ['--mapping', mappingFile([resource])] });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout + run.stderr).not.toContain("selector key 'includedFiles'");
+    const targets = [
+      ...listedRepositories(sims.ado).map((repository) => ({ repository, branch: defaultBranch(repository), keep: (path: string) => (path === '/docs' ? 'docs' : undefined) })),
+      { repository: monorepo, branch: 'feature/layout', keep: (path: string) => (/^\/services\/[^/]+$/.test(path) ? 'services/*' : undefined) },
+    ];
+    const expected = expectedFolders(sims.ado, targets);
+    const wanted = new Map<string, Record<string, string | null>>();
+    for (const { repository, branch } of targets) {
+      const files = sims.ado.model.files(repository.id, `refs/heads/${branch}`)!;
+      for (const folder of files.filter((f) => f.isFolder)) {
+        const key = `${repository.id}/${folder.path.slice(1)}@${branch}`;
+        const entity = expected.get(key);
+        if (!entity) continue;
+        entity.properties = { path: folder.path, branch };
+        wanted.set(key, Object.fromEntries(includedFiles.map((name) => [name, files.find((f) => !f.isFolder && f.path === `${folder.path}/${name}`)?.content ?? null])));
+      }
+    }
+    // Only that branch has services/payments/main.ts; services/ledger has none (its main.ts is one folder deeper).
+    expect(wanted.get(`${monorepo.id}/services/payments@feature/layout`)?.['main.ts']).toBe('x');
+    expect(wanted.get(`${monorepo.id}/services/ledger@feature/layout`)?.['main.ts']).toBeNull();
+    expect(wanted.get(`${monorepo.id}/docs@${defaultBranch(monorepo)}`)?.['architecture.md']).toEqual(expect.any(String));
+    expectBlueprint(sims, 'azureDevopsFolder', expected);
+    for (const entity of sims.port.entities('azureDevopsFolder')) {
+      expect(JSON.parse(entity.properties.pattern as string), `__includedFiles of ${entity.identifier}`).toEqual(wanted.get(entity.identifier));
+    }
+    // One read per included path and folder.
+    expect(sims.ado.counters().byRoute['git.items'] ?? 0).toBe(includedFiles.length * expected.size);
+  });
 });
 
 describe('kind folder: project filter and the docs example', () => {
