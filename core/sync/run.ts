@@ -7,6 +7,7 @@ import { createHttpTransport } from '../http/transport';
 import { CursorStore } from '../incremental/cursor-store';
 import { DEFAULT_INCREMENTAL_SETTINGS } from '../incremental/listing-plan';
 import { ResourceCursors } from '../incremental/resource-cursors';
+import { onServiceClock } from '../incremental/service-clock';
 import { DEFAULT_CONCURRENCY, type ConcurrencyPolicy } from '../kinds/kind';
 import { ParentListings } from '../kinds/parents';
 import { createJqEngine } from '../mapping/jq-engine';
@@ -110,8 +111,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   await port.authenticate();
   // Cursors are compared with the times Azure DevOps stamps, so they are taken from its clock: an
   // agent whose clock runs ahead would otherwise move them past changes it never listed.
-  const serviceClock = await preflightAzureDevOps(ado);
-  const cursorTime = serviceClock ?? startedAt;
+  const cursorTime = onServiceClock(startedAt, await preflightAzureDevOps(ado), now());
 
   // 2–3. The integration and its mapping; every mapping problem surfaces here, before writes.
   const existing = await shard.awaitSetup({
