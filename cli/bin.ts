@@ -1,8 +1,14 @@
 import { main } from './main';
+import { exitAfterOutput } from './receiver';
 
-main(process.argv.slice(2), process.env).then(
+const argv = process.argv.slice(2);
+// The receiver's process ends when the receiver stops, even with cut-off work still pending.
+const receiving = argv[0] === 'receive';
+
+main(argv, process.env).then(
   (code) => {
-    process.exitCode = code;
+    if (receiving) exitAfterOutput(code);
+    else process.exitCode = code;
   },
   (error: unknown) => {
     process.stderr.write(`Unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -29,7 +29,7 @@ const RELEVANT = new Set([
   'debug',
 ]);
 
-const RECEIVER_ROWS = RECEIVER_OPTIONS.map((o) => [`--${o.flag} <value>`, `${o.description}; ${o.env}`] as const);
+const RECEIVER_ROWS = RECEIVER_OPTIONS.map((o) => [`--${o.flag}${o.switch ? '' : ' <value>'}`, `${o.description}; ${o.env}`] as const);
 const SHARED_ROWS = [
   ['--config <file>', 'YAML config file (see docs/configuration.md)'],
   ...FLAG_DEFINITIONS.filter((f) => RELEVANT.has(f.name)).map((f) => [`--${f.name}${f.type === 'boolean' ? '' : ' <value>'}`, f.description] as const),
@@ -46,7 +46,9 @@ Usage:
 Endpoints: POST /integration/webhook, GET /healthz, GET /readyz, GET /metrics.
 Configuration as for sync (flags, then the config file, then OCEAN__… variables); the webhook
 secret is OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET, and during a rotation the old one may go in
-PORT_ADO_SYNC_RECEIVER_PREVIOUS_WEBHOOK_SECRET. Stops gracefully on SIGTERM.
+PORT_ADO_SYNC_RECEIVER_PREVIOUS_WEBHOOK_SECRET. Without a secret the receiver starts only on a
+loopback address (--host 127.0.0.1) or with --allow-unauthenticated. Stops gracefully on SIGTERM,
+within --drain-timeout.
 
 Receiver options (flag, or environment variable):
 ${optionRows(RECEIVER_ROWS, SHARED_ROWS)}
@@ -77,7 +79,7 @@ export async function receiveMain(
     resolve: { type: 'string', multiple: true },
   };
   for (const flag of FLAG_DEFINITIONS) options[flag.name] = flag.type === 'list' ? { type: 'string', multiple: true } : { type: flag.type === 'boolean' ? 'boolean' : 'string' };
-  for (const option of RECEIVER_OPTIONS) options[option.flag] = { type: 'string' };
+  for (const option of RECEIVER_OPTIONS) options[option.flag] = { type: option.switch ? 'boolean' : 'string' };
 
   const parsed = parseCommandLine(argv, options, { allowPositionals: false });
   if (!parsed.ok) {
@@ -128,16 +130,28 @@ export async function receiveMain(
   });
 }
 
+/**
+ * Ends the process with `code` once what it wrote is out. Once the receiver has stopped nothing of
+ * it may run on: work cut off at the drain timeout (a request that ignores its abort signal) would
+ * otherwise keep the process up, and go on writing, until the platform kills it.
+ */
+export function exitAfterOutput(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const flushed = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
+  // Should a stream never call back, the exit still comes (unref: it does not keep the process up itself).
+  setTimeout(() => process.exit(code), 2000).unref();
+}
+
 // `node dist/receiver.js`: this module is the bundle's entry. Imported by the CLI (dist/cli.js),
 // or by tests, it must not start anything.
 if (/(^|[\\/])receiver\.(c?js|ts)$/.test(process.argv[1] ?? '')) {
-  receiveMain(process.argv.slice(2), process.env).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`Unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  receiveMain(process.argv.slice(2), process.env).then(exitAfterOutput, (error: unknown) => {
+    process.stderr.write(`Unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`);
+    exitAfterOutput(1);
+  });
 }

@@ -4,7 +4,8 @@ import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { fanOut } from './fan-out';
 
 const projectSchema = z.looseObject({ id: z.string(), name: z.string(), state: z.string().optional() });
-const repositorySchema = z.looseObject({
+/** A repository as the listing and Repositories - Get answer it, checked for what the sync relies on. */
+export const repositorySchema = z.looseObject({
   id: z.string(),
   name: z.string(),
   project: z.looseObject({ id: z.string(), name: z.string(), state: z.string().optional() }),

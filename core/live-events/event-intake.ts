@@ -2,10 +2,11 @@
  * What the receiver answers a delivery, from the Authorization header and the parsed body: the
  * decisions of the webhook endpoint, free of HTTP plumbing (http-server.ts does that).
  *
- * Answers: 202 accepted (queued) · 200 duplicate or ignored (nothing to do; a 2xx so the service
- * keeps the subscription healthy) · 400 with the reason for a body that is not a usable event ·
- * 401 · 503 with Retry-After while not ready or when the queue is full (the delivery fails and
- * can be sent again: Azure DevOps' notification history has a resend).
+ * Answers: 202 accepted (queued) · 200 duplicate (a copy of an event already applied) or ignored
+ * (nothing to do; a 2xx so the service keeps the subscription healthy) · 400 with the reason for a
+ * body that is not a usable event · 401 · 503 with Retry-After while not ready, when the queue is
+ * full, or for a copy of an event still queued or running (the first copy may yet fail): the
+ * delivery fails and is sent again (Azure DevOps retries it; its notification history has a resend).
  */
 import { resourcesFor } from './apply-event';
 import { checkBasicAuth, type BasicAuthPolicy } from './basic-auth';
@@ -45,7 +46,19 @@ export type IntakeDependencies = {
 };
 
 export class EventIntake {
+  /** De-duplication keys of the events accepted and not yet applied or given up on. */
+  private readonly inFlight = new Set<string>();
+
   constructor(private readonly deps: IntakeDependencies) {}
+
+  /**
+   * The queue is done with an accepted event: an applied one is remembered, so that copies are
+   * answered `duplicate`; a failed one is forgotten, so that a copy is processed.
+   */
+  finished(event: ServiceHookEvent, applied: boolean): void {
+    this.inFlight.delete(event.dedupeKey);
+    if (applied) this.deps.recent.add(event.dedupeKey);
+  }
 
   /** Undefined when the request may go on; a 401 decision otherwise. */
   authenticate(header: string | undefined): Decision | undefined {
@@ -84,24 +97,25 @@ export class EventIntake {
       return ignored(event, subject.reason);
     }
     if (!subject.ok) return rejected(400, subject.reason, 'invalid_event');
+    if (this.inFlight.has(event.dedupeKey)) {
+      // Answering `duplicate` would lose the event should the first copy fail: refused, it comes again.
+      return this.unavailable('in_flight', 'a copy of this event is still queued or being applied; send it again later');
+    }
     if (this.deps.recent.has(event.dedupeKey)) {
       this.deps.metrics.duplicates.inc();
       this.deps.log.info('duplicate event not processed again', ids);
       return { status: 200, body: { status: 'duplicate', ...(event.eventId ? { eventId: event.eventId } : {}) } };
     }
     const offered = this.deps.queue.offer({ key: orderingKey(subject.subject), event, route, subject: subject.subject });
-    if (offered === 'full') {
-      this.deps.log.warn('queue full: delivery refused with 503', { ...ids, queueDepth: this.deps.queue.depth });
-      return this.unavailable('queue_full', `the queue is full (${this.deps.queue.capacity} events waiting); send the event again later`);
-    }
+    if (offered === 'full') return this.unavailable('queue_full', `the queue is full (${this.deps.queue.capacity} events waiting); send the event again later`);
     if (offered === 'closed') return this.unavailable('shutting_down', 'the receiver is shutting down');
-    this.deps.recent.add(event.dedupeKey);
+    this.inFlight.add(event.dedupeKey);
     this.deps.log.info('event accepted', { ...ids, key: orderingKey(subject.subject), queueDepth: this.deps.queue.depth });
     return { status: 202, body: { status: 'accepted', ...(event.eventId ? { eventId: event.eventId } : {}) } };
   }
 
-  unavailable(reason: RejectReason, text: string): Decision {
-    return { status: 503, body: { status: 'rejected', reason: text }, headers: { 'Retry-After': String(this.deps.retryAfterSeconds) }, reject: reason };
+  unavailable(reason: RejectReason, text: string, retryAfterSeconds = this.deps.retryAfterSeconds): Decision {
+    return { status: 503, body: { status: 'rejected', reason: text }, headers: { 'Retry-After': String(retryAfterSeconds) }, reject: reason };
   }
 }
 

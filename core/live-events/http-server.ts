@@ -4,8 +4,11 @@
  * are loaded: route traffic here) and `GET /metrics` (Prometheus text).
  *
  * Request order for the webhook: shutting down → 503; credentials → 401 (before any body is read);
- * media type → 415; size → 413 (from Content-Length, else while reading); JSON → 400; then the
- * intake decides.
+ * circuit open (outage.ts) → 503; media type → 415; size → 413 (from Content-Length, else while
+ * reading); too many bodies being read at once → 503; JSON → 400; then the intake decides. A
+ * request with `Expect: 100-continue` that any of the checks before the body refuses is answered
+ * without `100 Continue`, and its body is never read. Every refusal is logged at warn with its
+ * reason (never a header or the body).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Decision, EventIntake } from './event-intake';
@@ -19,6 +22,8 @@ export type ServerState = {
   /** Undefined when ready; the reason otherwise. */
   notReady(): string | undefined;
   shuttingDown(): boolean;
+  /** While events keep failing because Port or Azure DevOps is down (the circuit is open): why, and when to come back. */
+  outage(): { reason: string; retryAfterSeconds: number } | undefined;
 };
 
 export type ReceiverServerDependencies = {
@@ -32,13 +37,38 @@ export type ReceiverServerDependencies = {
 /** A body past the limit is read on (and dropped) up to this many times the limit, so the client can read the 413. */
 const DRAIN_FACTOR = 4;
 
+/** Webhook bodies read at once, at most; a delivery beyond gets 503. With `maxBodyBytes` this bounds the memory of bodies being read. */
+export const MAX_BODIES_READ_AT_ONCE = 16;
+
+/** Bodies being read now (one counter per server). */
+type Reads = { count: number };
+
 export function createReceiverServer(deps: ReceiverServerDependencies): Server {
+  const reads: Reads = { count: 0 };
   const server = createServer((req, res) => {
-    handle(req, res, deps).catch((error: unknown) => {
+    handle(req, res, deps, reads).catch((error: unknown) => {
       deps.log.error('request failed', { path: pathOf(req), error: error instanceof Error ? error.message : String(error) });
       if (!res.headersSent) send(res, 500, { status: 'rejected', reason: 'internal error' });
       else res.destroy();
     });
+  });
+  // `Expect: 100-continue`: node would answer 100 at once, inviting the body of a request it is
+  // about to refuse (an unauthenticated one, say). The checks that need no body run first.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    let refusal: Decision | undefined;
+    try {
+      refusal = pathOf(req) === WEBHOOK_PATH && req.method === 'POST' ? beforeBody(req, deps, reads) : undefined;
+    } catch {
+      // A target that is no URL: the request handler answers it (and its errors are caught there).
+    }
+    if (refusal) {
+      logRefusal(deps, req, refusal);
+      // Nothing of the body is read: the connection closes after the answer.
+      send(res, refusal.status, refusal.body, { ...refusal.headers, Connection: 'close' });
+      return;
+    }
+    res.writeContinue();
+    server.emit('request', req, res);
   });
   // Slow or stalled senders must not hold sockets forever.
   server.requestTimeout = 30_000;
@@ -51,7 +81,7 @@ function pathOf(req: IncomingMessage): string {
   return new URL(req.url ?? '/', 'http://receiver').pathname.replace(/\/+$/, '') || '/';
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, deps: ReceiverServerDependencies): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, deps: ReceiverServerDependencies, reads: Reads): Promise<void> {
   const path = pathOf(req);
   const method = req.method ?? 'GET';
   switch (path) {
@@ -61,7 +91,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ReceiverS
     case '/readyz': {
       if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(req, res, 'GET, HEAD');
       const reason = deps.state.shuttingDown() ? 'shutting down' : deps.state.notReady();
-      return reason === undefined ? send(res, 200, { status: 'ready' }) : send(res, 503, { status: 'not ready', reason });
+      if (reason !== undefined) return send(res, 503, { status: 'not ready', reason });
+      const outage = deps.state.outage();
+      if (outage) return send(res, 503, { status: 'not ready', reason: outage.reason }, { 'Retry-After': String(outage.retryAfterSeconds) });
+      return send(res, 200, { status: 'ready' });
     }
     case '/metrics':
       if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(req, res, 'GET, HEAD');
@@ -69,59 +102,92 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ReceiverS
       return;
     case WEBHOOK_PATH:
       if (method !== 'POST') return methodNotAllowed(req, res, 'POST');
-      return webhook(req, res, deps);
+      return webhook(req, res, deps, reads);
     default:
       req.resume();
       return send(res, 404, { status: 'rejected', reason: `no endpoint ${path}; deliveries go to POST ${WEBHOOK_PATH}` });
   }
 }
 
-async function webhook(req: IncomingMessage, res: ServerResponse, deps: ReceiverServerDependencies): Promise<void> {
-  const { intake, metrics, log } = deps;
+/** Logged for every delivery turned away: the status and the reason, never a header or the body. */
+function logRefusal(deps: ReceiverServerDependencies, req: IncomingMessage, decision: Decision): void {
+  if (decision.reject) deps.metrics.rejected.inc({ reason: decision.reject });
+  deps.log.warn(`delivery refused with ${decision.status}`, { reason: decision.body.reason, remote: req.socket.remoteAddress });
+}
+
+/** The checks that need no body, in order; undefined when the body may be read. */
+function beforeBody(req: IncomingMessage, deps: ReceiverServerDependencies, reads: Reads): Decision | undefined {
+  const { intake } = deps;
+  if (deps.state.shuttingDown()) return intake.unavailable('shutting_down', 'the receiver is shutting down; send the event again later');
+  const denied = intake.authenticate(req.headers.authorization);
+  if (denied) return denied;
+  const outage = deps.state.outage();
+  if (outage) return intake.unavailable('unavailable', outage.reason, outage.retryAfterSeconds);
+  const type = req.headers['content-type'];
+  if (type !== undefined && !/^application\/([\w.+-]*\+)?json\s*(;|$)/i.test(type)) {
+    return { status: 415, body: { status: 'rejected', reason: 'the body must be JSON (Content-Type: application/json)' }, reject: 'unsupported_media_type' };
+  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > deps.maxBodyBytes) return tooLarge(deps.maxBodyBytes);
+  if (reads.count >= MAX_BODIES_READ_AT_ONCE) return intake.unavailable('busy', `${MAX_BODIES_READ_AT_ONCE} deliveries are being read already; send the event again later`);
+  return undefined;
+}
+
+function tooLarge(maxBodyBytes: number): Decision {
+  return { status: 413, body: { status: 'rejected', reason: `the body is larger than ${maxBodyBytes} bytes (raise it with --max-body-bytes)` }, reject: 'too_large' };
+}
+
+async function webhook(req: IncomingMessage, res: ServerResponse, deps: ReceiverServerDependencies, reads: Reads): Promise<void> {
   const refuse = (decision: Decision) => {
-    if (decision.reject) metrics.rejected.inc({ reason: decision.reject });
-    if (decision.status === 401 || decision.status === 503) {
-      log.warn(`delivery refused with ${decision.status}`, { reason: decision.body.reason, remote: req.socket.remoteAddress });
-    }
+    logRefusal(deps, req, decision);
     // The body was not (fully) read: close the connection rather than parse what follows as a request.
     discard(req, deps.maxBodyBytes * DRAIN_FACTOR);
     send(res, decision.status, decision.body, { ...decision.headers, Connection: 'close' });
   };
 
-  if (deps.state.shuttingDown()) return refuse(intake.unavailable('shutting_down', 'the receiver is shutting down; send the event again later'));
-  const denied = intake.authenticate(req.headers.authorization);
-  if (denied) return refuse(denied);
+  const early = beforeBody(req, deps, reads);
+  if (early) return refuse(early);
 
-  const type = req.headers['content-type'];
-  if (type !== undefined && !/^application\/([\w.+-]*\+)?json\s*(;|$)/i.test(type)) {
-    return refuse({ status: 415, body: { status: 'rejected', reason: 'the body must be JSON (Content-Type: application/json)' }, reject: 'unsupported_media_type' });
+  reads.count++;
+  let body: Buffer | 'too-large' | 'aborted';
+  try {
+    body = await readBody(req, deps.maxBodyBytes);
+  } finally {
+    reads.count--;
   }
-  const tooLarge: Decision = {
-    status: 413,
-    body: { status: 'rejected', reason: `the body is larger than ${deps.maxBodyBytes} bytes (raise it with --max-body-bytes)` },
-    reject: 'too_large',
-  };
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > deps.maxBodyBytes) return refuse(tooLarge);
-
-  const body = await readBody(req, deps.maxBodyBytes);
-  if (body === 'too-large') return refuse(tooLarge);
+  // The sender went away mid-body: nobody is left to answer.
+  if (body === 'aborted') return;
+  if (body === 'too-large') return refuse(tooLarge(deps.maxBodyBytes));
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
-    return refuse({ status: 400, body: { status: 'rejected', reason: `the body is not valid JSON: ${(error as Error).message}` }, reject: 'invalid_json' });
+    return refuse({ status: 400, body: { status: 'rejected', reason: `the body is not valid JSON${jsonProblem(error)}` }, reject: 'invalid_json' });
   }
-  const decision = intake.accept(parsed);
-  if (decision.reject) {
-    metrics.rejected.inc({ reason: decision.reject });
-    if (decision.status >= 400 && decision.status < 500) log.warn(`delivery refused with ${decision.status}`, { reason: decision.body.reason });
-  }
+  const decision = deps.intake.accept(parsed);
+  if (decision.status >= 400) logRefusal(deps, req, decision);
+  else if (decision.reject) deps.metrics.rejected.inc({ reason: decision.reject });
   send(res, decision.status, decision.body, decision.headers);
 }
 
-/** The body, or `too-large` as soon as it passes the limit (the rest is then discarded). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+/**
+ * Where JSON.parse stopped, without its message: V8 quotes the text around the error, and the body
+ * may hold anything (a secret pasted by mistake), which must reach neither the log nor the answer.
+ */
+function jsonProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  const position = /at position (\d+)/.exec(message)?.[1];
+  if (position !== undefined) return ` (at character ${position})`;
+  if (/end of JSON input/i.test(message)) return ' (it ends early)';
+  if (/Unexpected token/i.test(message)) return ' (an unexpected character)';
+  return '';
+}
+
+/**
+ * The body, `too-large` as soon as it passes the limit (the rest is then discarded), or `aborted`
+ * when the connection closes before the body is complete.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'aborted'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -138,7 +204,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
     const onEnd = () => resolve(Buffer.concat(chunks));
     req.on('data', onData);
     req.on('end', onEnd);
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? resolve('aborted') : reject(error)));
+    // Settles nothing once the body was read (a promise settles once).
+    req.on('close', () => resolve('aborted'));
   });
 }
 

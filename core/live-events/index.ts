@@ -6,7 +6,7 @@
  *   const code = await receiveFromLayers(layers, options, { out: process.stdout });
  */
 export { receiveFromLayers, type ReceiveIo, type SignalSource } from './receive-from-layers';
-export { startReceiver, type Receiver, type ReceiverDependencies } from './receiver';
+export { isLoopbackHost, ReceiverConfigError, startReceiver, type Receiver, type ReceiverDependencies } from './receiver';
 export { readReceiverOptions, receiverOptionsSchema, RECEIVER_OPTIONS, ReceiverOptionsError, type ReceiverOptions, type ReceiverOptionsInput } from './receiver-options';
 export { JsonLogger, type ReceiverLogger, type LogLevel } from './json-logger';
 export { WEBHOOK_PATH } from './http-server';

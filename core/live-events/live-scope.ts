@@ -31,10 +31,15 @@ export class LiveScope {
     this.now = options.now ?? Date.now;
   }
 
-  /** The project in scope with this id (or name), or undefined when it is gone or filtered out. */
-  async project(idOrName: string): Promise<Project | undefined> {
+  /**
+   * The project in scope with this id (or name), or undefined when it is gone or filtered out.
+   * `reload`: read the listing again first, for a caller that has seen Azure DevOps name the
+   * project differently than the cached listing does (a project renamed a moment ago).
+   */
+  async project(idOrName: string, options: { reload?: boolean } = {}): Promise<Project | undefined> {
     const wanted = idOrName.toLowerCase();
     const find = (projects: Project[]) => projects.find((p) => p.id.toLowerCase() === wanted || p.name.toLowerCase() === wanted);
+    if (options.reload) this.entries.delete('projects');
     return this.lookup(
       'projects',
       () => new ParentListings(this.client, this.scope, { projects: 8 }).projects(),

@@ -1,6 +1,6 @@
 import { ConfigError, formatProblem, requireFiles, resolveConfig, secretValues, type ConfigLayer } from '../config';
 import { JsonLogger } from './json-logger';
-import { startReceiver, type Receiver } from './receiver';
+import { ReceiverConfigError, startReceiver, webhookSecretOf, type Receiver } from './receiver';
 import type { ReceiverOptions } from './receiver-options';
 
 /** Where stop signals come from: the process, or a test's emitter. */
@@ -27,7 +27,8 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  * The receiver's whole life behind a front door (`port-ado-sync receive`, `node dist/receiver.js`):
  * resolve the configuration from the door's layers, start, stop gracefully on SIGTERM or SIGINT
  * (finishing queued events), and return the exit code: 0 after a clean stop, 2 for configuration or
- * credential problems, 1 when it could not listen.
+ * credential problems (a webhook secret missing where one is required included), 1 when it could
+ * not listen.
  */
 export async function receiveFromLayers(layers: readonly ConfigLayer[], options: ReceiverOptions, io: ReceiveIo): Promise<number> {
   const bootstrap = new JsonLogger(io.out, { level: 'info' });
@@ -48,7 +49,7 @@ export async function receiveFromLayers(layers: readonly ConfigLayer[], options:
 
   let receiver: Receiver;
   try {
-    if (io.previousWebhookSecret !== undefined && config.webhooks.secret === undefined) {
+    if (io.previousWebhookSecret !== undefined && webhookSecretOf(config) === undefined) {
       log.error('a previous webhook secret is set but no current one (OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET); set both, or neither');
       return 2;
     }
@@ -58,6 +59,10 @@ export async function receiveFromLayers(layers: readonly ConfigLayer[], options:
       ...(io.previousWebhookSecret !== undefined ? { previousWebhookSecret: io.previousWebhookSecret } : {}),
     });
   } catch (error) {
+    if (error instanceof ReceiverConfigError) {
+      log.error(`${error.message} The receiver did not start.`);
+      return 2;
+    }
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'EADDRINUSE' ? `port ${options.port} is already in use` : code === 'EACCES' ? `no permission to listen on port ${options.port}` : error instanceof Error ? error.message : String(error);
     log.error(`the receiver could not listen on ${options.host}:${options.port}: ${why}`);

@@ -9,10 +9,17 @@
  * Startup: the server listens at once (`/healthz` answers), then Port authentication, an Azure
  * DevOps pre-flight and the mapping are loaded; `/readyz` turns 200 when they are. Transient
  * failures there are retried; bad credentials or a bad mapping stop the receiver (exit code 2).
+ * Without a webhook secret it does not start at all, unless it listens on a loopback address only
+ * or `allowUnauthenticated` is set.
+ *
+ * An event that fails because Port or Azure DevOps is unavailable (outage.ts) is tried again, up
+ * to `eventAttempts` times; while events keep failing that way the circuit is open and deliveries
+ * get 503, so that Azure DevOps keeps them. Stopping drains the queue for at most `drainSeconds`,
+ * then cuts off what runs and drops what waits, logging each event so it can be sent again.
  */
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { AzureDevOpsClient } from '../azure-devops/client';
+import { AzureDevOpsClient, type RetryPolicy } from '../azure-devops/client';
 import { AzureDevOpsAuthError } from '../azure-devops/errors';
 import { parseOrganizationUrl } from '../azure-devops/organization';
 import { IdentityRateLimiter } from '../azure-devops/rate-limiter';
@@ -22,12 +29,12 @@ import { createHttpTransport } from '../http/transport';
 import { DEFAULT_CONCURRENCY, type ConcurrencyPolicy } from '../kinds/kind';
 import { MappingConfigError } from '../mapping/app-config';
 import { createJqEngine, type JqEngine } from '../mapping/jq-engine';
-import { PortClient } from '../port/client';
+import { PortClient, type PortRetryPolicy } from '../port/client';
 import { EntityApi } from '../port/entities';
 import { PortAuthError } from '../port/errors';
 import { IntegrationApi } from '../port/integration';
 import { datasourceOf, datasourceUserAgent, VERSION } from '../version';
-import { applyEvent } from './apply-event';
+import { applyEvent, EventAbortedError } from './apply-event';
 import { EventIntake, type QueuedEvent } from './event-intake';
 import { createReceiverServer } from './http-server';
 import type { ReceiverLogger } from './json-logger';
@@ -35,6 +42,7 @@ import { LIVE_KINDS } from './live-kinds';
 import { loadLiveMapping, type LiveMapping } from './live-mapping';
 import { LiveScope } from './live-scope';
 import { OrderedQueue, type QueueSettled } from './ordered-queue';
+import { Circuit, isTransientFailure } from './outage';
 import { RecentIds } from './recent-ids';
 import { ReceiverMetrics } from './receiver-metrics';
 import type { ReceiverOptions } from './receiver-options';
@@ -46,7 +54,24 @@ export type ReceiverDependencies = {
   /** Host → IP overrides (tests and diagnostics), as for the sync. */
   resolve?: Readonly<Record<string, string>>;
   concurrency?: Partial<ConcurrencyPolicy>;
+  /** The clients' own retry policies (tests shorten them); the sync's by default. */
+  retry?: { port?: PortRetryPolicy; azureDevOps?: RetryPolicy };
 };
+
+/** A setting that keeps the receiver from starting (exit code 2), found before it listens. */
+export class ReceiverConfigError extends Error {}
+
+/** Whether `host` only accepts connections from this machine (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return bare === 'localhost' || bare === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(bare);
+}
+
+/** The webhook secret, if one is set: empty or blank counts as none. */
+export function webhookSecretOf(config: SyncConfig): string | undefined {
+  const secret = config.webhooks.secret;
+  return secret === undefined || secret.trim() === '' ? undefined : secret;
+}
 
 export type Receiver = {
   /** `http://host:port` the server listens on. */
@@ -58,7 +83,10 @@ export type Receiver = {
   isReady(): boolean;
   /** Resolves when no event waits or runs. */
   idle(): Promise<void>;
-  /** Refuses new events, finishes the queued ones (up to the drain timeout), closes the server. */
+  /**
+   * Refuses new events, finishes the queued ones (up to the drain timeout; then the running ones are
+   * cut off and the waiting ones dropped, each logged at error), closes the server.
+   */
   stop(): Promise<{ drained: boolean }>;
   /** The exit code once the receiver has stopped: 0 after stop(), 2 after a fatal startup problem. */
   readonly done: Promise<number>;
@@ -68,6 +96,14 @@ type Loaded = { mapping: LiveMapping; writer: EntityApi; fingerprint: string | u
 
 export async function startReceiver(config: SyncConfig, options: ReceiverOptions, deps: ReceiverDependencies): Promise<Receiver> {
   const { log } = deps;
+  const webhookSecret = webhookSecretOf(config);
+  if (webhookSecret === undefined && !options.allowUnauthenticated && !isLoopbackHost(options.host)) {
+    throw new ReceiverConfigError(
+      `no webhook secret is configured, and the receiver would listen on ${options.host}, where anyone who can reach it could send it events. ` +
+        'Set OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET (and register the webhooks with it), listen on a loopback address only (--host 127.0.0.1), ' +
+        'or, on a private network, accept unauthenticated deliveries with --allow-unauthenticated (PORT_ADO_SYNC_RECEIVER_ALLOW_UNAUTHENTICATED=true).',
+    );
+  }
   for (const secret of secretValues(config)) log.addSecret(secret);
   const previousSecret = deps.previousWebhookSecret;
   if (previousSecret !== undefined) {
@@ -94,9 +130,17 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
     // to the same integration and the sync's reconciliation treats them as its own.
     userAgent: datasourceUserAgent(identifier),
     onToken: (token) => log.addSecret(token),
+    ...(deps.retry?.port ? { retry: deps.retry.port } : {}),
   });
   const limiter = new IdentityRateLimiter(concurrency.requests);
-  const adoDeps = { organization, credential: config.azureDevOps.credential, transport, limiter, userAgent: `port-ado-sync/${VERSION} (receiver)` };
+  const adoDeps = {
+    organization,
+    credential: config.azureDevOps.credential,
+    transport,
+    limiter,
+    userAgent: `port-ado-sync/${VERSION} (receiver)`,
+    ...(deps.retry?.azureDevOps ? { retry: deps.retry.azureDevOps } : {}),
+  };
   const ado = new AzureDevOpsClient(adoDeps);
   const integration = new IntegrationApi(port, identifier);
   const scope = new LiveScope(ado, { include: config.filters.projects ?? [], excludedTags: config.azureDevOps.excludedTags }, { ttlMs: options.parentCacheSeconds * 1000, missRefreshMs: 10_000 });
@@ -106,12 +150,23 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
   let startupProblem: string | undefined = 'starting';
 
   const recent = new RecentIds(options.dedupeCapacity);
+  const circuit = new Circuit(options.circuitThreshold, options.retryAfterSeconds * 1000, () => eventQueue.depth + eventQueue.inProgress > 0);
+  /** Undefined while events can be applied; why not, and for how long, while the circuit is open. */
+  const outage = (): { reason: string; retryAfterSeconds: number } | undefined => {
+    const ms = circuit.openForMs();
+    if (ms === undefined) return undefined;
+    return {
+      reason: `Port or Azure DevOps is unavailable: the last ${options.circuitThreshold} event${options.circuitThreshold === 1 ? '' : 's'} failed on it; send the event again later`,
+      retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)),
+    };
+  };
   const metrics = new ReceiverMetrics({
     // Read at scrape time, when the queue below exists.
     queueDepth: () => eventQueue.depth,
     inProgress: () => eventQueue.inProgress,
     queueCapacity: options.queueCapacity,
-    ready: () => loaded !== undefined && !shuttingDown,
+    ready: () => loaded !== undefined && !shuttingDown && outage() === undefined,
+    circuitOpen: () => outage() !== undefined,
     azureDevOpsRequests: () => ado.metrics.requests,
     portRequests: () => port.metrics.requests,
   });
@@ -120,7 +175,8 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
     workers: options.workers,
     timeoutMs: options.eventTimeoutSeconds * 1000,
     process: (item, signal) => processEvent(item, signal),
-    settled: (item, result) => settle(item, result),
+    settled: (item, result, attempt) => settle(item, result, attempt),
+    retryDelay: (_item, failure, attempt) => (attempt < options.eventAttempts && isTransientFailure(failure.error) ? options.retryDelaySeconds * 1000 * 2 ** (attempt - 1) : undefined),
   });
 
   async function processEvent(item: QueuedEvent, signal: AbortSignal): Promise<void> {
@@ -152,22 +208,34 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
     log.info('event processed', fields);
   }
 
-  function settle(item: QueuedEvent, result: QueueSettled): void {
+  function settle(item: QueuedEvent, result: QueueSettled, attempt: number): void {
     metrics.latency.observe(result.seconds);
     const labels = { event_type: item.event.eventType };
     if (result.ok) {
+      circuit.reached();
       metrics.processed.inc(labels);
+      intake.finished(item.event, true);
+      return;
+    }
+    const transient = isTransientFailure(result.error);
+    if (transient) circuit.failed(item.event.dedupeKey);
+    else circuit.reached();
+    const message = describe(result.error);
+    const what = result.timedOut ? `event timed out: ${message}` : `event failed: ${message}`;
+    const fields = { ...eventFields(item), seconds: result.seconds, attempt, attempts: options.eventAttempts };
+    if (result.retryInMs !== undefined) {
+      metrics.retried.inc(labels);
+      log.warn(`${what}; trying again in ${Math.round(result.retryInMs / 1000)} s`, fields);
       return;
     }
     metrics.failed.inc(labels);
-    // Forget it, so that Azure DevOps' resend (or a redelivery) is processed rather than dropped as a duplicate.
-    recent.delete(item.event.dedupeKey);
-    const message = result.error instanceof Error ? result.error.message : String(result.error);
-    log.error(result.timedOut ? `event timed out: ${message}` : `event failed: ${message}`, { eventType: item.event.eventType, eventId: item.event.eventId, key: item.key, seconds: result.seconds });
+    // Forget it, so that Azure DevOps' resend (or a redelivery) is processed rather than answered as a duplicate.
+    intake.finished(item.event, false);
+    log.error(transient && attempt > 1 ? `${what} (the last of ${attempt} tries; send it again from the service-hook history)` : what, fields);
   }
 
   const intake = new EventIntake({
-    auth: { secret: config.webhooks.secret, previousSecret, username: config.webhooks.username },
+    auth: { secret: webhookSecret, previousSecret, username: config.webhooks.username },
     mapping: () => (shuttingDown ? undefined : loaded?.mapping),
     queue: eventQueue,
     recent,
@@ -180,7 +248,7 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
     metrics,
     log,
     maxBodyBytes: options.maxBodyBytes,
-    state: { notReady: () => (loaded ? undefined : startupProblem), shuttingDown: () => shuttingDown },
+    state: { notReady: () => (loaded ? undefined : startupProblem), shuttingDown: () => shuttingDown, outage },
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -191,9 +259,11 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
   });
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  log.info('receiver listening', { url, webhook: '/integration/webhook', version: VERSION, authentication: config.webhooks.secret ? (previousSecret ? 'basic (current and previous secret)' : 'basic') : 'none' });
-  if (config.webhooks.secret === undefined) {
-    log.warn('no webhook secret is configured: every request is accepted. Set OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET (and register the webhooks with it).');
+  log.info('receiver listening', { url, webhook: '/integration/webhook', version: VERSION, authentication: webhookSecret ? (previousSecret ? 'basic (current and previous secret)' : 'basic') : 'none' });
+  if (webhookSecret === undefined) {
+    log.warn(
+      `no webhook secret is configured: every request is accepted (${options.allowUnauthenticated ? '--allow-unauthenticated' : 'listening on a loopback address only'}). Set OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET (and register the webhooks with it).`,
+    );
   }
 
   let resolveDone!: (code: number) => void;
@@ -232,6 +302,22 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
       const waiting = eventQueue.depth + eventQueue.inProgress;
       if (waiting > 0) log.info('draining the queue before stopping', { events: waiting, timeoutSeconds: options.drainSeconds });
       const drained = await within(eventQueue.idle().then(() => true), options.drainSeconds * 1000, false);
+      let left = 0;
+      if (!drained) {
+        // Out of time: nothing more starts, what runs is cut off (its signal aborts; it writes
+        // nothing more unless a write is already under way), and each event not applied is logged
+        // so that it can be sent again from the service-hook history.
+        const { dropped, interrupted } = eventQueue.abort(new EventAbortedError(`the receiver stopped: the drain timeout (${options.drainSeconds} s) passed`));
+        left = dropped.length + interrupted.length;
+        for (const item of interrupted) {
+          metrics.failed.inc({ event_type: item.event.eventType });
+          log.error('event cut off at shutdown: it may be partly applied; send it again from the service-hook history', eventFields(item));
+        }
+        for (const item of dropped) {
+          metrics.failed.inc({ event_type: item.event.eventType });
+          log.error('event dropped at shutdown: not processed; send it again from the service-hook history', eventFields(item));
+        }
+      }
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -239,7 +325,7 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
       });
       // A stop during startup waits for the step in flight, so nothing runs on after stop() resolves.
       await within(startup, options.drainSeconds * 1000, false);
-      log.info('receiver stopped', { drained, left: eventQueue.depth + eventQueue.inProgress });
+      log.info('receiver stopped', { drained, left });
       resolveDone(exitCode);
       return { drained };
     })();
@@ -317,6 +403,12 @@ async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** What identifies an event in the logs (its ids, never its body). */
+function eventFields(item: QueuedEvent): Record<string, unknown> {
+  const { eventType, eventId, notificationId } = item.event;
+  return { eventType, eventId, ...(eventId === undefined && notificationId !== undefined ? { notificationId, subscriptionId: item.event.subscriptionId } : {}), key: item.key };
 }
 
 function describe(error: unknown): string {

@@ -6,7 +6,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { layerFromEnvironment, resolveConfig, WEBHOOK_EVENT_TYPES } from '../../core/config';
 import { JsonLogger } from '../../core/live-events/json-logger';
-import { startReceiver, type Receiver } from '../../core/live-events/receiver';
+import { startReceiver, type Receiver, type ReceiverDependencies } from '../../core/live-events/receiver';
 import { receiverOptionsSchema, type ReceiverOptionsInput } from '../../core/live-events/receiver-options';
 import type { AzureDevOpsSimulatorOptions } from '../../sim/azure-devops';
 import { cloudHost, get } from '../sim/azure-devops/helpers';
@@ -44,7 +44,16 @@ export function fullSync(sims: Simulators, extraEnv: Record<string, string> = {}
 export const EVENT_KINDS = ['project', 'repository', 'branch', 'pull-request', 'pipeline', 'pipeline-run', 'build', 'release', 'work-item'];
 
 export async function startStack(
-  options: { ado?: AzureDevOpsSimulatorOptions; receiver?: ReceiverOptionsInput; env?: Record<string, string>; sync?: boolean; syncKinds?: readonly string[]; cloud?: boolean } = {},
+  options: {
+    ado?: AzureDevOpsSimulatorOptions;
+    receiver?: ReceiverOptionsInput;
+    env?: Record<string, string>;
+    sync?: boolean;
+    syncKinds?: readonly string[];
+    cloud?: boolean;
+    /** The clients' own retry policies, shortened where a test makes a service fail for good. */
+    retry?: ReceiverDependencies['retry'];
+  } = {},
 ): Promise<Stack> {
   const sims = await startSimulators({ ado: { scale: 'tiny', seed: 21, ...options.ado } });
   const cloud = { cloud: options.cloud ?? false };
@@ -58,7 +67,11 @@ export async function startStack(
   const log = new JsonLogger({ write: (text: string) => logs.push(text) }, { level: 'debug' });
   const receiverOptions = receiverOptionsSchema.parse({ host: '127.0.0.1', port: 0, drainSeconds: 10, ...options.receiver });
   // The cloud form needs dev.azure.com and its service hosts answered by the simulator on 127.0.0.1.
-  const receiver = await startReceiver(config, receiverOptions, { log, ...(options.cloud ? { resolve: { 'dev.azure.com': '127.0.0.1', '*.dev.azure.com': '127.0.0.1' } } : {}) });
+  const receiver = await startReceiver(config, receiverOptions, {
+    log,
+    ...(options.cloud ? { resolve: { 'dev.azure.com': '127.0.0.1', '*.dev.azure.com': '127.0.0.1' } } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+  });
   if (!(await receiver.ready)) throw new Error(`the receiver did not get ready:\n${logs.join('')}`);
   const webhookUrl = `${receiver.url}/integration/webhook`;
 

@@ -1,6 +1,8 @@
 import { request as httpRequest } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAT, PORT_CLIENT_SECRET } from '../support/simulators';
+import { MAX_BODIES_READ_AT_ONCE } from '../../core/live-events/http-server';
 import { basicAuth, GOOD_AUTH, parsedLogs, startStack, WEBHOOK_SECRET, WEBHOOK_USER, type Stack } from './harness';
 
 const MAX_BODY = 64 * 1024;
@@ -117,6 +119,92 @@ describe('the receiver over HTTP', () => {
     const res = await stack.post(event({ eventType: 'tfvc.checkin' }));
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ status: 'ignored' });
+  });
+
+  /** A request written by hand: `then` runs on the first bytes of the answer (to send the body after a 100, say). */
+  function raw(head: string, then?: (socket: Socket, answer: string) => void): Promise<string> {
+    return new Promise((resolve) => {
+      const { hostname, port } = new URL(stack.receiver.url);
+      let answer = '';
+      let answered = false;
+      const socket = connect(Number(port), hostname, () => socket.write(head));
+      socket.on('data', (chunk: Buffer) => {
+        answer += chunk.toString('utf8');
+        if (!answered && then) {
+          answered = true;
+          then(socket, answer);
+        }
+      });
+      socket.on('close', () => resolve(answer));
+      socket.on('error', () => resolve(answer));
+      setTimeout(() => socket.destroy(), 5000).unref();
+    });
+  }
+  const webhookHead = (headers: string) => `POST /integration/webhook HTTP/1.1\r\nHost: receiver\r\nContent-Type: application/json\r\n${headers}\r\n`;
+
+  it('logs every refusal at warn with its reason, and never the body', async () => {
+    const leaked = 'hunter2-pasted-into-the-body';
+    const notJson = await stack.post(undefined, { raw: `{"token": ${leaked}}` });
+    expect(notJson.status).toBe(400);
+    expect(notJson.json.reason).toBe('the body is not valid JSON (an unexpected character)');
+    expect((await stack.post(undefined, { raw: `{"${leaked}":` })).json.reason).toBe('the body is not valid JSON (it ends early)');
+    expect((await stack.post(undefined, { raw: `{"token": "${leaked}" x}` })).json.reason).toMatch(/^the body is not valid JSON \(at character \d+\)$/);
+    expect((await stack.post(undefined, { raw: leaked, contentType: 'text/plain' })).status).toBe(415);
+    expect((await stack.post(undefined, { raw: `"${'x'.repeat(MAX_BODY)}${leaked}"` })).status).toBe(413);
+
+    const refusals = parsedLogs(stack).filter((l) => /^delivery refused with (400|413|415)$/.test(l.msg));
+    expect(refusals.every((l) => l.level === 'warn')).toBe(true);
+    expect(refusals.map((l) => [l.msg, l.reason])).toEqual(
+      expect.arrayContaining([
+        ['delivery refused with 400', 'the body is not valid JSON (an unexpected character)'],
+        ['delivery refused with 400', 'the body is not valid JSON (it ends early)'],
+        ['delivery refused with 415', 'the body must be JSON (Content-Type: application/json)'],
+        ['delivery refused with 413', `the body is larger than ${MAX_BODY} bytes (raise it with --max-body-bytes)`],
+      ]),
+    );
+    expect(stack.logs.join('')).not.toContain(leaked);
+  });
+
+  it('answers an Expect: 100-continue it refuses without 100 Continue, reading nothing', async () => {
+    const unauthenticated = await raw(webhookHead('Content-Length: 100000000\r\nExpect: 100-continue\r\n'));
+    expect(unauthenticated).toMatch(/^HTTP\/1\.1 401 /);
+    expect(unauthenticated).not.toContain('100 Continue');
+    expect(unauthenticated).toMatch(/missing Authorization header/);
+    const tooLarge = await raw(webhookHead(`Authorization: ${GOOD_AUTH}\r\nContent-Length: 100000000\r\nExpect: 100-continue\r\n`));
+    expect(tooLarge).toMatch(/^HTTP\/1\.1 413 /);
+    expect(tooLarge).not.toContain('100 Continue');
+    expect(parsedLogs(stack).filter((l) => l.msg === 'delivery refused with 401' && /missing Authorization/.test(String(l.reason))).length).toBeGreaterThanOrEqual(1);
+
+    // A delivery that may go on gets its 100 Continue, then the answer to the body it sends.
+    const body = JSON.stringify(event({ eventType: 'tfvc.checkin' }));
+    const accepted = await raw(webhookHead(`Authorization: ${GOOD_AUTH}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\nConnection: close\r\n`), (socket, first) => {
+      expect(first).toMatch(/^HTTP\/1\.1 100 Continue\r\n/);
+      socket.write(body);
+    });
+    expect(accepted).toMatch(/HTTP\/1\.1 200 OK[\s\S]*"status":"ignored"/);
+  });
+
+  it(`reads at most ${MAX_BODIES_READ_AT_ONCE} bodies at once: a delivery beyond gets 503 + Retry-After`, async () => {
+    const slow: Socket[] = [];
+    const { hostname, port } = new URL(stack.receiver.url);
+    for (let i = 0; i < MAX_BODIES_READ_AT_ONCE; i++) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(port), hostname, () => {
+          // Half a body: the receiver keeps reading, waiting for the rest.
+          socket.write(`${webhookHead(`Authorization: ${GOOD_AUTH}\r\nContent-Length: 1000\r\n`)}{"id":`, () => resolve());
+        });
+        socket.on('error', () => undefined);
+        slow.push(socket);
+      });
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    const busy = await stack.post(event({ eventType: 'tfvc.checkin' }));
+    expect(busy.status).toBe(503);
+    expect(busy.headers['retry-after']).toBe('30');
+    expect(busy.json.reason).toBe(`${MAX_BODIES_READ_AT_ONCE} deliveries are being read already; send the event again later`);
+    for (const socket of slow) socket.destroy();
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await stack.post(event({ eventType: 'tfvc.checkin' }))).status).toBe(200);
   });
 
   it('never writes a secret to its logs', () => {

@@ -139,6 +139,44 @@ describe('the receive command', () => {
     expect(badOption.errText()).toContain('flag --queue-size: must be a number');
   });
 
+  it('refuses to start without a webhook secret, unless it listens on a loopback address only or is told to', async () => {
+    const ready = async (run: ReturnType<typeof runReceive>) => {
+      await until(() => run.lines().some((l) => l.msg === 'receiver ready'), 'the receiver to get ready');
+      run.signal('SIGTERM');
+      expect(await run.exit).toBe(0);
+    };
+    for (const secret of [undefined, '', '   ']) {
+      const env = sims.env({ PORT_ADO_SYNC_RECEIVER_HOST: '0.0.0.0', ...(secret === undefined ? {} : { OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: secret }) });
+      const open = runReceive([], env);
+      expect(await open.exit).toBe(2);
+      const error = open.lines().find((l) => l.level === 'error');
+      expect(error?.msg).toMatch(/^no webhook secret is configured, and the receiver would listen on 0\.0\.0\.0/);
+      expect(error?.msg).toContain('OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET');
+      expect(error?.msg).toContain('--allow-unauthenticated');
+      expect(open.lines().some((l) => l.msg === 'receiver listening')).toBe(false);
+    }
+
+    // Loopback only: whoever can reach it is on this machine (behind a local HTTPS terminator, say).
+    const local = runReceive([], sims.env({ PORT_ADO_SYNC_RECEIVER_HOST: '127.0.0.1' }));
+    await ready(local);
+    expect(local.lines().find((l) => l.level === 'warn')?.msg).toMatch(/^no webhook secret is configured: every request is accepted \(listening on a loopback address only\)/);
+
+    // Told to, by flag or variable.
+    const flagged = runReceive(['--allow-unauthenticated'], sims.env({ PORT_ADO_SYNC_RECEIVER_HOST: '0.0.0.0' }));
+    await ready(flagged);
+    expect(flagged.lines().find((l) => l.level === 'warn')?.msg).toMatch(/every request is accepted \(--allow-unauthenticated\)/);
+    await ready(runReceive([], sims.env({ PORT_ADO_SYNC_RECEIVER_HOST: '0.0.0.0', PORT_ADO_SYNC_RECEIVER_ALLOW_UNAUTHENTICATED: 'true' })));
+    const unclear = runReceive([], sims.env({ PORT_ADO_SYNC_RECEIVER_ALLOW_UNAUTHENTICATED: 'maybe' }));
+    expect(await unclear.exit).toBe(2);
+    expect(unclear.errText()).toContain('environment variable PORT_ADO_SYNC_RECEIVER_ALLOW_UNAUTHENTICATED: must be true or false');
+  });
+
+  it('knows which addresses are loopback only', async () => {
+    const { isLoopbackHost } = await import('../../core/live-events/receiver');
+    for (const host of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost', 'LOCALHOST', '::ffff:127.0.0.1']) expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ['0.0.0.0', '::', '10.0.0.4', '192.168.1.10', 'receiver.example.com', '128.0.0.1', 'localhost.example.com']) expect(isLoopbackHost(host), host).toBe(false);
+  });
+
   it('accepts the previous secret as well while a rotation is under way', async () => {
     const OLD = 'previous-webhook-secret-0001';
     const run = runReceive([], sims.env({ OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: WEBHOOK_SECRET, PORT_ADO_SYNC_RECEIVER_PREVIOUS_WEBHOOK_SECRET: OLD }));
@@ -175,7 +213,8 @@ describe('the receive command', () => {
 describe('readiness and per-event deadlines', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ ado: { seed: 56 }, syncKinds: EVENT_KINDS, receiver: { eventTimeoutSeconds: 1 } });
+    // One try per event: the deadline is under test here, not the retries after it (outage.test.ts).
+    stack = await startStack({ ado: { seed: 56 }, syncKinds: EVENT_KINDS, receiver: { eventTimeoutSeconds: 1, eventAttempts: 1 } });
   });
   afterAll(async () => stack?.close());
 
@@ -229,5 +268,42 @@ describe('readiness and per-event deadlines', () => {
     await stack.receiver.idle();
     expect(port.entity('azureDevopsWorkItem', `${item.projectId}/${item.id}`)?.title).toBe('Slow to read');
     expect(stack.receiver.metrics.processed.total()).toBe(1);
+  });
+});
+
+describe('a drain that runs out of time', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ ado: { seed: 57 }, syncKinds: ['project', 'work-item'], receiver: { workers: 1, drainSeconds: 1 } });
+  });
+  afterAll(async () => stack?.sims.close());
+
+  it('cuts off the running event, drops the waiting ones (each logged at error, to be sent again) and starts nothing afterwards', async () => {
+    const { ado, port } = stack.sims;
+    // Every re-read takes 1.5 s: with one worker, four events cannot finish within the 1 s drain.
+    ado.faults.add({ kind: 'latency', route: 'wit.workItemsBatch', latencyMs: 1500 });
+    const items = ado.model.projectList().flatMap((p) => ado.model.workItemsOf(p.id)).slice(0, 4);
+    for (const [i, item] of items.entries()) {
+      ado.mutate.updateWorkItem(item.id, { title: `Drained ${i}` });
+      const body = { id: `drain-${i}`, eventType: 'workitem.updated', publisherId: 'tfs', resource: { id: 1, workItemId: item.id }, resourceContainers: { project: { id: item.projectId } } };
+      expect((await stack.post(body)).status).toBe(202);
+    }
+    const started = Date.now();
+    expect(await stack.receiver.stop()).toEqual({ drained: false });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(await stack.receiver.done).toBe(0);
+
+    const errors = parsedLogs(stack).filter((l) => l.level === 'error');
+    expect(errors.filter((l) => l.msg.startsWith('event cut off at shutdown')).map((l) => l.eventId)).toEqual(['drain-0']);
+    expect(errors.filter((l) => l.msg.startsWith('event dropped at shutdown')).map((l) => l.eventId)).toEqual(['drain-1', 'drain-2', 'drain-3']);
+    for (const line of errors) expect(line.msg).toMatch(/send it again from the service-hook history$/);
+    expect(parsedLogs(stack).find((l) => l.msg === 'receiver stopped')).toMatchObject({ drained: false, left: 4 });
+    expect(stack.receiver.metrics.failed.total()).toBe(4);
+
+    // Nothing runs on once stop() has resolved.
+    await new Promise((r) => setTimeout(r, 3500));
+    expect(stack.receiver.metrics.processed.total()).toBe(0);
+    expect(parsedLogs(stack).filter((l) => l.msg === 'event processed')).toEqual([]);
+    for (const [i, item] of items.entries()) expect(port.entity('azureDevopsWorkItem', `${item.projectId}/${item.id}`)?.title).not.toBe(`Drained ${i}`);
   });
 });

@@ -88,4 +88,26 @@ describe('opt-in kinds on Azure DevOps Services', () => {
     expect(entityWrites(stack.sims)).toEqual([]);
     expect(snapshot(stack.sims, ['azureDevopsSecurityAlert', 'azureDevopsFile'])).toEqual(before);
   });
+
+  it('keeps a live alert when a payload names a project its repository is not in', async () => {
+    const { ado, port } = stack.sims;
+    const repo = [...ado.model.repositories.all()].find((r) => r.advancedSecurityEnabled && r.defaultBranch && !r.isDisabled && ado.model.projects.get(r.projectId)?.state === 'wellFormed')!;
+    const alert = ado.mutate.createAlert(repo.id, { title: 'Kept alert' });
+    await stack.settle();
+    const identifier = `${repo.id}/${alert.alertId}`;
+    expect(port.entity('azureDevopsSecurityAlert', identifier)?.properties.state).toBe('active');
+    const delivered = ado.hooks.deliveries().filter((d) => d.eventType === 'ms.vss-alerts.alert-created-event').at(-1)!;
+    // A stale or forged copy: the real alert and repository, under a project that does not exist.
+    const bogus = '00000000-0000-0000-0000-00000000dead';
+    const copy = structuredClone(delivered.payload) as Record<string, unknown> & { resource: Record<string, unknown> };
+    copy.id = 'alert-under-a-bogus-project';
+    copy.resourceContainers = { project: { id: bogus } };
+    copy.resource.project = { id: bogus };
+    const deleted = stack.receiver.metrics.deleted.total();
+    expect((await stack.post(copy)).json.status).toBe('accepted');
+    await stack.receiver.idle();
+    expect(stack.receiver.metrics.failed.total(), stack.logs.join('')).toBe(0);
+    expect(stack.receiver.metrics.deleted.total()).toBe(deleted);
+    expect(port.entity('azureDevopsSecurityAlert', identifier)?.title).toBe('Kept alert');
+  });
 });

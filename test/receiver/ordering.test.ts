@@ -39,21 +39,27 @@ describe('duplicate and out-of-order deliveries', () => {
     const item = ado.model.workItemsOf(project.id)[0]!;
     const before = { processed: stack.receiver.metrics.processed.total(), duplicates: stack.receiver.metrics.duplicates.total() };
     port.clearCalls();
+    // The re-read takes a while, so the second subscription's copy comes while the first is applied.
+    ado.faults.add({ kind: 'latency', route: 'wit.workItemsBatch', latencyMs: 500, times: 1 });
     ado.mutate.updateWorkItem(item.id, { title: 'Seen twice' });
     await stack.settle();
     const deliveries = ado.hooks.deliveries().filter((d) => ids.includes(d.subscriptionId));
     expect(deliveries).toHaveLength(2);
     expect(new Set(deliveries.map((d) => d.eventId)).size).toBe(1);
+    // The copy is refused while the first is in flight (it could still fail); Azure DevOps sends it again.
+    expect(deliveries.map((d) => d.statusCode)).toEqual([202, 503]);
     expect(stack.receiver.metrics.processed.total() - before.processed).toBe(1);
-    expect(stack.receiver.metrics.duplicates.total() - before.duplicates).toBe(1);
     expect(entityWrites(stack.sims)).toEqual(['POST /v1/blueprints/azureDevopsWorkItem/entities/bulk']);
     expect(port.entity('azureDevopsWorkItem', `${project.id}/${item.id}`)?.title).toBe('Seen twice');
 
-    // A redelivery of an event already applied is answered, not applied again.
+    // Sent again once the first is applied, and on any later redelivery: answered, not applied again.
     port.clearCalls();
-    const again = await stack.post(deliveries[0]!.payload);
-    expect(again).toMatchObject({ status: 200, json: { status: 'duplicate' } });
+    for (const delivery of deliveries) {
+      const again = await stack.post(delivery.payload);
+      expect(again).toMatchObject({ status: 200, json: { status: 'duplicate' } });
+    }
     await stack.receiver.idle();
+    expect(stack.receiver.metrics.duplicates.total() - before.duplicates).toBe(2);
     expect(entityWrites(stack.sims)).toEqual([]);
     for (const id of ids) stack.sims.ado.hooks.delete(id);
   });
@@ -121,5 +127,31 @@ describe('duplicate and out-of-order deliveries', () => {
     await replay([deleted!, updated!]);
     expect(port.entity('azureDevopsWorkItem', `${project.id}/${item.id}`)).toBeUndefined();
     expectBlueprint(stack.sims, 'azureDevopsWorkItem', oracle('azureDevopsWorkItem'));
+  });
+
+  it('refuses a copy of an event still in flight with 503, so that it is not lost when the first copy fails', async () => {
+    const { ado, port } = stack.sims;
+    const project = ado.model.projectList().find((p) => p.state === 'wellFormed')!;
+    const item = ado.model.workItemsOf(project.id)[2]!;
+    // The first copy's re-read is slow, then refused for good (a 400 is not worth trying again).
+    ado.faults.add({ kind: 'latency', route: 'wit.workItemsBatch', latencyMs: 800, times: 1 });
+    ado.faults.add({ kind: 'status', route: 'wit.workItemsBatch', status: 400, times: 1 });
+    ado.mutate.updateWorkItem(item.id, { title: 'Must arrive' });
+    const body = { id: 'copied-event', eventType: 'workitem.updated', publisherId: 'tfs', resource: { id: 1, workItemId: item.id }, resourceContainers: { project: { id: project.id } } };
+    const failed = stack.receiver.metrics.failed.total();
+    expect((await stack.post(body)).status).toBe(202);
+    const copy = await stack.post(body);
+    expect(copy.status).toBe(503);
+    expect(copy.headers['retry-after']).toBe('30');
+    expect(copy.json.reason).toMatch(/a copy of this event is still queued or being applied/);
+    await stack.receiver.idle();
+    expect(stack.receiver.metrics.failed.total() - failed).toBe(1);
+    expect(port.entity('azureDevopsWorkItem', `${project.id}/${item.id}`)?.title).not.toBe('Must arrive');
+
+    // Azure DevOps sends the refused copy again: it is processed, and only then a duplicate.
+    expect((await stack.post(body)).status).toBe(202);
+    await stack.receiver.idle();
+    expect(port.entity('azureDevopsWorkItem', `${project.id}/${item.id}`)?.title).toBe('Must arrive');
+    expect(await stack.post(body)).toMatchObject({ status: 200, json: { status: 'duplicate' } });
   });
 });
