@@ -5,6 +5,7 @@ import { ConfigError, formatProblem, redactWith, requireFiles, resolveConfig, se
 import { MappingConfigError } from './mapping/app-config';
 import type { Outcome, Platform } from './platform';
 import { PortAuthError } from './port/errors';
+import { listenForShutdown, type Shutdown, type ShutdownSignal } from './shutdown';
 import { PreflightError, runSync, type RunDependencies } from './sync/run';
 import type { RunResult } from './sync/stats';
 import { renderMarkdown, renderText } from './sync/summary';
@@ -26,6 +27,16 @@ export function exitCodeOf(outcome: Outcome): number {
  * any write; nothing here throws.
  */
 export async function runFromLayers(platform: Platform, layers: readonly ConfigLayer[], options: FrontDoorOptions = {}): Promise<Outcome> {
+  // SIGINT/SIGTERM cancel the run (core/shutdown.ts); once the summary is written, the process exits 130/143.
+  const shutdown = listenForShutdown({ notify: (message) => platform.warn(message), ...(options.signal ? { parent: options.signal } : {}) });
+  try {
+    return await syncFromLayers(platform, layers, { ...options, signal: shutdown.signal }, shutdown);
+  } finally {
+    shutdown.finish();
+  }
+}
+
+async function syncFromLayers(platform: Platform, layers: readonly ConfigLayer[], options: FrontDoorOptions, shutdown: Shutdown): Promise<Outcome> {
   let config: SyncConfig;
   try {
     config = resolveAndMask(platform, layers);
@@ -43,8 +54,11 @@ export async function runFromLayers(platform: Platform, layers: readonly ConfigL
   try {
     result = await runSync(config, { reporter: platform, secrets, onSecret, ...options });
   } catch (error) {
+    // A cancelled run fails on whatever it was doing ("cannot reach Azure DevOps": aborted); that is not the story.
+    if (shutdown.cancelledBy) return cancelled(platform, shutdown.cancelledBy, error instanceof Error ? error.message : String(error));
     return fail(platform, error);
   }
+  if (shutdown.cancelledBy) result = { ...result, status: 'failed', problems: [...result.problems, cancelledProblem(shutdown.cancelledBy)] };
 
   // The summaries quote what Azure DevOps and Port said (identifiers, rejected values, error
   // messages), which can hold a token someone pasted into their data; and they end up in files
@@ -73,6 +87,7 @@ export async function runFromLayers(platform: Platform, layers: readonly ConfigL
   const deleted = plan ? result.plan.reduce((n, p) => n + p.delete, 0) : result.deletions.blueprints.reduce((n, b) => n + b.deleted, 0);
   const totals = { ...counts, deleted };
   platform.setOutputs({ result: outcome, ...totals, ...(result.shard ? { shard: `${result.shard.index}/${result.shard.count}` } : {}), ...(summaryPath ? { summaryPath } : {}) });
+  if (shutdown.cancelledBy) return cancelled(platform, shutdown.cancelledBy);
   const failedLabels = result.resources.filter((r) => !r.ok).map((r) => r.label);
   const webhooksFailed = result.webhooks?.status === 'failed';
   platform.complete(
@@ -141,6 +156,17 @@ function webhookTotals(report: WebhookReport): string {
   return [t.create, t.update, t.replace, t.keep, t.prune].map((n, i) => `${n} ${verbs[i] ?? ''}`).join(', ');
 }
 
+function cancelledProblem(signal: ShutdownSignal): string {
+  return `the run was cancelled (${signal}) before it finished: what it had not reached was not synced, and the next run catches up`;
+}
+
+/** A run cancelled by SIGINT/SIGTERM: failed, whatever its resources managed before (the summary, when there is one, shows that). */
+function cancelled(platform: Platform, signal: ShutdownSignal, error?: string): Outcome {
+  if (error !== undefined) platform.debug(`the cancelled run ended with: ${error}`);
+  platform.complete('failed', `Cancelled (${signal}): the run stopped before it finished; what it had not reached was not synced, and the next run catches up.`);
+  return 'failed';
+}
+
 /** Turns a failure before or around the run into clear messages and the right outcome. */
 function fail(platform: Platform, error: unknown): Outcome {
   if (error instanceof ConfigError) {
@@ -180,6 +206,7 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
     adoRequests: result.adoRequests,
     portRequests: result.portRequests,
     throttledSeconds: result.throttledSeconds,
+    portThrottledSeconds: result.portThrottledSeconds ?? 0,
     resources: result.resources.map((r) => ({
       index: r.index,
       kind: r.kind,

@@ -1,5 +1,5 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import { MAX_RETRY_AFTER_SECONDS, resetAfterSeconds, retryAfterSeconds, sleep } from '../http/retry';
+import { MAX_RETRY_AFTER_SECONDS, resetAfterSeconds, retryAfterSeconds, sleep, throttleSeconds } from '../http/retry';
 import { ActiveTime } from '../util/wall-clock';
 import { RouteCosts } from './route-costs';
 import { SendLedger } from './send-ledger';
@@ -20,8 +20,6 @@ const DEFAULT_WINDOW_MS = 300_000;
  * the send would otherwise shrink the window to nothing and switch the window rule off for the run.
  */
 const MIN_WINDOW_MS = 1_000;
-/** A 429 blocks for at least this long, even with `Retry-After: 0`: retrying at once would be blocked again. */
-const MIN_BLOCK_SECONDS = 1;
 
 /** A reading of the window's usage, placed at the send of the request it answered. */
 type UsageReading = { sentAt: number; usage: number };
@@ -101,7 +99,8 @@ export class IdentityRateLimiter {
     const retryAfter = retryAfterSeconds(headers['retry-after'], now);
     if (status === 429) {
       this.stats.blockedResponses++;
-      this.pauseFor(Math.max(MIN_BLOCK_SECONDS, retryAfter ?? resetAfterSeconds(headers['x-ratelimit-reset'], now) ?? 30), now);
+      // At least MIN_THROTTLE_SECONDS, even with `Retry-After: 0`: retrying at once would be blocked again.
+      this.pauseFor(throttleSeconds(headers, 30, now), now);
     } else if (retryAfter !== undefined && retryAfter > 0) {
       this.pauseFor(retryAfter, now);
     }

@@ -7,6 +7,23 @@ import { HttpNetworkError } from './network-error';
  */
 export const MAX_RETRY_AFTER_SECONDS = 300;
 
+/**
+ * The shortest a throttled request (429) waits, even with `Retry-After: 0` or a rate-limit reset
+ * at or before the agent's clock (a clock a little ahead reads a reset "now" as past): retrying at
+ * once would only be throttled again, and a few retries would be spent in milliseconds.
+ */
+export const MIN_THROTTLE_SECONDS = 1;
+
+/**
+ * How long a throttled request waits: what the service asked (`Retry-After`, else
+ * `x-ratelimit-reset`), `fallbackSeconds` when it asked nothing, never less than
+ * MIN_THROTTLE_SECONDS nor more than MAX_RETRY_AFTER_SECONDS. Both clients follow this rule.
+ */
+export function throttleSeconds(headers: Readonly<Record<string, string | undefined>>, fallbackSeconds: number, now = Date.now()): number {
+  const asked = retryAfterSeconds(headers['retry-after'], now) ?? resetAfterSeconds(headers['x-ratelimit-reset'], now);
+  return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(MIN_THROTTLE_SECONDS, asked ?? fallbackSeconds));
+}
+
 /** Seconds to wait from `Retry-After` (delta seconds or an HTTP date), or undefined. */
 export function retryAfterSeconds(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;

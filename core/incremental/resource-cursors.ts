@@ -115,9 +115,17 @@ export class ResourceCursors {
     entry.changed = stats.upserted;
 
     const listAgain = `the next run lists again from ${cursorBefore ?? 'the start'}`;
+    const unmet = stats.unmetDependencies.length;
     const held =
       this.deps.holdBecause ??
-      (!stats.ok ? `the resource had errors; ${listAgain}` : stats.recentMayBeMissing !== undefined ? `the listing was incomplete (${stats.recentMayBeMissing}); ${listAgain}` : undefined);
+      (stats.error !== undefined || stats.failed > 0 || stats.mappingErrors > 0
+        ? `the resource had errors; ${listAgain}`
+        : unmet > 0
+          ? // They are sent again at the end of the run, after this decision, and may fail again.
+            `Port refused ${unmet} entit${unmet === 1 ? 'y' : 'ies'} for a missing relation target, sent again at the end of the run; ${listAgain}`
+          : stats.recentMayBeMissing !== undefined
+            ? `the listing was incomplete (${stats.recentMayBeMissing}); ${listAgain}`
+            : undefined);
     if (held) {
       entry.held = held;
       return stats;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { backoffSeconds, describeNetworkError, isTransientNetworkError, MAX_RETRY_AFTER_SECONDS, resetAfterSeconds, retryAfterSeconds, sleep } from '../http/retry';
+import { backoffSeconds, describeNetworkError, isTransientNetworkError, MAX_RETRY_AFTER_SECONDS, resetAfterSeconds, retryAfterSeconds, sleep, throttleSeconds } from '../http/retry';
+import { ActiveTime } from '../util/wall-clock';
 import type { HttpRequest, HttpTransport } from '../http/transport';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { PortApiError, PortAuthError } from './errors';
@@ -26,6 +27,8 @@ export class PortRequestMetrics {
   retries = 0;
   bytesOut = 0;
   bytesIn = 0;
+  /** Wall-clock time during which at least one request waited after a 429 (Port's throttling). */
+  readonly throttled = new ActiveTime();
 }
 
 const tokenResponse = z.object({ accessToken: z.string().min(1), expiresIn: z.number().positive(), tokenType: z.string().min(1) });
@@ -123,9 +126,7 @@ export class PortClient {
       }
       if ((status >= 200 && status < 300) || request.accept?.includes(status)) return { status, body };
       if (RETRYABLE.has(status) && request.retryable && attempt < this.retry.maxAttempts) {
-        const { headers } = response;
-        const wait = retryAfterSeconds(headers['retry-after']) ?? resetAfterSeconds(headers['x-ratelimit-reset']);
-        await this.backoff(attempt, wait);
+        await this.backoff(attempt, status, response.headers);
         continue;
       }
       throw apiError(route, status, body);
@@ -142,9 +143,27 @@ export class PortClient {
     return url.toString();
   }
 
-  private async backoff(attempt: number, seconds?: number): Promise<void> {
+  /**
+   * Waits before attempt `attempt + 1`: the usual backoff, longer when Port's `Retry-After` (or
+   * `x-ratelimit-reset`) asks for more, and after a 429 at least MIN_THROTTLE_SECONDS, the rule the
+   * Azure DevOps client follows too (throttleSeconds). A header is never taken as a reason to wait
+   * less: a reset at or before the agent's clock reads as 0 s, and 8 attempts would pass in
+   * milliseconds. Never longer than MAX_RETRY_AFTER_SECONDS.
+   */
+  private async backoff(attempt: number, status?: number, headers: Readonly<Record<string, string | undefined>> = {}): Promise<void> {
     this.metrics.retries++;
-    await sleep(Math.min(MAX_RETRY_AFTER_SECONDS, seconds ?? backoffSeconds(attempt, this.retry.baseDelaySeconds, this.retry.maxDelaySeconds)) * 1000, this.deps.signal);
+    const backoff = backoffSeconds(attempt, this.retry.baseDelaySeconds, this.retry.maxDelaySeconds);
+    if (status !== 429) {
+      const asked = retryAfterSeconds(headers['retry-after']) ?? resetAfterSeconds(headers['x-ratelimit-reset']);
+      await sleep(Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(backoff, asked ?? 0)) * 1000, this.deps.signal);
+      return;
+    }
+    this.metrics.throttled.begin();
+    try {
+      await sleep(Math.max(backoff, throttleSeconds(headers, backoff)) * 1000, this.deps.signal);
+    } finally {
+      this.metrics.throttled.end();
+    }
   }
 
   private async authorization(force: boolean): Promise<string> {
@@ -179,7 +198,7 @@ export class PortClient {
       this.metrics.requests++;
       const body = parseJson(response.body.toString('utf8'));
       if (RETRYABLE.has(response.status) && attempt < this.retry.maxAttempts) {
-        await this.backoff(attempt, retryAfterSeconds(response.headers['retry-after']));
+        await this.backoff(attempt, response.status, response.headers);
         continue;
       }
       if (response.status === 401 || response.status === 403 || response.status === 404 || response.status === 422) {

@@ -19,7 +19,15 @@ export type StoredEntity = {
   relations?: Record<string, unknown>;
 };
 
-export type UpsertFailure = { identifier: string; message: string };
+export type UpsertFailure = {
+  identifier: string;
+  message: string;
+  /**
+   * Set when Port answered 404 not_found with createMissingRelatedEntities off: an unmet
+   * dependency, usually a relation target not written yet (§2.8). The entity, to send again.
+   */
+  unmetDependency?: PortEntity;
+};
 export type UpsertOutcome = { upserted: number; failed: UpsertFailure[] };
 
 /** Ownership as Port records it: the writer's User-Agent, version in the middle (§2.13). */
@@ -57,7 +65,10 @@ const BULK_TARGET_BYTES = 900 * 1024;
 const SEARCH_CHUNK = 50;
 const DELETE_CHUNK = 100;
 
-const identifierText = (identifier: unknown) => (typeof identifier === 'string' ? identifier : JSON.stringify(identifier));
+/** An identifier as the summary names it: a search query as its JSON. */
+export const identifierText = (identifier: unknown): string => (typeof identifier === 'string' ? identifier : JSON.stringify(identifier));
+/** An entity identified by a search query, which Port resolves (and may match nothing). */
+const isSearchIdentifier = (entity: PortEntity | undefined) => entity !== undefined && typeof entity.identifier !== 'string';
 
 export class EntityApi {
   constructor(
@@ -108,24 +119,43 @@ export class EntityApi {
         accept: [207],
       });
     } catch (error) {
-      if (batch.length > 1 && error instanceof PortApiError && error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 401) {
+      // A 429 is not a refusal of the batch: the client already retried it as a bulk request, and
+      // sending its entities one by one would only multiply the throttled requests.
+      const throttled = error instanceof PortApiError && error.status === 429;
+      if (batch.length > 1 && error instanceof PortApiError && error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 401 && !throttled) {
         const outcome: UpsertOutcome = { upserted: 0, failed: [] };
         for (const entity of batch) merge(outcome, await this.upsertOne(blueprint, entity));
         return outcome;
       }
-      if (batch.length === 1 && batch[0]) return this.upsertOne(blueprint, batch[0]);
+      if (batch.length === 1 && batch[0] && !throttled) return this.upsertOne(blueprint, batch[0]);
       throw error;
     }
     const parsed = bulkResponse.safeParse(response.body);
     if (!parsed.success) throw new Error(`Port answered a bulk upsert to '${blueprint}' without per-index results.`);
     const failed = parsed.data.errors
-      // A search identifier that matched nothing is not a failure (Ocean ignores it too).
-      .filter((e) => e.identifier !== 'unknown')
-      .map((e) => ({ identifier: identifierText(batch[e.index]?.identifier ?? e.identifier), message: `${e.error ?? `HTTP ${e.statusCode ?? '?'}`}: ${e.message ?? 'rejected'}` }));
+      // A search identifier that matched nothing is not a failure (Ocean ignores it too). Port
+      // names it 'unknown'; an entity whose own identifier is "unknown" is still reported.
+      .filter((e) => !(e.identifier === 'unknown' && isSearchIdentifier(batch[e.index])))
+      .map((e) => {
+        const entity = batch[e.index];
+        const failure: UpsertFailure = { identifier: identifierText(entity?.identifier ?? e.identifier), message: `${e.error ?? `HTTP ${e.statusCode ?? '?'}`}: ${e.message ?? 'rejected'}` };
+        if (entity && this.unmetDependency(e.statusCode, e.error)) failure.unmetDependency = entity;
+        return failure;
+      });
     return { upserted: parsed.data.entities.length, failed };
   }
 
-  private async upsertOne(blueprint: string, entity: PortEntity): Promise<UpsertOutcome> {
+  /**
+   * Port's "unmet dependency" (§2.8): 404 not_found on a write, which with
+   * createMissingRelatedEntities off usually means a relation target not written yet. Ocean sends
+   * those again at the end of the resync; so does the sync (core/sync/unmet-dependencies.ts).
+   */
+  private unmetDependency(status: number | undefined, code: string | undefined): boolean {
+    return !this.options.createMissingRelatedEntities && (status === 404 || code === 'not_found');
+  }
+
+  /** One entity through the single-entity endpoint; a refusal of the entity is its failure, not an exception. */
+  async upsertOne(blueprint: string, entity: PortEntity): Promise<UpsertOutcome> {
     const response = await this.port.request({
       method: 'POST',
       path: `/v1/blueprints/${encodeURIComponent(blueprint)}/entities`,
@@ -136,7 +166,9 @@ export class EntityApi {
     });
     if (response.status >= 400) {
       const error = apiError(`POST /v1/blueprints/${blueprint}/entities`, response.status, response.body);
-      return { upserted: 0, failed: [{ identifier: identifierText(entity.identifier), message: error.message }] };
+      const failure: UpsertFailure = { identifier: identifierText(entity.identifier), message: error.message };
+      if (this.unmetDependency(error.status, error.code)) failure.unmetDependency = entity;
+      return { upserted: 0, failed: [failure] };
     }
     return { upserted: 1, failed: [] };
   }

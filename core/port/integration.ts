@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PortClient } from './client';
+import { fitExamples, trimExample } from './raw-examples';
 
 const integrationSchema = z.looseObject({
   installationId: z.string(),
@@ -59,7 +60,16 @@ export class IntegrationApi {
     await this.port.request({ method: 'PATCH', path: `${path(this.identifier)}/resync-state`, body: state, retryable: false });
   }
 
-  async sendExamples(kind: string, examples: unknown[]): Promise<void> {
-    await this.port.request({ method: 'POST', path: `${path(this.identifier)}/kinds/${encodeURIComponent(kind)}/examples`, body: { examples }, retryable: false });
+  /**
+   * Sends raw data examples sized for Port (raw-examples.ts): long strings cut, the last examples
+   * left out while the body is over EXAMPLES_BODY_MAX_BYTES. Nothing is sent when not even one fits.
+   */
+  async sendExamples(kind: string, examples: readonly unknown[]): Promise<{ sent: number; dropped: number; bytes: number }> {
+    const fit = fitExamples(examples.map((example) => trimExample(example)));
+    if (fit.examples.length > 0) {
+      const bodyText = JSON.stringify({ examples: fit.examples });
+      await this.port.request({ method: 'POST', path: `${path(this.identifier)}/kinds/${encodeURIComponent(kind)}/examples`, bodyText, retryable: false });
+    }
+    return { sent: fit.examples.length, dropped: fit.dropped, bytes: fit.bytes };
   }
 }

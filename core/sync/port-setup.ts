@@ -1,5 +1,6 @@
 import { defaultBlueprints, defaultPortAppConfig } from '../kinds/defaults';
-import type { BlueprintApi } from '../port/blueprints';
+import type { BlueprintDefinition } from '../kinds/kind';
+import type { BlueprintApi, BlueprintShape } from '../port/blueprints';
 import type { IntegrationApi, PortIntegration } from '../port/integration';
 import type { RunReporter } from './reporter';
 
@@ -7,6 +8,12 @@ import type { RunReporter } from './reporter';
  * Registers the integration when Port does not know it yet and, with initializePortResources,
  * creates the default blueprints and mapping (port-api-and-ocean-core.md §2.2, §2.4): only when
  * none of the default blueprints exists, so a catalog someone shaped by hand is never touched.
+ *
+ * One exception: default blueprints exactly as a run that did not finish creating them left them
+ * (same title and properties, no relation, mirror, calculation or aggregation property but the
+ * default's), while the integration is not marked initialized. Leaving those would fail every
+ * entity for good (bare blueprints lack the relations the mapping writes); they are completed.
+ * If the creation fails, the integration is not marked initialized: the next run tries again.
  */
 export async function ensureIntegration(input: {
   integration: IntegrationApi;
@@ -31,14 +38,45 @@ export async function ensureIntegration(input: {
 
   if (existing && !hasConfig(existing.config)) await integration.patchConfig(defaultPortAppConfig(input.deployment));
   const blueprints = defaultBlueprints();
-  const present = await Promise.all(blueprints.map((b) => input.blueprints.exists(b.identifier)));
-  if (present.some(Boolean)) {
-    reporter.info('Some default blueprints already exist in Port; leaving the catalog as it is.');
+  const present = await Promise.all(blueprints.map(async (b) => ((await input.blueprints.exists(b.identifier)) ? { shape: await input.blueprints.shape(b.identifier) } : undefined)));
+  const leftPartWay = new Map<string, BlueprintShape>();
+  const foreign: string[] = [];
+  for (const [i, blueprint] of blueprints.entries()) {
+    const found = present[i];
+    if (!found) continue;
+    if (found.shape && isPartOfDefault(found.shape, blueprint)) leftPartWay.set(blueprint.identifier, found.shape);
+    else foreign.push(blueprint.identifier);
+  }
+  if (foreign.length > 0) {
+    reporter.info(`Some default blueprints already exist in Port (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); leaving the catalog as it is.`);
+  } else if (leftPartWay.size > 0) {
+    reporter.info(
+      `Completing the default blueprints in Port: ${leftPartWay.size} of ${blueprints.length} exist as a run that did not finish creating them left them; creating the other ${blueprints.length - leftPartWay.size} and what they all lack.`,
+    );
+    await input.blueprints.createStaged(blueprints, { existing: leftPartWay });
   } else {
     reporter.info(`Creating ${blueprints.length} default blueprints in Port.`);
     await input.blueprints.createStaged(blueprints);
   }
   await integration.patch({ arePortResourcesInitialized: true, version: input.version });
+}
+
+/**
+ * Whether a blueprint in Port is this default blueprint at some stage of its creation: the same
+ * title and properties, and no relation, mirror, calculation or aggregation property the default
+ * does not have. Anything else was made or changed by someone, and the catalog is left alone.
+ */
+export function isPartOfDefault(shape: BlueprintShape, blueprint: BlueprintDefinition): boolean {
+  const properties = Object.keys(blueprint.schema.properties);
+  return (
+    shape.title === blueprint.title &&
+    shape.properties.length === properties.length &&
+    shape.properties.every((p) => properties.includes(p)) &&
+    Object.entries(shape.relations).every(([name, target]) => blueprint.relations[name]?.target === target) &&
+    shape.mirrorProperties.every((p) => p in (blueprint.mirrorProperties ?? {})) &&
+    shape.calculationProperties.every((p) => p in (blueprint.calculationProperties ?? {})) &&
+    shape.aggregationProperties.every((p) => p in (blueprint.aggregationProperties ?? {}))
+  );
 }
 
 function hasConfig(config: unknown): boolean {

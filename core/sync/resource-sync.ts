@@ -3,6 +3,8 @@ import type { RawItem } from '../azure-devops/paging';
 import type { ConcurrencyPolicy, KindContext } from '../kinds/kind';
 import type { ParentListings } from '../kinds/parents';
 import type { Datasource, EntityApi } from '../port/entities';
+import { PortApiError } from '../port/errors';
+import { EXAMPLES_BODY_MAX_BYTES } from '../port/raw-examples';
 import type { IntegrationApi } from '../port/integration';
 import type { PreparedResource } from './prepare-mapping';
 import type { ProducedEntities } from './produced';
@@ -132,11 +134,7 @@ export async function syncResource(prepared: PreparedResource, deps: ResourceSyn
     stats.error ??= error instanceof Error ? error.message : String(error);
   }
   await pipeline.flush();
-  if (examples.length > 0 && deps.mode === 'sync') {
-    await deps.integration
-      .sendExamples(resource.kind, examples.map((e) => redact(e, deps.secrets)))
-      .catch((error: unknown) => deps.reporter.debug(`raw examples for ${resource.kind} not sent: ${error instanceof Error ? error.message : String(error)}`));
-  }
+  if (examples.length > 0 && deps.mode === 'sync') await sendExamples(resource.kind, examples.map((e) => redact(e, deps.secrets)), deps);
   for (const fieldError of mapper.summary().fieldErrors) {
     const at = resource.lineOf([]);
     deps.reporter.warn(`${resource.kind}: ${fieldError.field} failed for ${fieldError.count} item(s), set to null: ${fieldError.message} (jq: ${fieldError.jq})`, { file: at.file, ...(at.line ? { line: at.line } : {}) });
@@ -150,6 +148,24 @@ export async function syncResource(prepared: PreparedResource, deps: ResourceSyn
   stats.portRequests = deps.entities.requestCount() - portRequestsBefore;
   stats.seconds = (Date.now() - started) / 1000;
   return stats;
+}
+
+/**
+ * Sends a resource's raw examples (redacted), sized for Port by IntegrationApi.sendExamples. Not
+ * worth failing a resource for: a refusal by Port is a warning (its mapping editor will lack
+ * them), anything else (a network failure, a 5xx) a debug line, as in Ocean.
+ */
+async function sendExamples(kind: string, examples: readonly unknown[], deps: Pick<ResourceSyncDeps, 'integration' | 'reporter'>): Promise<void> {
+  try {
+    const sent = await deps.integration.sendExamples(kind, examples);
+    if (sent.sent === 0) deps.reporter.warn(`${kind}: raw examples not sent: even one is over ${Math.round(EXAMPLES_BODY_MAX_BYTES / 1024)} KiB after cutting long strings.`);
+    else if (sent.dropped > 0) deps.reporter.debug(`raw examples for ${kind}: ${sent.dropped} of ${examples.length} left out to keep the request under Port's size limit`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const status = error instanceof PortApiError ? error.status : undefined;
+    if (status !== undefined && status >= 400 && status < 500) deps.reporter.warn(`${kind}: Port refused the raw examples: ${message}`);
+    else deps.reporter.debug(`raw examples for ${kind} not sent: ${message}`);
+  }
 }
 
 /**

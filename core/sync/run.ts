@@ -23,11 +23,13 @@ import { failedReport } from '../webhooks/report';
 import { registerWebhooks } from '../webhooks/register';
 import type { WebhookReport } from '../webhooks/report';
 import type { EngineConfig } from './engine-config';
+import { AbortedResync } from './aborted-resync';
 import { ensureIntegration } from './port-setup';
 import { prepareMapping } from './prepare-mapping';
 import { OwnedEntities } from './owned-entities';
 import { ProducedEntities } from './produced';
 import { reconcile } from './reconcile';
+import { resendUnmetDependencies } from './unmet-dependencies';
 import { HeldReporter, heaviestFirst, resourceLanes, runLanes } from './resource-lanes';
 import type { RunReporter } from './reporter';
 import { literalBlueprint, syncResource, type PlanCounts } from './resource-sync';
@@ -63,6 +65,16 @@ export class PreflightError extends Error {}
  * problems throw before anything is written; everything later is recorded in the result.
  */
 export async function runSync(config: EngineConfig, deps: RunDependencies): Promise<RunResult> {
+  // A run cancelled after it reported "running" reports "aborted" (aborted-resync.ts); it ends once that report has.
+  const aborted = new AbortedResync();
+  try {
+    return await syncOnce(config, deps, aborted);
+  } finally {
+    await aborted.settled();
+  }
+}
+
+async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: AbortedResync): Promise<RunResult> {
   const { reporter } = deps;
   // A sync's live data is small and its garbage large: keep V8 from growing the heap 4× past it,
   // and its young generation from holding 32 MiB of it between scavenges.
@@ -152,6 +164,12 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     await integrationApi
       .reportResyncState({ status: 'running', lastResyncStart: startedAt.toISOString(), lastResyncEnd: null, nextResync: nextResync(startedAt, interval), intervalInMinuets: interval })
       .catch((error: unknown) => reporter.debug(`resync state not reported: ${String(error)}`));
+    aborted.arm(deps.signal, {
+      port: { baseUrl: config.port.baseUrl, credentials: { clientId: config.port.clientId, clientSecret: config.port.clientSecret }, transport, userAgent, ...(deps.onSecret ? { onToken: deps.onSecret } : {}) },
+      identifier,
+      state: () => ({ lastResyncEnd: now().toISOString(), nextResync: nextResync(startedAt, interval), intervalInMinuets: interval }),
+      reporter,
+    });
   }
 
   // 4. Resources: in mapping order, several at once where that cannot change the outcome (resource-lanes.ts).
@@ -244,6 +262,8 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     reporter.progress(done / (total + 1), `${label}: done`);
   });
   const results = finished.map((entry) => entry.stats);
+  // What Port refused for a relation target not written yet goes again now that every resource has run (§2.8).
+  await resendUnmetDependencies(results, { entities: writer, relationTargets: (blueprint) => blueprints.relationTargets(blueprint), reporter });
 
   // 5. Reconciliation.
   const failedResources = results.filter((r) => !r.ok);
@@ -334,11 +354,13 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
   const deletionFailed = deletions.error !== undefined || deletions.blueprints.some((b) => b.error) || sweep?.error !== undefined || (sweep?.blueprints.some((b) => b.error) ?? false);
   const guardTripped = deletions.guardTripped || (sweep?.guardTripped ?? false);
   const syncStatus = failedResources.length === 0 && !deletionFailed && !(plan && guardTripped) ? 'success' : failedResources.length === results.length && results.length > 0 ? 'failed' : 'partial';
-  if (!plan) {
+  // A cancelled run has reported "aborted" already (its client could not send this any more).
+  if (!plan && !deps.signal?.aborted) {
     await integrationApi
       .reportResyncState({ status: syncStatus === 'success' ? 'completed' : 'failed', lastResyncEnd: now().toISOString(), nextResync: nextResync(startedAt, interval), intervalInMinuets: interval })
       .catch((error: unknown) => reporter.debug(`resync state not reported: ${String(error)}`));
   }
+  aborted.disarm();
   reporter.progress(1, 'Done');
   // A failed registration is a partial failure of the run (exit code 1), as a failed kind is.
   const status = webhooks?.status === 'failed' && syncStatus === 'success' ? 'partial' : syncStatus;
@@ -355,6 +377,7 @@ export async function runSync(config: EngineConfig, deps: RunDependencies): Prom
     adoRequests: ado.metrics.requests,
     portRequests: port.metrics.requests,
     throttledSeconds: limiter.throttled.milliseconds / 1000,
+    portThrottledSeconds: port.metrics.throttled.milliseconds / 1000,
     problems: deletions.error !== undefined ? ['reconciliation could not list the entities this integration owns'] : deletionFailed ? ['some stale entities could not be deleted'] : [],
     integrationUrl: undefined,
     plan: planRows(planCounts, deletions),
@@ -405,7 +428,9 @@ function nextResync(start: Date, intervalMinutes: number | null): string | null 
 }
 
 function reportResource(stats: ResourceStats, reporter: RunReporter): void {
-  const counts = `${stats.listed} listed, ${stats.upserted} upserted, ${stats.unchanged} unchanged, ${stats.failed} failed in ${stats.seconds.toFixed(1)} s`;
+  const unmet = stats.unmetDependencies.length;
+  const counts = `${stats.listed} listed, ${stats.upserted} upserted, ${stats.unchanged} unchanged, ${stats.failed} failed${unmet ? `, ${unmet} to send again at the end (relation target missing)` : ''} in ${stats.seconds.toFixed(1)} s`;
+  if (stats.checkError) reporter.warn(`${stats.label}: comparing with what Port holds failed (${stats.checkError}); ${stats.uncheckedWrites} entit${stats.uncheckedWrites === 1 ? 'y was' : 'ies were'} written without the check.`);
   for (const failure of stats.failures.slice(0, 5)) reporter.warn(`${stats.label}: entity ${failure.identifier} was rejected by Port: ${failure.message}`);
   // One line per resource: a failed one says so with what it managed, not as a clean "0 listed".
   if (stats.error) reporter.error(`${stats.label} failed (${counts}): ${stats.error}`);

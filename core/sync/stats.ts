@@ -1,4 +1,5 @@
 import { RequestMetrics } from '../azure-devops/client';
+import type { PortEntity, UpsertFailure } from '../port/entities';
 import type { CursorRunReport } from '../incremental/resource-cursors';
 import type { ShardReport } from '../shards/shard-report';
 import type { WebhookReport } from '../webhooks/report';
@@ -27,6 +28,16 @@ export class ResourceStats {
   /** Why a change since the incremental cursor may not have been listed (the first such reason). */
   recentMayBeMissing: string | undefined;
   readonly failures: { identifier: string; message: string }[] = [];
+  /**
+   * Entities Port refused with 404 not_found (createMissingRelatedEntities off: a relation target
+   * not written yet). Sent again once every resource has finished (core/sync/unmet-dependencies);
+   * until then they are neither upserted nor failed, and the resource is not `ok`.
+   */
+  readonly unmetDependencies: { blueprint: string; entity: PortEntity; message: string }[] = [];
+  /** Entities written without the unchanged check because the search for them failed. */
+  uncheckedWrites = 0;
+  /** Why the unchanged check failed, the first time it did. */
+  checkError: string | undefined;
 
   constructor(
     readonly index: number,
@@ -38,8 +49,16 @@ export class ResourceStats {
   }
 
   get ok(): boolean {
-    return this.error === undefined && this.failed === 0 && this.mappingErrors === 0;
+    return this.error === undefined && this.failed === 0 && this.mappingErrors === 0 && this.unmetDependencies.length === 0;
   }
+}
+
+/** How many failures a resource keeps to name in the summary (`failed` counts them all). */
+const FAILURES_KEPT = 20;
+
+/** Keeps one of a resource's first failures (identifier and reason only) to name in the summary. */
+export function recordFailure(stats: ResourceStats, failure: UpsertFailure): void {
+  if (stats.failures.length < FAILURES_KEPT) stats.failures.push({ identifier: failure.identifier, message: failure.message });
 }
 
 export type DeletionReport = {
@@ -63,7 +82,10 @@ export type RunResult = {
   seconds: number;
   adoRequests: number;
   portRequests: number;
+  /** Time Azure DevOps throttled the run. */
   throttledSeconds: number;
+  /** Time the run waited after Port's 429s. */
+  portThrottledSeconds?: number;
   /** Run-level problems (not tied to one resource). */
   problems: string[];
   integrationUrl: string | undefined;

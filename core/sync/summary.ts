@@ -23,10 +23,16 @@ function resourceRows(result: RunResult): Row[] {
   ]);
 }
 
+/** Azure DevOps' throttling, and Port's apart when it throttled at all (both are wall-clock time). */
+function throttling(result: RunResult): string {
+  const port = result.portThrottledSeconds ?? 0;
+  return port > 0 ? `${result.throttledSeconds.toFixed(1)} s throttled by Azure DevOps, ${port.toFixed(1)} s by Port` : `${result.throttledSeconds.toFixed(1)} s throttled`;
+}
+
 function headline(result: RunResult): string {
   const verb = result.mode === 'plan' ? 'Plan' : result.cursors?.mode === 'incremental' ? 'Incremental sync' : 'Sync';
   const outcome = { success: 'succeeded', partial: 'finished with failures', failed: 'failed' }[result.status];
-  return `${result.shard ? `${shardHeadline(result.shard)}: ` : ''}${verb} ${outcome} in ${result.seconds.toFixed(1)} s: ${result.adoRequests} Azure DevOps requests, ${result.portRequests} Port requests, ${result.throttledSeconds.toFixed(1)} s throttled.`;
+  return `${result.shard ? `${shardHeadline(result.shard)}: ` : ''}${verb} ${outcome} in ${result.seconds.toFixed(1)} s: ${result.adoRequests} Azure DevOps requests, ${result.portRequests} Port requests, ${throttling(result)}.`;
 }
 
 function deletionLines(result: RunResult): string[] {

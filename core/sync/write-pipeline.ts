@@ -1,8 +1,8 @@
 import type { MappedEntity } from '../mapping/entity-mapper';
-import { BULK_MAX_ENTITIES, isUnchanged, type Datasource, type EntityApi, type PortEntity, type StoredEntity } from '../port/entities';
+import { BULK_MAX_ENTITIES, identifierText, isUnchanged, type Datasource, type EntityApi, type PortEntity, type StoredEntity } from '../port/entities';
 import type { OwnedEntities } from './owned-entities';
 import type { ProducedEntities } from './produced';
-import type { ResourceStats } from './stats';
+import { recordFailure, type ResourceStats } from './stats';
 
 export type PlanCounts = { create: number; update: number; unchanged: number; samples: { create: string[]; update: string[] } };
 
@@ -139,6 +139,16 @@ export class WritePipeline {
       this.active++;
       try {
         stored = await this.deps.entities.fetch(queue.blueprint, toSearch, fieldsOf(chunk), this.deps.datasource);
+      } catch (error) {
+        // The check only spares writes: without it every entity is written, as Ocean does when
+        // its diff search throws (§2.8). A plan cannot say what would change, so it fails.
+        if (this.deps.mode === 'plan') throw error;
+        this.deps.stats.checkError ??= error instanceof Error ? error.message : String(error);
+        this.deps.stats.uncheckedWrites += toSearch.length;
+        // Those the owned listing has are rewritten entities of ours, which the deletion threshold
+        // counts among the owned (Port's end-of-run listing no longer shows them). Without the
+        // listing nothing is counted: the guard can only err towards deleting nothing.
+        for (const id of toSearch) if (this.owned?.mayHold(queue.blueprint, id)) this.deps.produced.rewrote(queue.blueprint, id);
       } finally {
         this.release();
       }
@@ -200,11 +210,28 @@ export class WritePipeline {
     this.active++;
     try {
       if (earlier.length > 0) await Promise.all(earlier);
-      const outcome = await this.deps.entities.upsertBatch(blueprint, batch);
       const stats = this.deps.stats;
+      let outcome;
+      try {
+        outcome = await this.deps.entities.upsertBatch(blueprint, batch);
+      } catch (error) {
+        // Port refused the request as a whole, after the client's retries (5xx, network): every
+        // entity of it failed, and the summary counts and names them; the first such error is
+        // also the resource's.
+        const message = error instanceof Error ? error.message : String(error);
+        stats.error ??= `writing to Port failed: ${message}`;
+        stats.failed += batch.length;
+        for (const entity of batch) recordFailure(stats, { identifier: identifierText(entity.identifier), message });
+        return;
+      }
       stats.upserted += outcome.upserted;
-      stats.failed += outcome.failed.length;
-      for (const failure of outcome.failed) if (stats.failures.length < 20) stats.failures.push(failure);
+      for (const failure of outcome.failed) {
+        if (failure.unmetDependency) stats.unmetDependencies.push({ blueprint, entity: failure.unmetDependency, message: failure.message });
+        else {
+          stats.failed++;
+          recordFailure(stats, failure);
+        }
+      }
     } finally {
       this.release();
     }

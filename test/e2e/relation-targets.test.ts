@@ -31,3 +31,34 @@ describe('bare relation targets are never reconciled away', () => {
     }
   });
 });
+
+/**
+ * Without createMissingRelatedEntities, Port refuses (404 not_found) an entity whose relation
+ * target does not exist yet. A mapping that lists repositories before projects writes each
+ * repository before its project on a first run: those are sent again once every resource has run,
+ * as Ocean does (§2.8), and the run is clean.
+ */
+describe('entities written before their relation targets (createMissingRelatedEntities off)', () => {
+  let sims: Simulators;
+  beforeAll(async () => {
+    sims = await startSimulators({ ado: { scale: 'tiny' } });
+  });
+  afterAll(async () => sims.close());
+
+  it('are sent again after the resources that write their targets, and the run succeeds', async () => {
+    const mapping = await mappingFile([{ kind: 'repository' }, { kind: 'project' }], { createMissingRelatedEntities: false });
+    const run = await runCli(['--mapping', mapping], sims.env());
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const repositories = [...sims.ado.model.repositories.all()].length;
+    expect(repositories).toBeGreaterThan(0);
+    expect(sims.port.entities('azureDevopsRepository')).toHaveLength(repositories);
+    expect(sims.port.entities('azureDevopsProject')).toHaveLength(sims.ado.model.projectList().length);
+    expect(`${run.stdout}${run.stderr}`).toContain(`Sent again ${repositories} entities refused for a missing relation target: ${repositories} written, 0 still failed.`);
+    expect(run.stdout).toMatch(new RegExp(`repository #0\\s+${repositories}\\s+${repositories}\\s+0\\s+0\\s.*ok`));
+
+    // Every repository now finds its project: nothing is refused, nothing is sent again.
+    const again = await runCli(['--mapping', mapping], sims.env());
+    expect(again.code, again.stdout).toBe(0);
+    expect(`${again.stdout}${again.stderr}`).not.toContain('Sent again');
+  });
+});

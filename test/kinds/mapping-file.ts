@@ -11,11 +11,11 @@ import { findKind } from '../../core/kinds/registry';
 export async function mappingFile(
   /** `selectorAsIs`: the selector is exactly `selector` (as in a mapping brought from Ocean), not merged into the built-in one. */
   resources: { kind: string; selector?: Record<string, unknown>; selectorAsIs?: boolean; mappings?: Record<string, unknown>; properties?: Record<string, string> }[],
-  options: { entityDeletionThreshold?: number } = {},
+  options: { entityDeletionThreshold?: number; createMissingRelatedEntities?: boolean } = {},
 ): Promise<string> {
   const config = {
     deleteDependentEntities: true,
-    createMissingRelatedEntities: true,
+    createMissingRelatedEntities: options.createMissingRelatedEntities ?? true,
     enableMergeEntity: true,
     entityDeletionThreshold: options.entityDeletionThreshold ?? 0.9,
     resources: resources.map(({ kind, selector, selectorAsIs, mappings, properties }) => {

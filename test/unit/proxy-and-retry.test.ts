@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffSeconds, resetAfterSeconds, retryAfterSeconds, sleep } from '../../core/http/retry';
+import { backoffSeconds, MAX_RETRY_AFTER_SECONDS, MIN_THROTTLE_SECONDS, resetAfterSeconds, retryAfterSeconds, sleep, throttleSeconds } from '../../core/http/retry';
 import { bypassesProxy } from '../../core/http/transport';
 
 describe('bypassesProxy (NO_PROXY)', () => {
@@ -31,6 +31,20 @@ describe('retry timing', () => {
     const now = 1_700_000_000_000;
     expect(resetAfterSeconds(String(now / 1000 + 30), now)).toBeCloseTo(30);
     expect(resetAfterSeconds('45', now)).toBe(45);
+  });
+
+  it('holds a throttled request for what the service asks, at least a second, at most five minutes', () => {
+    const now = 1_700_000_000_000;
+    expect(throttleSeconds({ 'retry-after': '7' }, 30, now)).toBe(7);
+    expect(throttleSeconds({ 'x-ratelimit-reset': String(now / 1000 + 12) }, 30, now)).toBeCloseTo(12);
+    // Retry-After wins over the reset; nothing asked: the caller's fallback.
+    expect(throttleSeconds({ 'retry-after': '3', 'x-ratelimit-reset': String(now / 1000 + 12) }, 30, now)).toBe(3);
+    expect(throttleSeconds({}, 30, now)).toBe(30);
+    // A reset at or before the agent's clock, and Retry-After: 0, are not "retry at once".
+    expect(throttleSeconds({ 'x-ratelimit-reset': String(now / 1000 - 2) }, 30, now)).toBe(MIN_THROTTLE_SECONDS);
+    expect(throttleSeconds({ 'retry-after': '0' }, 30, now)).toBe(MIN_THROTTLE_SECONDS);
+    expect(throttleSeconds({}, 0.01, now)).toBe(MIN_THROTTLE_SECONDS);
+    expect(throttleSeconds({ 'retry-after': '3600' }, 30, now)).toBe(MAX_RETRY_AFTER_SECONDS);
   });
 
   it('backs off exponentially within ±20 % and never beyond the cap', () => {
