@@ -5,6 +5,7 @@ import { changedDeployments } from '../incremental/changed-deployments';
 import { chunks } from '../util/chunks';
 import { fanOut } from './fan-out';
 import { defineKind, type KindContext, type Page } from './kind';
+import { dateOrNull } from './mapping-idioms';
 import type { Project } from './parents';
 import { flag } from './selector-types';
 
@@ -105,9 +106,9 @@ export default defineKind({
                 reason: '.reason',
                 attempt: '.attempt',
                 requestedFor: '.requestedFor.uniqueName',
-                queuedOn: '.queuedOn',
-                startedOn: '.startedOn',
-                completedOn: '.completedOn',
+                queuedOn: dateOrNull('.queuedOn'),
+                startedOn: dateOrNull('.startedOn'),
+                completedOn: dateOrNull('.completedOn'),
                 link: '.release.webAccessUri',
               },
               relations: {

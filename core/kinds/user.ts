@@ -5,6 +5,7 @@ import { requireCloudService } from './cloud-only';
 import { fanOut } from './fan-out';
 import { directMemberships, projectNameOfGroup, SubjectLookup } from './graph-subjects';
 import { defineKind, type KindContext, type Page } from './kind';
+import { dateOrNull } from './mapping-idioms';
 import { flag, stringList } from './selector-types';
 
 const API_VERSION = /^(\d+)\.(\d+)(-preview(\.\d+)?)?$/;
@@ -98,8 +99,7 @@ export default defineKind({
                 license: '.accessLevel.licenseDisplayName',
                 licenseStatus: '.accessLevel.status',
                 dateCreated: '.dateCreated',
-                // Entitlements say 0001-01-01 for a user who never signed in.
-                lastAccessed: 'if (.lastAccessedDate // "0001") | startswith("0001") then null else .lastAccessedDate end',
+                lastAccessed: dateOrNull('.lastAccessedDate'),
                 descriptor: '(.user // .).descriptor',
               },
             },

@@ -294,6 +294,18 @@ function getReleaseDefinition(ctx: RequestContext) {
   return ok(releaseDefinitionJson(ctx, definition, ['environments', 'artifacts', 'triggers', 'variables', 'tags']));
 }
 
+/** .NET's DateTime.MinValue, without a zone: what the release 7.1 deployments example shows for `queuedOn`. */
+export const NEVER = '0001-01-01T00:00:00';
+
+/**
+ * `queuedOn` as served: the release 7.1 ListDeployments example answers the placeholder for every
+ * deployment; newer answers carry the time. One deployment in four gets the placeholder, so clients
+ * meet both.
+ */
+export function servedQueuedOn(deployment: ReleaseDeploymentRecord): string {
+  return Math.floor(deployment.id / 10) % 4 === 0 ? NEVER : (date(deployment.queuedOn) ?? NEVER);
+}
+
 export function deploymentJson(ctx: View, project: ProjectRecord, deployment: ReleaseDeploymentRecord): JsonObject {
   const release = ctx.org.releases.get(deployment.releaseId);
   const definition = ctx.org.releaseDefinition(deployment.projectId, deployment.definitionId);
@@ -312,7 +324,7 @@ export function deploymentJson(ctx: View, project: ProjectRecord, deployment: Re
       reason: release?.reason,
       _links: { self: { href: releaseUrl }, web: { href: `${ctx.urls.core}/${deployment.projectId}/_release?releaseId=${deployment.releaseId}&_a=release-summary` } },
     },
-    scheduledDeploymentTime: deployment.deploymentStatus === 'notDeployed' ? date(deployment.queuedOn + 3_600_000) : undefined,
+    scheduledDeploymentTime: deployment.deploymentStatus === 'notDeployed' ? date(deployment.queuedOn + 3_600_000) : NEVER,
     releaseDefinition: definitionRef(ctx, definition, deployment.definitionId, deployment.projectId),
     releaseEnvironment: { id: deployment.releaseEnvironmentId, name: env?.name, url: `${releaseUrl}/environments/${deployment.releaseEnvironmentId}`, _links: {} },
     projectReference: { id: project.id, name: project.name },
@@ -323,7 +335,7 @@ export function deploymentJson(ctx: View, project: ProjectRecord, deployment: Re
     operationStatus: deployment.operationStatus,
     requestedBy,
     requestedFor: requestedBy,
-    queuedOn: date(deployment.queuedOn),
+    queuedOn: servedQueuedOn(deployment),
     startedOn: date(deployment.startedOn),
     completedOn: date(deployment.completedOn),
     lastModifiedOn: date(deployment.lastModifiedOn),

@@ -22,7 +22,6 @@ const HOST_PREFIX: Record<string, string> = { core: '', release: 'vsrm.', graph:
  * example shows must be present.
  */
 const ABSENT_BY_DESIGN: Record<string, string> = {
-  '.value[].scheduledDeploymentTime': 'set only on deployments that are scheduled; the example shows a scheduled one',
   '.environments[].preApprovalsSnapshot.approvalOptions.timeoutInMintues': 'a misspelling in an old capture; the spec (ApprovalOptions) declares timeoutInMinutes, which is sent',
 };
 

@@ -137,6 +137,9 @@ export class SpecValidator {
     // identities example shows it so), while the spec declares an object.
     this.identityDescriptorAsString = true;
     addFormats(this.ajv);
+    // .NET writes a DateTime of unspecified kind without a zone: the release 7.1 deployments example
+    // answers `queuedOn: "0001-01-01T00:00:00"` (DateTime.MinValue). ajv-formats would require one.
+    this.ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})?$/i);
     for (const format of ['int32', 'int64', 'double', 'float', 'byte', 'Stream', 'stream', 'binary', 'decimal']) this.ajv.addFormat(format, true);
   }
 
