@@ -17,7 +17,11 @@ export type Paging =
   | { type: 'continuation-body'; pageSize?: number; topParam?: string; itemsField: string; tokenField: string }
   /** `$top`/`$skip`; a page shorter than `$top` is the last one. */
   | { type: 'top-skip'; pageSize: number; topParam: string; skipParam: string }
-  /** A POST whose body carries the page size and the token from the last `x-ms-continuationtoken` header (wiki pages batch). */
+  /**
+   * A POST whose body carries the page size and the token from the last `x-ms-continuationtoken`
+   * header (wiki pages batch). Every non-empty batch carries a token, the last one too (wiki 7.1
+   * examples): a batch shorter than asked is the last.
+   */
   | { type: 'continuation-header-in-body'; pageSize: number; topField: string; tokenField: string };
 
 export const paging = {
@@ -63,6 +67,7 @@ export async function* listPages(client: AzureDevOpsClient, request: AdoRequest,
         const response = await client.request(page);
         const items = strategy.type === 'continuation-body' ? itemsOf(response.body, strategy.itemsField, describe) : itemsOf(response.body, 'value', describe);
         yield items;
+        if (strategy.type === 'continuation-header-in-body' && items.length < strategy.pageSize) return;
         const next = strategy.type === 'continuation-body' ? tokenOf(response.body, strategy.tokenField) : response.headers['x-ms-continuationtoken'];
         if (!next) return;
         if (seen.has(next)) {

@@ -3,7 +3,7 @@ import type { WikiPageRecord, WikiRecord } from '../model/records';
 import { errors } from '../wire/errors';
 import { isJsonObject, type JsonObject } from '../wire/json';
 import { PAGE_LIMITS } from '../wire/page-limits';
-import { continuationPage, invalidToken } from '../wire/paging';
+import { invalidToken } from '../wire/paging';
 import { list, ok, type SimResponse } from '../wire/response';
 import type { RequestContext, Route } from './context';
 import { route } from './route';
@@ -97,7 +97,10 @@ function getPageById(ctx: RequestContext) {
 
 /**
  * `POST pagesbatch` with `{top, continuationToken}`: the token comes back in the
- * `x-ms-continuationtoken` header and goes back in the next request's body.
+ * `x-ms-continuationtoken` header and goes back in the next request's body. As in the wiki 7.1
+ * examples (pagesBatch WithoutContinuationToken / WithContinuationToken), the token is the id of the
+ * last page returned, the next batch starts after it, and every non-empty batch carries one, the
+ * last and short one too.
  */
 function pagesBatch(ctx: RequestContext) {
   const wiki = findWiki(ctx);
@@ -109,11 +112,12 @@ function pagesBatch(ctx: RequestContext) {
   const pages = [...ctx.org.wikiPagesOf(wiki.id)].sort((a, b) => a.id - b.id);
   const token = typeof body.continuationToken === 'string' && body.continuationToken !== '' ? body.continuationToken : undefined;
   if (token !== undefined && !/^\d+$/.test(token)) throw invalidToken(token);
-  const start = token === undefined ? 0 : Math.max(0, pages.findIndex((p) => p.id >= Number(token)));
-  const { page, next } = continuationPage(pages, token !== undefined && pages.every((p) => p.id < Number(token)) ? pages.length : start, requested, (p) => String(p.id));
+  const after = token === undefined ? -Infinity : Number(token);
+  const page = pages.filter((p) => p.id > after).slice(0, requested);
+  const last = page.at(-1);
   return list(
     page.map((p) => ({ id: p.id, path: p.path, viewStats: [] })),
-    next,
+    last === undefined ? undefined : String(last.id),
   );
 }
 

@@ -93,7 +93,8 @@ export function minimumRequests(org: OrganizationModel): MinimumRequests {
     'advanced-security-alert': kind({ 'advsec.alerts.list': sum(active, (r) => (r.advancedSecurityEnabled ? C(org.alerts.countChildren(r.id), PAGE_LIMITS.alerts.maxTop) : 1)) }, ['repository'], 'Σ enabled non-empty repositories: C(alerts, 1000), or 1 (the 400) where Advanced Security is off'),
     file: kind({ 'git.itemsBatch': active.length }, ['repository'], '1 itemsbatch (recursionLevel full) per enabled non-empty repository'),
     folder: kind({ 'git.items': active.length }, ['repository'], '1 items list (recursionLevel full) per enabled non-empty repository'),
-    wiki: kind({ 'wiki.wikis.list': projects.length, 'wiki.pagesBatch': sum(wikis, (w) => C(org.wikiPagesOf(w.id).length, PAGE_LIMITS.wikiPagesBatch.maxTop)) }, ['project'], '1 wiki list per project + Σ wikis C(pages, 100) pagesbatch'),
+    // Every non-empty pages batch carries a token: a client stops at the first short page, or at the empty one after a full last page.
+    wiki: kind({ 'wiki.wikis.list': projects.length, 'wiki.pagesBatch': sum(wikis, (w) => Math.floor(org.wikiPagesOf(w.id).length / PAGE_LIMITS.wikiPagesBatch.maxTop) + 1) }, ['project'], '1 wiki list per project + Σ wikis ⌊pages/100⌋+1 pagesbatch'),
   };
   const total = KINDS.reduce((n, kind) => n + kinds[kind].own, 0);
   return { kinds, total };

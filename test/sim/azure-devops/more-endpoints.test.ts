@@ -241,6 +241,22 @@ describe('wikis', () => {
     expect(seen).toEqual(sim.model.wikiPagesOf(wiki.id).map((p) => p.id).sort((a, b) => a - b));
   });
 
+  it("answers the pages batch's token as the 7.1 examples do: the last id returned, on the short last batch too", async () => {
+    const wiki = [...sim.model.wikis.all()].find((w) => sim.model.wikiPagesOf(w.id).length > 2);
+    if (!wiki) throw new Error('no wiki with three pages');
+    const ids = sim.model.wikiPagesOf(wiki.id).map((p) => p.id).sort((a, b) => a - b);
+    const top = ids.length - 1;
+    const batch = async (token?: string) => {
+      const res = await get(sim, `/${wiki.projectId}/_apis/wiki/wikis/${wiki.id}/pagesbatch?api-version=7.1`, { method: 'POST', body: { top, ...(token ? { continuationToken: token } : {}) } });
+      return { ids: res.json<ListBody<{ id: number }>>().value.map((p) => p.id), token: res.header('x-ms-continuationtoken') };
+    };
+    const first = await batch();
+    expect(first).toEqual({ ids: ids.slice(0, top), token: String(ids[top - 1]) });
+    const last = await batch(first.token);
+    expect(last).toEqual({ ids: ids.slice(top), token: String(ids.at(-1)) });
+    expect(await batch(last.token)).toEqual({ ids: [], token: undefined });
+  });
+
   it('returns page content by id', async () => {
     const page = [...sim.model.wikiPages.all()][0];
     const wiki = page ? sim.model.wikis.get(page.wikiId) : undefined;
