@@ -36,7 +36,13 @@ export function jobDefaults(agent: Agent, options: JobDefaultsOptions): JobDefau
   offer('summaryPath', options.summaryPath, "the agent's temporary directory");
   // A job of a `parallel: n` or matrix strategy is shard position-1 of n (docs/scale-out.md); input `shard: none` opts out.
   const shard = shardFromJobPosition(agent.variable('System.JobPositionInPhase'), agent.variable('System.TotalJobsInPhase'));
-  if (shard) offer('shard', shardText(shard), 'System.JobPositionInPhase of System.TotalJobsInPhase (this parallel job)');
+  if (shard) {
+    offer('shard', shardText(shard), 'System.JobPositionInPhase of System.TotalJobsInPhase (this parallel job)');
+    // A matrix kept for something else (one leg per organization) would sync a share of each, silently.
+    if (agent.input('shard') === undefined && (agent.variable('PORT_ADO_SYNC_SHARD') ?? process.env['PORT_ADO_SYNC_SHARD']) === undefined) {
+      warnings.push(`This job is one of ${String(shard.count)} parallel or matrix jobs, so it syncs only shard ${shardText(shard)} of the projects (docs/scale-out.md). If the matrix is not meant to split one organization, set input shard: none.`);
+    }
+  }
   if ((agent.variable('System.Debug') ?? '').trim().toLowerCase() === 'true') offer('logLevel', 'debug', 'System.Debug');
 
   const proxy = agent.proxy();

@@ -360,6 +360,9 @@ describe('the bundled task on an agent', () => {
     expect(second.result, second.stdout).toBe('Succeeded');
     expect(second.outputs.shard).toBe('1/2');
     expect(second.stdout).toMatch(/Shard 1\/2: Sync succeeded/);
+    // Taken from the job's position, not asked for: said so, with the way out.
+    expect(second.stdout).toMatch(/##vso\[task\.logissue type=warning[^\]]*\]This job is one of 2 parallel or matrix jobs, so it syncs only shard 1\/2 of the projects .*set input shard: none/);
+    expect(first.stdout).not.toMatch(/This job is one of 2 parallel or matrix jobs/);
 
     const all = port.entities('adoProject');
     expect(ids(all)).toEqual(ids(expectedProjects()));
