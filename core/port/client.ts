@@ -49,6 +49,7 @@ export class PortClient {
   readonly metrics = new PortRequestMetrics();
   private token: { header: string; expiresAt: number } | undefined;
   private tokenRequest: Promise<string> | undefined;
+  private clockReading: { serviceDate: Date; agentNow: Date } | undefined;
   private readonly slots: LimitFunction;
   private readonly retry: PortRetryPolicy;
 
@@ -64,6 +65,8 @@ export class PortClient {
       onToken?: (token: string) => void;
       signal?: AbortSignal;
       retry?: PortRetryPolicy;
+      /** The agent's clock (tests move it). */
+      now?: () => Date;
     },
   ) {
     this.slots = pLimit(deps.maxConcurrent ?? 8);
@@ -75,6 +78,11 @@ export class PortClient {
   }
 
   /** Proves the credentials work (pre-flight) and caches the token. */
+  /** Port's `Date` header on the last token answer, and the agent's time when it came. */
+  get clock(): { serviceDate: Date; agentNow: Date } | undefined {
+    return this.clockReading;
+  }
+
   async authenticate(): Promise<void> {
     await this.authorization(true);
   }
@@ -214,6 +222,9 @@ export class PortClient {
       if (response.status !== 200 || !parsed.success) throw apiError(route, response.status, body);
       const header = `${parsed.data.tokenType} ${parsed.data.accessToken}`;
       this.deps.onToken?.(parsed.data.accessToken);
+      const date = response.headers['date'];
+      const serviceDate = typeof date === 'string' ? new Date(date) : undefined;
+      if (serviceDate && !Number.isNaN(serviceDate.getTime())) this.clockReading = { serviceDate, agentNow: (this.deps.now ?? (() => new Date()))() };
       this.token = { header, expiresAt: Date.now() + parsed.data.expiresIn * 1000 };
       return header;
     }

@@ -134,6 +134,7 @@ export class ShardRun {
   async finish(input: {
     port: PortClient;
     entities: EntityApi;
+    /** The run's start on Port's clock: the sweep compares it with the `updatedAt` Port stamps. */
     startedAt: Date;
     mode: 'sync' | 'plan';
     results: readonly ResourceStats[];

@@ -7,7 +7,7 @@ import { createHttpTransport } from '../http/transport';
 import { CursorStore } from '../incremental/cursor-store';
 import { DEFAULT_INCREMENTAL_SETTINGS } from '../incremental/listing-plan';
 import { ResourceCursors } from '../incremental/resource-cursors';
-import { onServiceClock } from '../incremental/service-clock';
+import { onServiceClock } from '../util/service-clock';
 import { DEFAULT_CONCURRENCY, type ConcurrencyPolicy } from '../kinds/kind';
 import { ParentListings } from '../kinds/parents';
 import { createJqEngine } from '../mapping/jq-engine';
@@ -105,6 +105,7 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
     ...(deps.onSecret ? { onToken: deps.onSecret } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
     retry: { ...DEFAULT_PORT_RETRY_POLICY, ...deps.retry?.port },
+    now,
   });
   const limiter = new IdentityRateLimiter(concurrency.requests);
   const ado = new AzureDevOpsClient({
@@ -121,6 +122,9 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
   // 1. Pre-flight: both credentials, before anything is read or written.
   reporter.progress(0, 'Checking credentials');
   await port.authenticate();
+  // Port compares `before` with the `updatedAt` it stamps: an agent whose clock runs fast would
+  // count entities another writer (the receiver) wrote after this run started as this run's stale ones.
+  const portTime = onServiceClock(startedAt, port.clock?.serviceDate, port.clock?.agentNow ?? now());
   // Cursors are compared with the times Azure DevOps stamps, so they are taken from its clock: an
   // agent whose clock runs ahead would otherwise move them past changes it never listed.
   const cursorTime = onServiceClock(startedAt, await preflightAzureDevOps(ado), now());
@@ -181,7 +185,7 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
   const wholeParents = shard.sharded ? new ParentListings(ado, projectScope, concurrency) : parents;
   if (shard.sharded) reporter.info(`This run is ${shard.label}: its share of the projects${shard.shard.index === 0 ? ', and the organization-level kinds' : ''}.`);
   // Read while the listings run; until it has arrived (or if it fails) every entity is searched.
-  const owned = OwnedEntities.load(writer, shard.datasource, startedAt.toISOString(), () => produced.rewrittenCount()).catch((error: unknown) => {
+  const owned = OwnedEntities.load(writer, shard.datasource, portTime.toISOString(), () => produced.rewrittenCount()).catch((error: unknown) => {
     reporter.debug(`the entities this integration owns could not be listed, every entity is compared before writing: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   });
@@ -304,7 +308,7 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
     datasource: shard.datasource,
     produced,
     ownedAtStart: owned,
-    before: startedAt.toISOString(),
+    before: portTime.toISOString(),
     threshold: mapping.config.entityDeletionThreshold,
     deleteDependents: mapping.config.deleteDependentEntities,
     blockedBecause,
@@ -320,7 +324,7 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
   const shardReport = await shard.finish({
     port,
     entities: writer,
-    startedAt,
+    startedAt: portTime,
     mode: writeMode,
     results,
     deletions,

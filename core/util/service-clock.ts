@@ -2,7 +2,7 @@
 const AGREEMENT_MS = 2_000;
 
 /**
- * The run's start on Azure DevOps' clock, which stamps what change filters compare with.
+ * The run's start on a service's clock (Azure DevOps' for change filters, Port's for `updatedAt`).
  * `serviceDate` is the `Date` header of an answer that arrived at `agentNow`; when the two clocks
  * agree within the header's resolution the agent's own (millisecond) time is kept, the overlap
  * window covering the rest; otherwise the start is moved by the difference, so an agent whose

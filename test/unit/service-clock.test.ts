@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { onServiceClock } from '../../core/incremental/service-clock';
+import { onServiceClock } from '../../core/util/service-clock';
 
 const START = new Date('2026-11-27T10:00:00.250Z');
 
