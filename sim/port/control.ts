@@ -145,7 +145,11 @@ export class SimulatorControl {
     },
     /** Registers an integration as POST /v1/integration would. */
     integration: (body: unknown): InspectedIntegration => {
-      const created = this.core.integrations.create(body, 'seed');
+      // A seed may be an integration Port hosts; the API only creates self-hosted ones.
+      const { installationType, ...rest } = isJsonRecord(body) ? body : { installationType: undefined };
+      const created = this.core.integrations.create(isJsonRecord(body) ? rest : body, 'seed');
+      const stored = this.core.store.integrations.get(created.installationId);
+      if (stored && typeof installationType === 'string') stored.installationType = installationType;
       return this.integration(created.installationId) as InspectedIntegration;
     },
   };
@@ -210,4 +214,8 @@ export function registerControlRoutes(core: PortSimulatorCore, control: Simulato
     return ok({ entities: control.seed.entities(body.blueprint, body.entities, options) });
   });
   r.add('POST', '/_sim/seed/integrations', (ctx) => ok({ integration: control.seed.integration(ctx.body) }));
+}
+
+function isJsonRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

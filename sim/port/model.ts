@@ -64,7 +64,8 @@ export type Integration = {
   installationAppType: string;
   title: string | null;
   version: string;
-  installationType: 'OnPrem';
+  /** `OnPrem` for what the API creates (a self-hosted integration); a seed may say `Saas…` (one Port hosts). */
+  installationType: string;
   config: Record<string, unknown>;
   changelogDestination: Record<string, unknown>;
   actionsProcessingEnabled: boolean;

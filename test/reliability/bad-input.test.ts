@@ -103,6 +103,12 @@ const CREDENTIAL_CASES: Case[] = [
   { name: 'a Port client secret Port rejects', env: { OCEAN__PORT__CLIENT_SECRET: 'not-the-client-secret' }, message: /Port rejected the client credentials/, requests: 'preflight' },
   { name: 'a revoked personal access token (401)', setup: () => sims.ado.credentials.setMode(PAT, 'revoked'), message: /rejected the credential \(HTTP 401/, requests: 'preflight' },
   { name: 'a credential answered with a sign-in page (203)', setup: () => sims.ado.credentials.setMode(PAT, 'sign-in-page'), message: /sign-in page \(HTTP 203\)/, requests: 'preflight' },
+  {
+    name: 'an integration of the same identifier that Port hosts',
+    setup: () => sims.port.seed.integration({ installationId: 'my-azure-devops-integration', installationAppType: 'azure-devops', installationType: 'Saas', config: {} }),
+    message: /Integration 'my-azure-devops-integration' in Port is installed as 'Saas', run by Port itself, not self-hosted \('OnPrem'\).*OCEAN__INTEGRATION__IDENTIFIER/,
+    requests: 'preflight',
+  },
 ];
 
 const PREFLIGHT_ROUTES = new Set(['POST /v1/auth/access_token', 'GET /v1/integration/:id']);
