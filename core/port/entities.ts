@@ -188,6 +188,8 @@ export class EntityApi {
     identifiers: readonly string[],
     fields: { title: boolean; icon: boolean; team: boolean; properties: readonly string[]; relations: readonly string[] },
     datasource: Datasource,
+    /** Every property and relation, not only the mapped ones: a replacing write clears the others. */
+    whole = false,
   ): Promise<Map<string, StoredEntity>> {
     const include = [
       'identifier',
@@ -195,8 +197,7 @@ export class EntityApi {
       ...(fields.title ? ['title'] : []),
       ...(fields.icon ? ['icon'] : []),
       ...(fields.team ? ['team'] : []),
-      ...fields.properties.map((p) => `properties.${p}`),
-      ...fields.relations.map((r) => `relations.${r}`),
+      ...(whole ? ['properties', 'relations'] : [...fields.properties.map((p) => `properties.${p}`), ...fields.relations.map((r) => `relations.${r}`)]),
     ];
     const found = new Map<string, StoredEntity>();
     for (const chunk of chunks(identifiers, SEARCH_CHUNK)) {
@@ -297,7 +298,9 @@ export function packBatches(entities: readonly PortEntity[]): PortEntity[][] {
  * True when Port already holds what the mapping would write: title, icon, team (order ignored),
  * and each mapped property and relation, with null and absent treated alike (Ocean's rule, §2.8).
  */
-export function isUnchanged(entity: PortEntity, stored: StoredEntity): boolean {
+export function isUnchanged(entity: PortEntity, stored: StoredEntity, replacing = false): boolean {
+  // A replacing write (enableMergeEntity: false) also clears what the mapping no longer sends.
+  if (replacing && (hasOtherValues(stored.properties, entity.properties) || hasOtherValues(stored.relations, entity.relations))) return false;
   if ('title' in entity && !sameJson(entity.title, stored.title)) return false;
   if ('icon' in entity && !sameJson(entity.icon, stored.icon)) return false;
   if ('team' in entity && !sameJson(teamList(entity.team), teamList(stored.team))) return false;
@@ -312,6 +315,12 @@ export function isUnchanged(entity: PortEntity, stored: StoredEntity): boolean {
     } else if (!sameJson(value, storedValue)) return false;
   }
   return true;
+}
+
+/** Whether `stored` sets a key (to anything but null) that `sent` does not have. */
+function hasOtherValues(stored: Record<string, unknown> | undefined, sent: Record<string, unknown> | undefined): boolean {
+  for (const key in stored) if (stored[key] !== null && stored[key] !== undefined && !(sent !== undefined && Object.hasOwn(sent, key))) return true;
+  return false;
 }
 
 function ownValue(record: Record<string, unknown> | undefined, key: string): unknown {

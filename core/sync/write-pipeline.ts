@@ -138,7 +138,7 @@ export class WritePipeline {
     if (toSearch.length > 0) {
       this.active++;
       try {
-        stored = await this.deps.entities.fetch(queue.blueprint, toSearch, fieldsOf(chunk), this.deps.datasource);
+        stored = await this.deps.entities.fetch(queue.blueprint, toSearch, fieldsOf(chunk), this.deps.datasource, !this.deps.merge);
       } catch (error) {
         // The check only spares writes: without it every entity is written, as Ocean does when
         // its diff search throws (§2.8). A plan cannot say what would change, so it fails.
@@ -161,7 +161,7 @@ export class WritePipeline {
         queue.writing[waiting] = this.combine(queue.writing[waiting] as PortEntity, entity);
         continue;
       }
-      if (existing && isUnchanged(entity, existing)) {
+      if (existing && isUnchanged(entity, existing, !this.deps.merge)) {
         this.deps.stats.unchanged++;
         this.counts(queue.blueprint).unchanged++;
         continue;

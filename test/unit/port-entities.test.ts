@@ -52,6 +52,15 @@ describe('isUnchanged', () => {
   it('ignores fields the mapping does not write (merge keeps them)', () => {
     expect(isUnchanged(entity('a', { properties: { s: 'x' } }), { ...stored, properties: { ...stored.properties, other: 'set by someone else' } })).toBe(true);
   });
+
+  it('with a replacing write (enableMergeEntity: false), is false while Port holds a property or relation the mapping no longer sends', () => {
+    const sent = entity('a', { title: 'A', team: ['t1', 't2'], properties: { n: 1, s: 'x', o: { a: 2, b: 1 } }, relations: { r: 'p', many: ['x', 'y'] } });
+    expect(isUnchanged(sent, stored, true)).toBe(true);
+    expect(isUnchanged(sent, { ...stored, properties: { ...stored.properties, dropped: 'old' } }, true)).toBe(false);
+    expect(isUnchanged(sent, { ...stored, relations: { ...stored.relations, gone: 'q' } }, true)).toBe(false);
+    // A key Port holds as null is nothing to clear.
+    expect(isUnchanged(sent, { ...stored, properties: { ...stored.properties, empty: null } }, true)).toBe(true);
+  });
 });
 
 /** The rule written the obvious way: both sides normalized (nulls dropped, keys sorted), then deep-equal. */
