@@ -65,11 +65,7 @@ async function syncFromLayers(platform: Platform, layers: readonly ConfigLayer[]
   // and pages no CI masker reads (the uploaded Markdown, the JSON file). They are masked here.
   const mask = redactWith([...known].filter((secret) => secret.length >= 4));
   await platform.publishSummary(mask(renderMarkdown(result)), mask(renderText(result)));
-  let summaryPath: string | undefined;
-  if (config.summaryPath) {
-    await writeFile(config.summaryPath, JSON.stringify(maskStrings(summaryJson(result), mask), null, 2));
-    summaryPath = config.summaryPath;
-  }
+  const summaryPath = await writeSummaryFile(platform, config.summaryPath, () => JSON.stringify(maskStrings(summaryJson(result), mask), null, 2));
   const outcome: Outcome = result.status;
   const plan = result.mode === 'plan';
   // In plan mode the counts say what a sync would do, so a pipeline can gate on them.
@@ -131,11 +127,7 @@ export async function runWebhooksFromLayers(platform: Platform, layers: readonly
   // As for a sync: the report quotes what Azure DevOps answered, and the files are read by no CI masker.
   const mask = redactWith(secretValues(config).filter((secret) => secret.length >= 4));
   await platform.publishSummary(mask(renderWebhooksMarkdown(report, { heading: '## Azure DevOps webhooks' })), mask(renderWebhooksText(report)));
-  let summaryPath: string | undefined;
-  if (config.summaryPath) {
-    await writeFile(config.summaryPath, JSON.stringify(maskStrings({ status: report.status, mode: config.mode, webhooks: report }, mask), null, 2));
-    summaryPath = config.summaryPath;
-  }
+  const summaryPath = await writeSummaryFile(platform, config.summaryPath, () => JSON.stringify(maskStrings({ status: report.status, mode: config.mode, webhooks: report }, mask), null, 2));
   const outcome: Outcome = report.status === 'success' ? 'success' : 'failed';
   platform.setOutputs({ result: outcome, listed: 0, upserted: 0, unchanged: 0, failed: 0, deleted: 0, ...(summaryPath ? { summaryPath } : {}) });
   platform.complete(outcome, outcome === 'success' ? `Webhooks ${report.mode === 'plan' ? 'plan' : 'registration'} complete: ${webhookTotals(report)}.` : 'Webhook registration failed: see the summary.');
@@ -239,4 +231,19 @@ function maskStrings(value: unknown, mask: (text: string) => string): unknown {
   if (Array.isArray(value)) return value.map((item) => maskStrings(item, mask));
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [mask(key), maskStrings(item, mask)]));
   return value;
+}
+
+/**
+ * The JSON summary, written after the run: a file that cannot be written then (the disk filled up)
+ * is a warning, not a crash that would leave the step without its outputs. Undefined: not written.
+ */
+async function writeSummaryFile(platform: Platform, path: string | undefined, content: () => string): Promise<string | undefined> {
+  if (!path) return undefined;
+  try {
+    await writeFile(path, content());
+    return path;
+  } catch (error) {
+    platform.warn(`The summary file '${path}' could not be written: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
 }

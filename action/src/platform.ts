@@ -102,9 +102,11 @@ export class ActionPlatform implements Platform {
   complete(outcome: Outcome, message: string): void {
     this.outcome = outcome;
     if (!this.outputs) {
-      // Runs that stop before the sync (bad configuration, credentials) still say why.
+      // Runs that stop before the sync (bad configuration, credentials) still say why, and set every
+      // count a later step may read: nothing was listed or written.
       this.core.setOutput('result', outcome);
       this.core.setOutput('exit-code', exitCodeOf(outcome));
+      for (const name of ['listed', 'upserted', 'unchanged', 'failed', 'deleted'] as const) this.core.setOutput(name, 0);
     }
     const text = this.mask(message);
     // A partial run is one of two things: some kinds failed (what the user may choose to

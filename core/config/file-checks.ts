@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError, type ConfigProblem } from './problems';
 import type { ResolvedConfig } from './resolve';
@@ -20,7 +20,9 @@ export function requireFiles(resolved: Pick<ResolvedConfig, 'config' | 'sources'
   if (uses.summary && summaryPath !== undefined) {
     const folder = dirname(summaryPath);
     const writable = existsSync(summaryPath) ? canAccess(summaryPath, constants.W_OK) : canAccess(folder, constants.W_OK);
-    if (!writable) problems.push({ ...sourceOf(resolved, 'summaryPath'), message: `the summary file '${summaryPath}' cannot be written: its folder '${folder}' must exist and be writable.` });
+    if (existsSync(summaryPath) && statSync(summaryPath).isDirectory()) {
+      problems.push({ ...sourceOf(resolved, 'summaryPath'), message: `the summary file '${summaryPath}' is a folder: name a file in it (e.g. '${summaryPath.replace(/[\\/]+$/, '')}/port-sync-summary.json').` });
+    } else if (!writable) problems.push({ ...sourceOf(resolved, 'summaryPath'), message: `the summary file '${summaryPath}' cannot be written: its folder '${folder}' must exist and be writable.` });
   }
   if (problems.length > 0) throw new ConfigError(problems, resolved.warnings);
 }

@@ -26,8 +26,8 @@ export function parseBooleanText(text: string): TextParse<boolean> {
 
 /**
  * A list given as text: a JSON array of strings (what Ocean's dynamic config expects for `array`
- * settings, `ocean-azure-devops.md` §3), or a comma-separated list, which is what people type.
- * Items are trimmed; empty items are dropped.
+ * settings, `ocean-azure-devops.md` §3), or a list separated by commas or line breaks (one item
+ * per line is the habit in a YAML `|` block). Items are trimmed; empty items are dropped.
  */
 export function parseListText(text: string): TextParse<string[]> {
   const trimmed = text.trim();
@@ -45,7 +45,7 @@ export function parseListText(text: string): TextParse<string[]> {
   }
   return ok(
     trimmed
-      .split(',')
+      .split(/,|\r?\n/)
       .map((item) => item.trim())
       .filter((item) => item.length > 0),
   );

@@ -412,7 +412,7 @@ function requireSelfHosted(existing: PortIntegration | undefined, identifier: st
   const type = existing?.installationType;
   if (type === undefined || type === 'OnPrem') return;
   throw new PreflightError(
-    `Integration '${identifier}' in Port is installed as '${type}', run by Port itself, not self-hosted ('OnPrem') as this tool runs. Both would write and delete the same entities: give this one its own identifier (OCEAN__INTEGRATION__IDENTIFIER, input integrationIdentifier), or remove the hosted installation.`,
+    `Integration '${identifier}' in Port is installed as '${type}', run by Port itself, not self-hosted ('OnPrem') as this tool runs. Both would write and delete the same entities: give this one its own integration identifier (OCEAN__INTEGRATION__IDENTIFIER, or the step's integration identifier input), or remove the hosted installation.`,
   );
 }
 

@@ -105,8 +105,12 @@ export class AzurePipelinesPlatform implements Platform {
   }
 
   complete(outcome: Outcome, message: string): void {
-    // A run stopped by its configuration never reaches setOutputs; a later step may still branch on the result.
-    if (this.outputs === undefined) tl.setVariable('result', outcome, false, true);
+    // A run stopped by its configuration never reaches setOutputs; a later step may still branch on
+    // the result and read the counts: nothing was listed or written.
+    if (this.outputs === undefined) {
+      tl.setVariable('result', outcome, false, true);
+      for (const name of ['listed', 'upserted', 'unchanged', 'failed', 'deleted']) tl.setVariable(name, '0', false, true);
+    }
     tl.setResult(taskResultOf(outcome, this.outputs?.failed), message);
   }
 }

@@ -249,6 +249,8 @@ describe('configuration errors', () => {
     expect(run.code).toBe(1);
     expect(run.outputs.result).toBe('config-error');
     expect(run.outputs['exit-code']).toBe('2');
+    // Every count is set, so a later step reading one finds 0, not an empty string.
+    expect({ listed: run.outputs.listed, upserted: run.outputs.upserted, unchanged: run.outputs.unchanged, failed: run.outputs.failed, deleted: run.outputs.deleted }).toEqual({ listed: '0', upserted: '0', unchanged: '0', failed: '0', deleted: '0' });
     expect(run.stdout).toContain("::error::input 'kinds': 'projct' is not a known resource kind. Did you mean 'project'?");
     expect(run.stdout).toMatch(/::error::Azure DevOps organization URL is missing: set OCEAN__INTEGRATION__CONFIG__ORGANIZATION_URL, or input 'organization-url'/);
     expect(run.stdout).toMatch(/::error::Azure DevOps credential .* is missing: .*input 'personal-access-token' or input 'azure-devops-token'/);

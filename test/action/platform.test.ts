@@ -155,12 +155,13 @@ describe('ActionPlatform', () => {
     expect(calls.at(-1)).toEqual(['setFailed', 'Plan: deletion guard: 5 of 5 owned entities would be deleted.']);
   });
 
-  it('sets result and exit-code when the run stops before producing outputs', () => {
+  it('sets result, exit-code and zero counts when the run stops before producing outputs', () => {
     const { core, calls } = recordingCore();
     new ActionPlatform(core, base).complete('config-error', 'Invalid configuration (1 problem).');
     expect(calls).toEqual([
       ['setOutput', 'result', 'config-error'],
       ['setOutput', 'exit-code', '2'],
+      ...['listed', 'upserted', 'unchanged', 'failed', 'deleted'].map((name) => ['setOutput', name, '0']),
       ['setFailed', 'Invalid configuration (1 problem).'],
     ]);
   });

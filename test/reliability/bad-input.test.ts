@@ -79,6 +79,7 @@ const CONFIG_CASES: Case[] = [
   { name: 'another integration type', env: { OCEAN__INTEGRATION__TYPE: 'github' }, message: /OCEAN__INTEGRATION__TYPE/, requests: 'none' },
   { name: 'a config file that does not exist', args: () => ['--config', join(dir, 'missing.yml')], message: /missing\.yml.*does not exist/, requests: 'none' },
   { name: 'a CA file that does not exist', args: () => ['--ca-file', join(dir, 'no-such-ca.pem')], message: /--ca-file.*no-such-ca\.pem.*does not exist or cannot be read/, requests: 'none' },
+  { name: 'a summary path that is a folder', args: () => ['--summary', dir], message: /--summary.*is a folder: name a file in it/, requests: 'none' },
   { name: 'a summary file in a folder that does not exist', args: () => ['--summary', join(dir, 'no-such-folder', 'summary.json')], message: /--summary.*summary\.json.*cannot be written/, requests: 'none' },
   { name: 'a CA file set in the config file that does not exist', args: () => ['--config', file('ca.yml', 'network:\n  caFile: ./nowhere/ca.pem\n')], message: /ca\.yml:2:\d+ \(network\.caFile\).*nowhere\/ca\.pem/, requests: 'none' },
 ];

@@ -45,7 +45,7 @@ describe('parseBooleanText (pydantic v1 vocabulary, as Ocean reads its variables
 });
 
 describe('parseListText', () => {
-  const item = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !s.includes(',') && s.trim().length > 0 && !s.trim().startsWith('['));
+  const item = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !/[,\r\n]/.test(s) && s.trim().length > 0 && !s.trim().startsWith('['));
 
   it('reads a comma-separated list, trimming items and dropping empty ones', () => {
     fc.assert(
@@ -62,6 +62,11 @@ describe('parseListText', () => {
         expect(parseListText(JSON.stringify(items))).toEqual({ ok: true, value: items.map((i) => i.trim()) });
       }),
     );
+  });
+
+  it('reads one item per line too (a YAML | block), with LF or CRLF, mixed with commas', () => {
+    expect(parseListText('project\nrepository\n')).toEqual({ ok: true, value: ['project', 'repository'] });
+    expect(parseListText('project\r\nrepository, pull-request\r\n')).toEqual({ ok: true, value: ['project', 'repository', 'pull-request'] });
   });
 
   it('an item may contain a comma only in the JSON form', () => {
