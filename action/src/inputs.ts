@@ -4,7 +4,7 @@
  * so a workflow migrated from ocean-sail keeps working with its variables (BRIEF §3).
  */
 import { join } from 'node:path';
-import { layerFromEnvironment, layerFromInputs, type ConfigLayer, type InputValues, type TextKey } from '../../core/config';
+import { layerFromEnvironment, layerFromInputs, layerOfProblems, type ConfigLayer, type InputValues, type TextKey } from '../../core/config';
 import { parseBooleanText } from '../../core/config/text-values';
 
 type InputBinding = {
@@ -115,7 +115,11 @@ export function readActionSettings(getInput: GetInput, env: NodeJS.ProcessEnv): 
   if (tolerate.trim() !== '') {
     const parsed = parseBooleanText(tolerate);
     if (parsed.ok) toleratePartialFailure = parsed.value;
-    else problems.push(`${label('tolerate-partial-failure')}: ${parsed.message}`);
+    else {
+      problems.push(`${label('tolerate-partial-failure')}: ${parsed.message}`);
+      // Reported with the configuration's problems, all in one run.
+      layers.push(layerOfProblems([{ source: label('tolerate-partial-failure'), message: parsed.message }]));
+    }
   }
 
   return { layers, secretsToMaskFirst: [...inputs.secretTexts, ...environment.secretTexts], toleratePartialFailure, problems, workspace, debug: getInput('log-level').trim().toLowerCase() === 'debug' };

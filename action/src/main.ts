@@ -20,11 +20,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // The run masks the secrets it resolves and derives (encoded forms, Port tokens); these are
     // masked first, valid or not, in case the run stops before.
     for (const secret of settings.secretsToMaskFirst) platform.setSecret(secret);
-    if (settings.problems.length > 0) {
-      for (const problem of settings.problems) platform.error(problem);
-      platform.complete('config-error', `Invalid inputs (${settings.problems.length} problem${settings.problems.length === 1 ? '' : 's'}).`);
-      return;
-    }
+    // Problems with the action's own inputs travel in a layer, reported with the configuration's.
     await runFromLayers(platform, settings.layers);
   } catch (error) {
     core.setFailed(`Unexpected failure: ${error instanceof Error ? error.message : String(error)}`);

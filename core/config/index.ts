@@ -17,7 +17,7 @@ export { layerFromEnvironment, ENVIRONMENT_VARIABLES } from './environment';
 export { layerFromConfigFile, parseConfigFile, absentConfigFileLayer, interpolate } from './config-file';
 export { layerFromFlags, FLAG_DEFINITIONS, isSecretFlag, suggestFlag } from './flags';
 export type { FlagDefinition, FlagValue } from './flags';
-export { layerFromInputs } from './inputs';
+export { layerFromInputs, layerOfProblems } from './inputs';
 export type { InputValues, InputLayerOptions } from './inputs';
 export { resolveConfig } from './resolve';
 export { requireFiles } from './file-checks';

@@ -46,3 +46,13 @@ export function layerFromInputs(
     return labels.length === 0 ? undefined : labels.join(' or ');
   });
 }
+
+/**
+ * Problems a front door finds in inputs of its own (not configuration settings), as a layer: they
+ * are then reported with the configuration's, all at once, rather than one rerun each.
+ */
+export function layerOfProblems(problems: readonly { source: string; message: string }[]): ConfigLayer {
+  const builder = new LayerBuilder('inputs');
+  for (const problem of problems) builder.problem(problem.source, problem.message);
+  return builder.build(() => undefined);
+}

@@ -240,6 +240,14 @@ describe('against both simulators', () => {
 });
 
 describe('configuration errors', () => {
+  it("reports a bad tolerate-partial-failure together with the configuration's problems, in one run", async () => {
+    const run = await runAction({ with: syncInputs({ 'tolerate-partial-failure': 'maybe', kinds: 'projct' }) });
+    expect(run.outputs.result).toBe('config-error');
+    expect(run.stdout).toMatch(/::error::input 'tolerate-partial-failure': must be true or false/);
+    expect(run.stdout).toContain("::error::input 'kinds': 'projct' is not a known resource kind. Did you mean 'project'?");
+    expect(run.stdout).toMatch(/Invalid configuration \(2 problems\)/);
+  });
+
   it('reports every bad or missing input by its name, sets result config-error and writes nothing', async () => {
     port.clearCalls();
     const run = await runAction({
