@@ -5,6 +5,7 @@ import { ConfigError, formatProblem, redactWith, requireFiles, resolveConfig, se
 import { MappingConfigError } from './mapping/app-config';
 import type { Outcome, Platform } from './platform';
 import { PortAuthError } from './port/errors';
+import { HostedIntegrationError } from './port/integration';
 import { listenForShutdown, type Shutdown, type ShutdownSignal } from './shutdown';
 import { PreflightError, runSync, type RunDependencies } from './sync/run';
 import type { RunResult } from './sync/stats';
@@ -177,7 +178,7 @@ function fail(platform: Platform, error: unknown): Outcome {
     platform.complete('config-error', `Invalid mapping (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}).`);
     return 'config-error';
   }
-  if (error instanceof PortAuthError || error instanceof AzureDevOpsAuthError || error instanceof PreflightError || error instanceof OrganizationUrlError) {
+  if (error instanceof PortAuthError || error instanceof AzureDevOpsAuthError || error instanceof PreflightError || error instanceof OrganizationUrlError || error instanceof HostedIntegrationError) {
     platform.error(error.message);
     platform.complete('config-error', error.message);
     return 'config-error';

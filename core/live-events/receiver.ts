@@ -32,7 +32,7 @@ import { createJqEngine, type JqEngine } from '../mapping/jq-engine';
 import { PortClient, type PortRetryPolicy } from '../port/client';
 import { EntityApi } from '../port/entities';
 import { PortAuthError } from '../port/errors';
-import { IntegrationApi } from '../port/integration';
+import { HostedIntegrationError, IntegrationApi, requireSelfHosted } from '../port/integration';
 import { datasourceOf, datasourceUserAgent, VERSION } from '../version';
 import { applyEvent, EventAbortedError } from './apply-event';
 import { EventIntake, type QueuedEvent } from './event-intake';
@@ -336,6 +336,7 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
     try {
       startupProblem = 'authenticating with Port';
       await untilUp('Port authentication', () => port.authenticate(), log, lifetime.signal);
+      requireSelfHosted(await untilUp('reading the integration', () => integration.get(), log, lifetime.signal), identifier);
       startupProblem = 'checking Azure DevOps';
       await untilUp('the Azure DevOps pre-flight', () => ado.request({ path: '_apis/connectionData', apiVersion: '7.1-preview.1' }), log, lifetime.signal);
       startupProblem = 'loading the mapping';
@@ -417,7 +418,7 @@ function describe(error: unknown): string {
 
 /** Problems retrying cannot fix: the user must change a credential or the mapping. */
 function isFatal(error: unknown): boolean {
-  return error instanceof PortAuthError || error instanceof AzureDevOpsAuthError || error instanceof MappingConfigError;
+  return error instanceof PortAuthError || error instanceof AzureDevOpsAuthError || error instanceof MappingConfigError || error instanceof HostedIntegrationError;
 }
 
 /** Runs `step` until it succeeds, waiting longer after each transient failure (at most 60 s). */

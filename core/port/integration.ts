@@ -73,3 +73,18 @@ export class IntegrationApi {
     return { sent: fit.examples.length, dropped: fit.dropped, bytes: fit.bytes };
   }
 }
+
+/** An integration of this identifier that Port runs itself: this tool must not write as it. */
+export class HostedIntegrationError extends Error {}
+
+/**
+ * Ocean's check on a self-hosted run (port-api-and-ocean-core.md §1, step 2): an integration Port
+ * hosts under the same identifier writes the same entities, and the two would undo each other.
+ */
+export function requireSelfHosted(existing: PortIntegration | undefined, identifier: string): void {
+  const type = existing?.installationType;
+  if (type === undefined || type === 'OnPrem') return;
+  throw new HostedIntegrationError(
+    `Integration '${identifier}' in Port is installed as '${type}', run by Port itself, not self-hosted ('OnPrem') as this tool runs. Both would write and delete the same entities: give this one its own integration identifier (OCEAN__INTEGRATION__IDENTIFIER, or the step's integration identifier input), or remove the hosted installation.`,
+  );
+}

@@ -15,7 +15,7 @@ import { portAppConfigToObject } from '../mapping/app-config';
 import { BlueprintApi } from '../port/blueprints';
 import { DEFAULT_PORT_RETRY_POLICY, PortClient, type PortRetryPolicy } from '../port/client';
 import { EntityApi } from '../port/entities';
-import { IntegrationApi, type PortIntegration } from '../port/integration';
+import { IntegrationApi, requireSelfHosted } from '../port/integration';
 import { VERSION } from '../version';
 import { ShardRun } from '../shards/shard-run';
 import type { SetupWait } from '../shards/setup-wait';
@@ -402,18 +402,6 @@ function planRows(planCounts: ReadonlyMap<string, PlanCounts>, deletions: Deleti
     const toDelete = deletion && !deletion.held && !deletions.skipped ? deletion.stale : 0;
     return { blueprint, create: counts.create, update: counts.update, unchanged: counts.unchanged, delete: toDelete, samples: { create: counts.samples.create, update: counts.samples.update, delete: toDelete ? (deletion?.samples ?? []) : [] } };
   });
-}
-
-/**
- * Ocean's check on a self-hosted run (port-api-and-ocean-core.md §1, step 2): an integration Port
- * hosts under the same identifier writes the same entities, and the two would undo each other.
- */
-function requireSelfHosted(existing: PortIntegration | undefined, identifier: string): void {
-  const type = existing?.installationType;
-  if (type === undefined || type === 'OnPrem') return;
-  throw new PreflightError(
-    `Integration '${identifier}' in Port is installed as '${type}', run by Port itself, not self-hosted ('OnPrem') as this tool runs. Both would write and delete the same entities: give this one its own integration identifier (OCEAN__INTEGRATION__IDENTIFIER, or the step's integration identifier input), or remove the hosted installation.`,
-  );
 }
 
 /** Checks the credential; returns Azure DevOps' own clock (its `Date` header), when it sends one. */

@@ -137,6 +137,12 @@ describe('the receive command', () => {
     const badOption = runReceive(['--queue-size', 'lots'], sims.env());
     expect(await badOption.exit).toBe(2);
     expect(badOption.errText()).toContain('flag --queue-size: must be a number');
+
+    // An integration of the same identifier that Port hosts: both would write the same entities.
+    sims.port.seed.integration({ installationId: 'hosted-by-port', installationAppType: 'azure-devops', installationType: 'Saas', config: {} });
+    const hosted = runReceive([], sims.env({ OCEAN__INTEGRATION__IDENTIFIER: 'hosted-by-port' }));
+    expect(await hosted.exit).toBe(2);
+    expect(hosted.lines().find((l) => l.level === 'error')?.msg).toMatch(/Integration 'hosted-by-port' in Port is installed as 'Saas'/);
   });
 
   it('refuses to start without a webhook secret, unless it listens on a loopback address only or is told to', async () => {
