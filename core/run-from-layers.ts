@@ -98,7 +98,7 @@ async function syncFromLayers(platform: Platform, layers: readonly ConfigLayer[]
       : result.mode === 'plan' && result.deletions.guardTripped
         ? `Plan: ${result.deletions.skipped ?? 'the deletion guard would trip'}.`
         : failedLabels.length > 0
-          ? `Some kinds failed: ${failedLabels.join(', ')}${webhooksFailed ? '; webhook registration failed too' : ''}.`
+          ? `${failedLabels.length === result.resources.length ? 'Every kind failed' : 'Some kinds failed'}: ${failedLabels.join(', ')}${webhooksFailed ? '; webhook registration failed too' : ''}.`
           : webhooksFailed
             ? 'Webhook registration failed: see the summary.'
             : 'Some kinds failed: see the summary.',

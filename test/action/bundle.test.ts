@@ -168,6 +168,14 @@ describe('against both simulators', () => {
     expect(run.stdout).not.toMatch(/^::error::Some kinds failed/m);
   });
 
+  it('says every kind failed when none synced', async () => {
+    ado.faults.add({ kind: 'status', route: 'git.repositories.list', status: 400 });
+    const run = await runAction({ with: syncInputs({ kinds: 'repository' }), files: mappingFile });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^::error::Every kind failed: repository #1\./m);
+    expect(run.stdout).not.toMatch(/Some kinds failed/);
+  });
+
   it('runs from the OCEAN__ variables alone, as a workflow migrated from ocean-sail', async () => {
     const run = await runAction({
       files: mappingFile,
