@@ -53,7 +53,7 @@ async function syncFromLayers(platform: Platform, layers: readonly ConfigLayer[]
 
   let result: RunResult;
   try {
-    result = await runSync(config, { reporter: platform, secrets, onSecret, ...options });
+    result = await runSync(config, { reporter: platform, secrets, onSecret, logRequests: config.logLevel === 'debug', ...options });
   } catch (error) {
     // A cancelled run fails on whatever it was doing ("cannot reach Azure DevOps": aborted); that is not the story.
     if (shutdown.cancelledBy) return cancelled(platform, shutdown.cancelledBy, error instanceof Error ? error.message : String(error));

@@ -67,6 +67,8 @@ export class PortClient {
       retry?: PortRetryPolicy;
       /** The agent's clock (tests move it). */
       now?: () => Date;
+      /** Told of every answer (`POST /v1/entities/search → 200 in 40 ms`), for a debug log. */
+      onAnswer?: (line: string) => void;
     },
   ) {
     this.slots = pLimit(deps.maxConcurrent ?? 8);
@@ -98,6 +100,7 @@ export class PortClient {
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
       let response;
+      const sending = performance.now();
       try {
         response = await this.deps.transport.request({
           method: request.method,
@@ -125,6 +128,7 @@ export class PortClient {
       this.metrics.bytesIn += response.body.length;
       const body = parseJson(text);
       const status = response.status;
+      this.deps.onAnswer?.(`${route} → ${status} in ${Math.round(performance.now() - sending)} ms`);
       if (status === 401 && !refreshed) {
         // The token expired early or was revoked: fetch a new one and try again, once.
         refreshed = true;

@@ -38,6 +38,8 @@ import { capYoungGeneration, limitHeapGrowth } from '../util/heap-growth';
 
 export type RunDependencies = {
   reporter: RunReporter;
+  /** A debug line for every answer from Azure DevOps and Port (log level debug). */
+  logRequests?: boolean;
   /** Secrets known up front (from the configuration), redacted from raw examples. */
   secrets?: readonly string[];
   /** Called with every secret the run derives (Port access tokens), so wrappers can mask it. */
@@ -96,6 +98,7 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
   });
   const shard = new ShardRun(config.shard, identifier);
   const userAgent = shard.userAgent;
+  const onAnswer = deps.logRequests ? { onAnswer: (line: string) => reporter.debug(line) } : {};
   const port = new PortClient({
     baseUrl: config.port.baseUrl,
     credentials: { clientId: config.port.clientId, clientSecret: config.port.clientSecret },
@@ -106,6 +109,7 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
     ...(deps.signal ? { signal: deps.signal } : {}),
     retry: { ...DEFAULT_PORT_RETRY_POLICY, ...deps.retry?.port },
     now,
+    ...onAnswer,
   });
   const limiter = new IdentityRateLimiter(concurrency.requests);
   const ado = new AzureDevOpsClient({
@@ -116,6 +120,7 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
     userAgent: `port-ado-sync/${VERSION}`,
     ...(deps.signal ? { signal: deps.signal } : {}),
     retry: { ...DEFAULT_RETRY_POLICY, ...deps.retry?.azureDevOps },
+    ...onAnswer,
   });
   const integrationApi = new IntegrationApi(port, identifier);
 
