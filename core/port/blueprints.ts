@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { backoffSeconds, sleep } from '../http/retry';
 import type { BlueprintDefinition } from '../kinds/kind';
-import { apiError, DEFAULT_PORT_RETRY_POLICY, type PortClient, type PortRequest, type PortRetryPolicy } from './client';
+import type { PortClient, PortRequest } from './client';
 import { PortApiError } from './errors';
 
 const path = (identifier: string) => `/v1/blueprints/${encodeURIComponent(identifier)}`;
@@ -30,9 +29,6 @@ export type BlueprintShape = {
   aggregationProperties: string[];
 };
 
-/** The shortest wait before a throttled (429) creation request goes again: at once would only be throttled again. */
-const MIN_THROTTLE_SECONDS = 1;
-
 /** What the run needs to know of a blueprint: whether Port has it, its relations' targets, its shape. */
 type BlueprintFacts = { found: boolean; relationTargets: Record<string, string>; shape?: BlueprintShape };
 
@@ -53,20 +49,7 @@ export class BlueprintCreationError extends Error {
 type StageRequest = { identifier: string; request: PortRequest };
 
 export class BlueprintApi {
-  private readonly retry: PortRetryPolicy;
-  private readonly minThrottleSeconds: number;
-
-  constructor(
-    private readonly port: PortClient,
-    /**
-     * How often a throttled (429) creation request is sent again, and how long it waits: the
-     * client's backoff, at least `minThrottleSeconds` (default MIN_THROTTLE_SECONDS). Tests shorten both.
-     */
-    options: { retry?: Partial<PortRetryPolicy>; minThrottleSeconds?: number } = {},
-  ) {
-    this.retry = { ...DEFAULT_PORT_RETRY_POLICY, ...options.retry };
-    this.minThrottleSeconds = options.minThrottleSeconds ?? MIN_THROTTLE_SECONDS;
-  }
+  constructor(private readonly port: PortClient) {}
 
   /** One read per blueprint per run: set-up, the mapping check and reconciliation all ask. */
   private readonly facts = new Map<string, Promise<BlueprintFacts>>();
@@ -156,7 +139,7 @@ export class BlueprintApi {
       },
     ];
     for (const [index, stage] of stages.entries()) {
-      const results = await Promise.allSettled(stage.requests.map((r) => this.sendThrottled(r.request)));
+      const results = await Promise.allSettled(stage.requests.map(async (r) => void (await this.port.request(r.request))));
       const failures: { identifier: string; error: unknown }[] = [];
       for (const [i, result] of results.entries()) {
         const { identifier } = stage.requests[i] as StageRequest;
@@ -218,16 +201,6 @@ export class BlueprintApi {
     return remaining;
   }
 
-  /** Sends a creation request; a 429 (Port did not run it) is sent again after a wait. */
-  private async sendThrottled(request: PortRequest): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const response = await this.port.request({ ...request, accept: [...(request.accept ?? []), 429] });
-      if (response.status !== 429) return;
-      if (attempt >= this.retry.maxAttempts) throw apiError(`${request.method} ${request.path}`, 429, response.body);
-      // The answer's headers do not reach this layer: Port's Retry-After is not read here.
-      await sleep(Math.max(this.minThrottleSeconds, backoffSeconds(attempt, this.retry.baseDelaySeconds, this.retry.maxDelaySeconds)) * 1000);
-    }
-  }
 }
 
 /** Whether `have` (relation → target; undefined: the blueprint is new) lacks a relation of `want`. */

@@ -137,7 +137,8 @@ export class PortClient {
         continue;
       }
       if ((status >= 200 && status < 300) || request.accept?.includes(status)) return { status, body };
-      if (RETRYABLE.has(status) && request.retryable && attempt < this.retry.maxAttempts) {
+      // A 429 was refused before it ran, so any request may go again, a POST that creates included.
+      if (RETRYABLE.has(status) && (request.retryable || status === 429) && attempt < this.retry.maxAttempts) {
         await this.backoff(attempt, status, response.headers);
         continue;
       }
