@@ -4,7 +4,7 @@ import { parseOrganizationUrl } from '../azure-devops/organization';
 import { defaultPortAppConfig } from '../kinds/defaults';
 import type { KindDefinition } from '../kinds/kind';
 import { findKind, kindNames } from '../kinds/registry';
-import { MappingConfigError, parsePortAppConfigYaml, portAppConfigFromObject, type ConfigProblem, type PortAppConfig, type ResourceConfig } from '../mapping/app-config';
+import { mappingFieldPath, MappingConfigError, parsePortAppConfigYaml, portAppConfigFromObject, resourcePathText, type ConfigProblem, type PortAppConfig, type ResourceConfig } from '../mapping/app-config';
 import { checkedExpressions, compileResource, type ResourceMapper } from '../mapping/entity-mapper';
 import { fileReferencesOf, withIncludedFiles } from '../mapping/file-references';
 import { namedFieldsRead } from '../mapping/field-reads';
@@ -60,9 +60,9 @@ export async function prepareMapping(config: EngineConfig, integration: PortInte
     const references = fileReferencesOf(written);
     const readsFiles = 'includedFiles' in ((kind.selector as z.ZodObject).shape ?? {});
     for (const reference of references) {
-      const path = ['port', 'entity', 'mappings', ...(written.port.entity.mappings.length > 1 ? [reference.mappingIndex] : []), 'properties', reference.property];
+      const path = mappingFieldPath(written, reference.mappingIndex, ['properties', reference.property]);
       const at = written.lineOf(path);
-      const where = `resources[${written.index}].${path.join('.')}`;
+      const where = resourcePathText(written, path);
       if (readsFiles) {
         warnings.push({ message: `${where}: \`file://${reference.path}\` is Ocean's deprecated form; it is read as .__includedFiles[${JSON.stringify(reference.path)}], with ${reference.path} added to the selector's includedFiles. Write it that way to silence this warning.`, file: at.file, ...(at.line ? { line: at.line } : {}) });
       } else {
