@@ -56,11 +56,10 @@ describe('cursors a run can trust', () => {
     const kinds = ['--kinds', 'project,work-item'];
     const full = await sync(sims, kinds);
     expect(full.code, full.stderr).toBe(0);
-    const fault = sims.port.injectFault({ method: 'GET', path: '/v1/integration/*/cursor', status: 503 });
+    sims.port.injectFault({ method: 'GET', path: '/v1/integration/*/cursor', status: 503 });
     const fastRetries = { retry: { port: { maxAttempts: 2, baseDelaySeconds: 0.01, maxDelaySeconds: 0.02 } } };
     const incremental = await sync(sims, [...kinds, '--incremental', '--look-back-days', '1'], { frontDoor: fastRetries });
     sims.port.clearFaults();
-    expect(fault.id).toBeDefined();
     expect(incremental.code, incremental.stderr).toBe(0);
     expect(cursorReportOf(incremental, 'work-item')).toMatchObject({ listing: 'full', since: null, advanced: true });
     expect(resourceOf(incremental, 'work-item').listed).toBe(resourceOf(full, 'work-item').listed);
