@@ -233,7 +233,11 @@ export class EntityApi {
     }
   }
 
-  /** Deletes in requests of ≤100; returns the identifiers Port confirms deleted. */
+  /**
+   * Deletes in requests of ≤100; returns the identifiers gone afterwards. Those Port's answer does
+   * not list are looked up: a request retried after Port applied it (the first answer lost to a
+   * gateway timeout) answers an empty list for what the first attempt deleted.
+   */
   async delete(blueprint: string, identifiers: readonly string[], deleteDependents: boolean): Promise<string[]> {
     const deleted: string[] = [];
     for (const chunk of chunks(identifiers, DELETE_CHUNK)) {
@@ -245,7 +249,16 @@ export class EntityApi {
         retryable: true,
       });
       const parsed = deleteResponse.safeParse(response.body);
-      deleted.push(...(parsed.success ? parsed.data.deletedEntities : []));
+      const confirmed = new Set(parsed.success ? parsed.data.deletedEntities : []);
+      deleted.push(...confirmed);
+      const unconfirmed = chunk.filter((identifier) => !confirmed.has(identifier));
+      if (unconfirmed.length === 0) continue;
+      const left = await searchEntities(this.port, ['identifier'], [
+        { property: '$identifier', operator: 'in', value: unconfirmed },
+        { property: '$blueprint', operator: '=', value: blueprint },
+      ]);
+      const remaining = new Set(left.map((entity) => entity.identifier));
+      deleted.push(...unconfirmed.filter((identifier) => !remaining.has(identifier)));
     }
     return deleted;
   }

@@ -18,6 +18,11 @@ export const faultRuleSchema = z
     rateLimitResetSeconds: z.number().int().nonnegative().optional(),
     /** Delay added after normal handling (alone) or before the fault answer (with a status). */
     latencyMs: z.number().int().nonnegative().max(600_000).optional(),
+    /**
+     * With a status: the route runs first and its change is stored, then the fault answers instead
+     * (a gateway timing out after Port applied the request), so a client that retries repeats it.
+     */
+    applied: z.boolean().optional(),
     /** Destroy the socket without answering. */
     resetConnection: z.boolean().optional(),
     /** Fire at most this many times, then stay inert. */
@@ -29,7 +34,8 @@ export const faultRuleSchema = z
   })
   .refine((r) => r.status !== undefined || r.latencyMs !== undefined || r.resetConnection === true, {
     message: 'a fault needs a status, a latencyMs or resetConnection: true',
-  });
+  })
+  .refine((r) => !r.applied || r.status !== undefined, { message: 'applied: true needs a status to answer with' });
 
 export type FaultRule = z.input<typeof faultRuleSchema>;
 

@@ -95,7 +95,8 @@ export class PortSimulatorCore {
       }
       let routeName: string | null = null;
       if (fault) {
-        // A fault answers before the route runs, so nothing is stored.
+        // A fault answers before the route runs, so nothing is stored, unless it comes after it.
+        if (fault.applied) await this.dispatch(this.api, method, url, body.buffer, body.tooLarge, req, false);
         reply = faultReply(fault);
         latency += fault.latencyMs ?? 0;
         routeName = this.api.match(method, url.pathname) ? this.routeName(method, url.pathname) : null;

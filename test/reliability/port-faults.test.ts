@@ -141,6 +141,20 @@ describe('Port faults', () => {
     });
   });
 
+  it('a delete Port applied but whose answer was lost: retried, and what it deleted is counted', async () => {
+    await portFaultCase({
+      faults: [{ method: 'POST', path: '/v1/blueprints/*/bulk/entities/delete', status: 504, applied: true, times: 1 }],
+      outcome: 'recovers',
+      check: (run, before) => {
+        const after = snapshot(sims);
+        const gone = [...before].map(([blueprint, ids]) => [blueprint, [...ids].filter((id) => !after.get(blueprint)?.has(id)).length] as const).filter(([, n]) => n > 0);
+        expect(gone.length, 'stale entities were deleted').toBeGreaterThan(0);
+        // Each blueprint's deletion line counts what left Port, the request Port applied first included.
+        for (const [blueprint, n] of gone) expect(run.stdout).toContain(`${blueprint}: ${n} deleted`);
+      },
+    });
+  });
+
   it('dropped connections on writes: retried, the run is exact', async () => {
     await portFaultCase({ faults: [{ method: 'POST', path: '/v1/blueprints/*/entities/bulk', resetConnection: true, times: 2 }], outcome: 'recovers' });
   });

@@ -55,6 +55,18 @@ describe('injected faults', () => {
     expect((await client.get('/v1/blueprints/project')).status).toBe(200);
   });
 
+  it('applied: the route stores its change, then the fault answers; the retry finds it done', async () => {
+    sim.injectFault({ method: 'POST', path: '/v1/blueprints/*/entities/bulk', status: 504, applied: true, times: 1 });
+    const timedOut = await upsert('a');
+    expect(timedOut.status).toBe(504);
+    expect(sim.entities('project').map((e) => e.identifier)).toEqual(['a']);
+    sim.injectFault({ method: 'POST', path: '/v1/blueprints/*/bulk/entities/delete', status: 502, applied: true, times: 1 });
+    expect((await client.post('/v1/blueprints/project/bulk/entities/delete', { entities: ['a'] })).status).toBe(502);
+    expect(sim.entities('project')).toEqual([]);
+    expect((await client.post('/v1/blueprints/project/bulk/entities/delete', { entities: ['a'] })).body).toMatchObject({ ok: true, deletedEntities: [] });
+    expect(() => sim.injectFault({ path: '/v1/entities/search', latencyMs: 5, applied: true })).toThrow(/applied/);
+  });
+
   it('413 on demand, for a request that would otherwise fit', async () => {
     sim.injectFault({ path: '/v1/blueprints/project/entities/bulk', status: 413, times: 1 });
     const res = await upsert('a');
