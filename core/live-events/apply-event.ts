@@ -25,7 +25,7 @@ export type ApplyOutcome = {
   failures: UpsertFailure[];
 };
 
-/** Raised when an event was cut off (timeout, shutdown) before it wrote anything. */
+/** Raised when an event was cut off (timeout, shutdown); the message says whether it had written anything. */
 export class EventAbortedError extends Error {}
 
 type EntityKey = string;
@@ -86,16 +86,24 @@ export async function applyEvent(route: EventRoute, subject: Subject, deps: Appl
   if (deps.signal.aborted) throw new EventAbortedError('the event was cut off before it wrote anything');
   const outcome: ApplyOutcome = { kinds: [...new Set(resources.map((r) => r.kind.kind))], upserted: new Map(), deleted: new Map(), failures: [] };
   const merge = mapping.prepared.config.enableMergeEntity;
+  // Cut off once writing, the request under way is aborted and nothing more is sent.
+  const port = deps.entities.withSignal(deps.signal);
+  const stopIfCutOff = () => {
+    if (deps.signal.aborted) throw new EventAbortedError('the event was cut off after writing part of it');
+  };
   for (const [blueprint, entities] of groupBy(coalesce(upserts, merge), (e) => e.blueprint)) {
-    const result = await deps.entities.upsert(blueprint, entities);
+    stopIfCutOff();
+    const result = await port.upsert(blueprint, entities);
     outcome.upserted.set(blueprint, result.upserted);
     outcome.failures.push(...result.failed);
   }
   for (const [blueprint, entities] of groupBy(deletions, (e) => e.blueprint)) {
+    stopIfCutOff();
     // Only what this integration wrote: an entity someone else owns is not ours to remove.
-    const owned = await deps.entities.fetch(blueprint, entities.map((e) => e.identifier), { title: false, icon: false, team: false, properties: [], relations: [] }, deps.datasource);
+    const owned = await port.fetch(blueprint, entities.map((e) => e.identifier), { title: false, icon: false, team: false, properties: [], relations: [] }, deps.datasource);
     if (owned.size === 0) continue;
-    const deleted = await deps.entities.delete(blueprint, [...owned.keys()], mapping.prepared.config.deleteDependentEntities);
+    stopIfCutOff();
+    const deleted = await port.delete(blueprint, [...owned.keys()], mapping.prepared.config.deleteDependentEntities);
     outcome.deleted.set(blueprint, deleted.length);
   }
   return outcome;

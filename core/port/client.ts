@@ -18,6 +18,8 @@ export type PortRequest = {
   retryable: boolean;
   /** Statuses the caller handles itself instead of an exception (e.g. 404 on a lookup, 207 on bulk). */
   accept?: readonly number[];
+  /** Aborts this request and its retries, besides the client's own signal (a receiver event cut off at shutdown). */
+  signal?: AbortSignal;
 };
 
 export type PortResponse = { status: number; body: unknown };
@@ -97,8 +99,11 @@ export class PortClient {
     const url = this.url(request);
     const route = `${request.method} ${request.path}`;
     const data = request.bodyText ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
+    const signal = request.signal && this.deps.signal ? AbortSignal.any([request.signal, this.deps.signal]) : (request.signal ?? this.deps.signal);
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
+      // Cancelled while it waited for a slot or a retry: it is not sent.
+      signal?.throwIfAborted();
       let response;
       const sending = performance.now();
       try {
@@ -112,12 +117,12 @@ export class PortClient {
             Accept: 'application/json',
             'User-Agent': this.deps.userAgent,
           },
-          signal: this.deps.signal,
+          signal,
         });
       } catch (error) {
         this.metrics.requests++;
         if (request.retryable && isTransientNetworkError(error) && attempt < this.retry.maxAttempts) {
-          await this.backoff(attempt);
+          await this.backoff(attempt, undefined, undefined, signal);
           continue;
         }
         throw new PortApiError(`Port ${route} failed: ${describeNetworkError(error)}.`, undefined, undefined, route);
@@ -139,7 +144,7 @@ export class PortClient {
       if ((status >= 200 && status < 300) || request.accept?.includes(status)) return { status, body };
       // A 429 was refused before it ran, so any request may go again, a POST that creates included.
       if (RETRYABLE.has(status) && (request.retryable || status === 429) && attempt < this.retry.maxAttempts) {
-        await this.backoff(attempt, status, response.headers);
+        await this.backoff(attempt, status, response.headers, signal);
         continue;
       }
       throw apiError(route, status, body);
@@ -163,17 +168,17 @@ export class PortClient {
    * less: a reset at or before the agent's clock reads as 0 s, and 8 attempts would pass in
    * milliseconds. Never longer than MAX_RETRY_AFTER_SECONDS.
    */
-  private async backoff(attempt: number, status?: number, headers: Readonly<Record<string, string | undefined>> = {}): Promise<void> {
+  private async backoff(attempt: number, status?: number, headers: Readonly<Record<string, string | undefined>> = {}, signal = this.deps.signal): Promise<void> {
     this.metrics.retries++;
     const backoff = backoffSeconds(attempt, this.retry.baseDelaySeconds, this.retry.maxDelaySeconds);
     if (status !== 429) {
       const asked = retryAfterSeconds(headers['retry-after']) ?? resetAfterSeconds(headers['x-ratelimit-reset']);
-      await sleep(Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(backoff, asked ?? 0)) * 1000, this.deps.signal);
+      await sleep(Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(backoff, asked ?? 0)) * 1000, signal);
       return;
     }
     this.metrics.throttled.begin();
     try {
-      await sleep(Math.max(backoff, throttleSeconds(headers, backoff)) * 1000, this.deps.signal);
+      await sleep(Math.max(backoff, throttleSeconds(headers, backoff)) * 1000, signal);
     } finally {
       this.metrics.throttled.end();
     }

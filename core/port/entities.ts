@@ -70,11 +70,19 @@ export const identifierText = (identifier: unknown): string => (typeof identifie
 /** An entity identified by a search query, which Port resolves (and may match nothing). */
 const isSearchIdentifier = (entity: PortEntity | undefined) => entity !== undefined && typeof entity.identifier !== 'string';
 
+/** What entity calls need of the Port client. */
+export type PortRequester = Pick<PortClient, 'request' | 'metrics'>;
+
 export class EntityApi {
   constructor(
-    private readonly port: PortClient,
+    private readonly port: PortRequester,
     private readonly options: { merge: boolean; createMissingRelatedEntities: boolean },
   ) {}
+
+  /** The same calls, each request also cancelled by `signal` (a receiver event cut off at shutdown). */
+  withSignal(signal: AbortSignal): EntityApi {
+    return new EntityApi({ metrics: this.port.metrics, request: (request) => this.port.request({ ...request, signal }) }, this.options);
+  }
 
   /** Port requests sent so far (for per-resource accounting). */
   requestCount(): number {
@@ -275,7 +283,7 @@ export function ownedBy(datasource: Datasource): SearchRule[] {
 }
 
 /** One entity search: the entities matching every rule, with the fields `include` names. */
-export async function searchEntities(port: PortClient, include: readonly string[], rules: readonly SearchRule[]): Promise<StoredEntity[]> {
+export async function searchEntities(port: PortRequester, include: readonly string[], rules: readonly SearchRule[]): Promise<StoredEntity[]> {
   const response = await port.request({
     method: 'POST',
     path: '/v1/entities/search',

@@ -313,3 +313,30 @@ describe('a drain that runs out of time', () => {
     for (const [i, item] of items.entries()) expect(port.entity('azureDevopsWorkItem', `${item.projectId}/${item.id}`)?.title).not.toBe(`Drained ${i}`);
   });
 });
+
+describe('a drain that runs out of time while Port answers a write', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ ado: { seed: 58 }, syncKinds: ['project', 'work-item'], receiver: { workers: 1, drainSeconds: 1 }, retry: { port: { maxAttempts: 3, baseDelaySeconds: 0.05, maxDelaySeconds: 0.1 } } });
+  });
+  afterAll(async () => stack?.sims.close());
+
+  it('aborts the write under way and sends nothing more for the event', async () => {
+    const { ado, port } = stack.sims;
+    // Port holds its answer for 3 s and then refuses (nothing stored): a retry would write it.
+    port.injectFault({ method: 'POST', path: '/v1/blueprints/azureDevopsWorkItem/entities/bulk', status: 503, latencyMs: 3000, times: 1 });
+    const project = ado.model.projectList().find((p) => p.state === 'wellFormed')!;
+    const item = ado.model.workItemsOf(project.id)[0]!;
+    ado.mutate.updateWorkItem(item.id, { title: 'Cut off mid-write' });
+    port.clearCalls();
+    expect((await stack.post({ id: 'cut-write', eventType: 'workitem.updated', publisherId: 'tfs', resource: { id: 1, workItemId: item.id }, resourceContainers: { project: { id: project.id } } })).status).toBe(202);
+    await until(() => port.faults().some((f) => f.matched > 0), 'the write reached Port');
+
+    expect(await stack.receiver.stop()).toEqual({ drained: false });
+    // Past the held answer and any retry after it.
+    await new Promise((r) => setTimeout(r, 3500));
+    expect(port.calls({ path: '/v1/blueprints/azureDevopsWorkItem/entities/bulk' })).toHaveLength(1);
+    expect(port.entity('azureDevopsWorkItem', `${project.id}/${item.id}`)?.title).not.toBe('Cut off mid-write');
+    expect(parsedLogs(stack).find((l) => l.msg.startsWith('event cut off at shutdown'))).toMatchObject({ eventId: 'cut-write' });
+  });
+});
