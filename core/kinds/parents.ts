@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AzureDevOpsClient } from '../azure-devops/client';
+import { AzureDevOpsResponseError } from '../azure-devops/errors';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { fanOut } from './fan-out';
 
@@ -199,7 +200,9 @@ export class ParentListings {
           apiVersion: '7.1-preview.1',
         });
         const properties = z.object({ value: z.array(z.object({ name: z.string() })) }).safeParse(response.body);
-        const tags = properties.success ? properties.data.value.map((p) => p.name.replace('Microsoft.TeamFoundation.Project.Tag.', '').toLowerCase()) : [];
+        // Read as "no tags", an unreadable answer would sync a project the user excluded.
+        if (!properties.success) throw new AzureDevOpsResponseError(`The properties of project ${project.name} came back without a list of properties, so excludedTags cannot be applied.`, `_apis/projects/${project.id}/properties`);
+        const tags = properties.data.value.map((p) => p.name.replace('Microsoft.TeamFoundation.Project.Tag.', '').toLowerCase());
         yield tags.some((tag) => excluded.has(tag)) ? [] : [project];
       }.bind(this),
       (project) => `project ${project.name} properties`,

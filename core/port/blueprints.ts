@@ -5,11 +5,10 @@ import { PortApiError } from './errors';
 
 const path = (identifier: string) => `/v1/blueprints/${encodeURIComponent(identifier)}`;
 
-const blueprintAnswer = z.object({ blueprint: z.object({ relations: z.record(z.string(), z.object({ target: z.string() })).optional() }) });
 const keyed = z.record(z.string(), z.unknown()).nullish();
-const shapeAnswer = z.object({
+const blueprintAnswer = z.object({
   blueprint: z.object({
-    title: z.string().optional(),
+    title: z.string().nullish(),
     schema: z.object({ properties: keyed }).optional(),
     relations: z.record(z.string(), z.object({ target: z.string() })).nullish(),
     mirrorProperties: keyed,
@@ -63,7 +62,7 @@ export class BlueprintApi {
     return (await this.read(identifier)).found;
   }
 
-  /** The blueprint's title, property and relation names; undefined when Port has no such blueprint (or its answer could not be read). */
+  /** The blueprint's title, property and relation names; undefined when Port has no such blueprint. */
   async shape(identifier: string): Promise<BlueprintShape | undefined> {
     return (await this.read(identifier)).shape;
   }
@@ -71,12 +70,13 @@ export class BlueprintApi {
   private read(identifier: string): Promise<BlueprintFacts> {
     const known = this.facts.get(identifier);
     if (known) return known;
-    const entry = this.port.request({ method: 'GET', path: path(identifier), retryable: true, accept: [404] }).then((response) => {
+    const entry = this.port.request({ method: 'GET', path: path(identifier), retryable: true, accept: [404] }).then((response): BlueprintFacts => {
       if (response.status === 404) return { found: false, relationTargets: {} };
+      // Never read as "no relations": reconciliation would stop protecting the targets of kept entities.
       const parsed = blueprintAnswer.safeParse(response.body);
-      const relations = parsed.success ? (parsed.data.blueprint.relations ?? {}) : {};
-      const shape = shapeOf(response.body);
-      return { found: true, relationTargets: Object.fromEntries(Object.entries(relations).map(([name, r]) => [name, r.target])), ...(shape ? { shape } : {}) };
+      if (!parsed.success) throw new Error(`Port answered GET /v1/blueprints/${identifier} with something other than a blueprint.`);
+      const shape = shapeOf(parsed.data.blueprint);
+      return { found: true, relationTargets: shape.relations, shape };
     });
     // A failed read is not remembered: the next caller asks again.
     entry.catch(() => {
@@ -218,12 +218,9 @@ function mayHaveRun(error: unknown): boolean {
   return !(error instanceof PortApiError) || error.status === undefined || error.status >= 500;
 }
 
-function shapeOf(body: unknown): BlueprintShape | undefined {
-  const parsed = shapeAnswer.safeParse(body);
-  if (!parsed.success) return undefined;
-  const b = parsed.data.blueprint;
+function shapeOf(b: z.infer<typeof blueprintAnswer>['blueprint']): BlueprintShape {
   return {
-    title: b.title,
+    title: b.title ?? undefined,
     properties: Object.keys(b.schema?.properties ?? {}),
     relations: Object.fromEntries(Object.entries(b.relations ?? {}).map(([name, r]) => [name, r.target])),
     mirrorProperties: Object.keys(b.mirrorProperties ?? {}),

@@ -23,7 +23,7 @@ import { KINDS, minimumRequestsByRouteFor, minimumRequestsFor, type Kind } from 
  */
 
 const faultSchema = z.object({
-  kind: z.enum(['latency', 'status', 'reset', 'timeout', 'truncate', 'repeat-token', 'ignore-skip']),
+  kind: z.enum(['latency', 'status', 'reset', 'timeout', 'truncate', 'repeat-token', 'ignore-skip', 'body']),
   route: z.string().optional(),
   path: z.string().optional(),
   method: z.string().optional(),
@@ -32,6 +32,7 @@ const faultSchema = z.object({
   latencyMs: z.number().int().min(0).optional(),
   skip: z.number().int().min(0).optional(),
   times: z.number().int().min(1).optional(),
+  body: z.json().optional(),
 });
 
 const throttleSchema = z.union([

@@ -9,8 +9,10 @@
  *   (vsts-rest-api-specs#178 reports a token that returned the first page again).
  * - `ignore-skip`: a `$top`/`$skip` list answers every page as if `$skip` were 0 (a proxy or an
  *   older service version that drops the parameter): the same full page, forever.
+ * - `body`: the route runs, then answers 200 with `body` instead (valid JSON of an unexpected
+ *   shape: an older service version, a proxy, a preview API that changed).
  */
-export type FaultKind = 'latency' | 'status' | 'reset' | 'timeout' | 'truncate' | 'repeat-token' | 'ignore-skip';
+export type FaultKind = 'latency' | 'status' | 'reset' | 'timeout' | 'truncate' | 'repeat-token' | 'ignore-skip' | 'body';
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -25,6 +27,8 @@ export interface FaultSpec {
   status?: number;
   /** For `latency`. */
   latencyMs?: number;
+  /** For `body`: the JSON answered instead. */
+  body?: unknown;
   /** Let this many matching requests through first. */
   skip?: number;
   /** Apply to this many matching requests, then stop. Absent: until cleared. */

@@ -6,7 +6,7 @@ import type { OrganizationModel } from '../model/organization';
 import { checkApiVersion, requestedVersionText } from '../wire/api-version';
 import { AdoError, errors } from '../wire/errors';
 import { classifyHost, resolvePath, serviceUrls, type ServiceHost } from '../wire/hosts';
-import { isJsonObject } from '../wire/json';
+import { isJsonObject, type Json } from '../wire/json';
 import { QueryParams } from '../wire/query';
 import { CONTINUATION_HEADER, type SimResponse } from '../wire/response';
 import type { Method, Router } from '../wire/router';
@@ -253,6 +253,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
       response = errorResponse(error);
     }
     if (faults.some((f) => f.kind === 'repeat-token')) response = repeatToken(response, ctx.query.get('continuationToken'));
+    const replaced = faults.find((f) => f.kind === 'body');
+    if (replaced) response = { status: 200, body: (replaced.body ?? null) as Json };
     // Serialized before the latency is waited out: the simulator's own work counts toward it.
     const answer = encode(response, apiVersion);
     if (memoKey !== undefined && answer.status === 200 && answer.payload && answer.contentType) {
