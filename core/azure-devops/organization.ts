@@ -48,7 +48,8 @@ export function parseOrganizationUrl(input: string): Organization {
     throw new OrganizationUrlError('The organization URL must not contain credentials; pass the token separately.');
   }
   if (url.search || url.hash) {
-    throw new OrganizationUrlError(`'${input}' must not contain a query string or fragment.`);
+    // Quoted without them: a query string may carry a token.
+    throw new OrganizationUrlError(`'${url.origin}${url.pathname}' must not have a query string or fragment (left out here).`);
   }
   const segments = url.pathname.split('/').filter((s) => s.length > 0).map(decodeURIComponent);
   const host = url.hostname.toLowerCase();

@@ -57,12 +57,16 @@ describe('parseOrganizationUrl', () => {
     expect(() => parseOrganizationUrl(input)).toThrow(message);
   });
 
-  it('never echoes credentials embedded in a rejected URL', () => {
+  it.each(['https://user:hunter2@dev.azure.com/org', 'https://dev.azure.com/org?token=hunter2', 'https://dev.azure.com/org#access_token=hunter2'])('never echoes credentials embedded in a rejected URL (%s)', (input) => {
+    expect(() => parseOrganizationUrl(input)).toThrow(OrganizationUrlError);
     try {
-      parseOrganizationUrl('https://user:hunter2@dev.azure.com/org');
-      expect.unreachable();
+      parseOrganizationUrl(input);
     } catch (error) {
       expect(String(error)).not.toContain('hunter2');
     }
+  });
+
+  it('names the URL without its query string when it refuses one', () => {
+    expect(() => parseOrganizationUrl('https://dev.azure.com/org?token=x')).toThrow("'https://dev.azure.com/org' must not have a query string or fragment (left out here).");
   });
 });
