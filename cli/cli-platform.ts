@@ -37,6 +37,9 @@ export class CliPlatform implements Platform {
   debug(message: string): void {
     this.reporter.debug(message);
   }
+  showDebug(): void {
+    this.reporter.showDebug();
+  }
   progress(fraction: number, text: string): void {
     this.reporter.progress(fraction, text);
   }

@@ -17,7 +17,15 @@ export class ConsoleReporter implements RunReporter {
   private lastProgressAt = 0;
   private liveLine = false;
 
-  constructor(private readonly options: ConsoleOptions) {}
+  private debugShown: boolean;
+
+  constructor(private readonly options: ConsoleOptions) {
+    this.debugShown = options.debug;
+  }
+
+  showDebug(): void {
+    this.debugShown = true;
+  }
 
   info(message: string): void {
     this.write(message);
@@ -29,7 +37,7 @@ export class ConsoleReporter implements RunReporter {
     this.write(`error: ${where(location)}${message}`);
   }
   debug(message: string): void {
-    if (this.options.debug) this.write(`debug: ${message}`);
+    if (this.debugShown) this.write(`debug: ${message}`);
   }
   progress(fraction: number, text: string): void {
     const line = `[${String(Math.round(fraction * 100)).padStart(3)}%] ${text}`;

@@ -29,4 +29,9 @@ export interface Platform extends RunReporter {
   setOutputs(outputs: RunOutputs): void;
   /** Sets the step result; `message` is one line for the CI's status. */
   complete(outcome: Outcome, message: string): void;
+  /**
+   * The configuration asks for log level debug (a variable or the config file, not only the front
+   * door's own switch): from now on debug lines are shown where the CI would otherwise hide them.
+   */
+  showDebug(): void;
 }

@@ -137,6 +137,7 @@ export async function runWebhooksFromLayers(platform: Platform, layers: readonly
 
 function resolveAndMask(platform: Platform, layers: readonly ConfigLayer[]): SyncConfig {
   const resolved = resolveConfig(layers);
+  if (resolved.config.logLevel === 'debug') platform.showDebug();
   requireFiles(resolved, { summary: true });
   for (const warning of resolved.warnings) platform.warn(formatProblem(warning));
   for (const secret of secretValues(resolved.config)) platform.setSecret(secret);

@@ -28,6 +28,7 @@ export class ActionPlatform implements Platform {
   private readonly secrets = new Set<string>();
   private outputs: RunOutputs | undefined;
   private lastProgressAt = 0;
+  private debugShown = false;
   private readonly errorsShown = new Set<string>();
   outcome: Outcome | undefined;
 
@@ -63,8 +64,11 @@ export class ActionPlatform implements Platform {
     this.errorsShown.add(text);
     this.core.error(text, this.annotation(location));
   }
+  showDebug(): void {
+    this.debugShown = true;
+  }
   debug(message: string): void {
-    if (this.options.debug && !this.core.isDebug()) this.core.info(neutralizeCommands(`debug: ${this.mask(message)}`));
+    if ((this.options.debug || this.debugShown) && !this.core.isDebug()) this.core.info(neutralizeCommands(`debug: ${this.mask(message)}`));
     else this.core.debug(this.mask(message));
   }
   progress(fraction: number, text: string): void {

@@ -41,6 +41,7 @@ export function taskResultOf(outcome: Outcome, failedItems: number | undefined):
 export class AzurePipelinesPlatform implements Platform {
   private readonly write: (line: string) => void;
   private outputs: RunOutputs | undefined;
+  private debugShown = false;
 
   constructor(private readonly options: AzurePipelinesPlatformOptions) {
     this.write = options.write ?? ((line) => console.log(line));
@@ -66,7 +67,13 @@ export class AzurePipelinesPlatform implements Platform {
   }
 
   debug(message: string): void {
-    tl.debug(message);
+    if (this.debugShown) this.write(neutralizeCommands(`debug: ${message}`));
+    else tl.debug(message);
+  }
+
+  showDebug(): void {
+    // With System.Debug the agent shows tl.debug lines itself; otherwise they go to the log as lines.
+    this.debugShown = (tl.getVariable('System.Debug') ?? '').trim().toLowerCase() !== 'true';
   }
 
   progress(fraction: number, text: string): void {

@@ -102,6 +102,18 @@ describe('ActionPlatform', () => {
     expect(loud.calls).toEqual([['info', 'debug: detail']]);
   });
 
+  it('shows debug lines once the configuration asks for log level debug (a variable or the config file)', () => {
+    const { core, calls } = recordingCore();
+    const platform = new ActionPlatform(core, base);
+    platform.debug('before');
+    platform.showDebug();
+    platform.debug('after');
+    expect(calls).toEqual([
+      ['debug', 'before'],
+      ['info', 'debug: after'],
+    ]);
+  });
+
   it('writes the summary to the job summary and the log, masked', async () => {
     const { core, calls } = recordingCore();
     const platform = new ActionPlatform(core, base);

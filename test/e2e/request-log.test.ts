@@ -17,6 +17,12 @@ describe('log level debug', () => {
     expect(output).toMatch(/POST \/v1\/blueprints\/azureDevopsProject\/entities\/bulk → 20\d in \d+ ms/);
     for (const secret of [PAT, PORT_CLIENT_SECRET]) expect(output).not.toContain(secret);
 
+    // Ocean's variable (or a config file's logLevel) switches it on as the flag does.
+    const byVariable = await syncKinds(sims, ['project'], { env: { APPLICATION__LOG_LEVEL: 'DEBUG' } });
+    expect(byVariable.code, byVariable.stderr).toBe(0);
+    expect(byVariable.stderr).toMatch(/^debug: GET \S+\/_apis\/projects\S* → 200 in \d+ ms$/m);
+    for (const secret of [PAT, PORT_CLIENT_SECRET]) expect(byVariable.stdout + byVariable.stderr).not.toContain(secret);
+
     const info = await syncKinds(sims, ['project']);
     expect(info.code, info.stderr).toBe(0);
     expect(info.stdout + info.stderr).not.toMatch(/ → \d{3} in \d+ ms/);
