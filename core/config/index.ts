@@ -9,7 +9,7 @@
 export { syncConfigSchema, PORT_REGIONS, DEFAULT_INTEGRATION_IDENTIFIER, INTEGRATION_TYPE } from './model';
 export type { SyncConfig, SyncConfigInput, AzureDevOpsCredential, MappingSource, WebhookHeaders, PortRegion } from './model';
 export { RESOURCE_KINDS, WEBHOOK_EVENT_TYPES, ALL_WEBHOOK_EVENT_TYPES } from './known-values';
-export type { ResourceKind, WebhookPublisher } from './known-values';
+export type { WebhookPublisher } from './known-values';
 export { ConfigError, formatProblem, formatProblems } from './problems';
 export type { ConfigProblem, ConfigWarning } from './problems';
 export type { ConfigLayer, LayerKind } from './layer';

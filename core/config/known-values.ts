@@ -2,41 +2,14 @@
  * Closed sets the configuration validates against, so a typo is reported before the run starts
  * rather than silently matching nothing.
  */
+import { kindNames } from '../kinds/registry';
 
-/** The resource kinds of BRIEF §6 (Ocean's `Kind` enum, `ocean-azure-devops.md` §1.2). */
-export const RESOURCE_KINDS = [
-  'project',
-  'team',
-  'member',
-  'user',
-  'group',
-  'group-member',
-  'repository',
-  'branch',
-  'repository-policy',
-  'pull-request',
-  'pipeline',
-  'pipeline-run',
-  'pipeline-stage',
-  'build',
-  'environment',
-  'pipeline-deployment',
-  'release',
-  'release-definition',
-  'release-deployment',
-  'work-item',
-  'board',
-  'column',
-  'iteration',
-  'area-path',
-  'test-run',
-  'advanced-security-alert',
-  'file',
-  'folder',
-  'wiki',
-] as const;
-
-export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+/**
+ * The resource kinds `filters.kinds` (`--kinds`) accepts: the registry's (core/kinds/registry.ts),
+ * so a kind is accepted here as soon as it is registered there. The registry only defines kinds
+ * (schemas and functions, no I/O when imported) and imports nothing from core/config.
+ */
+export const RESOURCE_KINDS: readonly string[] = kindNames();
 
 /**
  * The service-hook event types Ocean subscribes to, by publisher (`ocean-azure-devops.md` §4).

@@ -17,6 +17,7 @@ function membersOf(ctx: KindContext) {
 
 export default defineKind({
   kind: 'group-member',
+  scope: 'organization',
   description:
     'Direct members (users and groups) of every graph group, one item per (group, member); nested members are not expanded. Cloud only; the built-in default mapping leaves it out on Azure DevOps Server.',
   selector: z.object({}),

@@ -5,6 +5,7 @@ import { defineKind } from './kind';
 
 export default defineKind({
   kind: 'group',
+  scope: 'organization',
   description:
     'Security groups of the organization from the graph: organization-level and project groups, team groups, and Microsoft Entra groups added to the organization. Organization-wide: the projects filter does not narrow it. Cloud only; the built-in default mapping leaves it out on Azure DevOps Server.',
   selector: z.object({}),

@@ -155,11 +155,28 @@ export type ChangeFilter<S> = {
   readonly list: (ctx: KindContext, selector: S, window: ChangeWindow) => AsyncIterable<Page>;
 };
 
+/** A kind's selector schema: always a `z.object`, so its keys can be read (`.shape`) for checks and docs. */
+export type SelectorSchema = z.ZodObject;
+
+/**
+ * Where a kind's items live, for `--shard` (core/shards/kind-scope.ts): `project` kinds are listed
+ * under projects (directly, or through repositories, teams, pipelines and environments) and split
+ * by project; `organization` kinds belong to no project and are listed whole, by shard 0.
+ */
+export type KindScope = 'organization' | 'project';
+
+/**
+ * `S` is the kind's own selector schema (`defineKind` requires a `SelectorSchema`). Left at its
+ * default, as the registry sees every kind, the parsed selector is `unknown`: the run hands back,
+ * unopened, what the kind's own schema parsed.
+ */
 export type KindDefinition<S extends z.ZodType = z.ZodType> = {
   readonly kind: string;
   readonly description: string;
   /** Kind-specific selector keys (everything but `query`), with their defaults and `.describe()`d for the docs. */
-  readonly selector: S;
+  readonly selector: S & SelectorSchema;
+  /** Whether the items belong to a project or to the organization as a whole. Unset: `project`. */
+  readonly scope?: KindScope;
   /** The Azure DevOps calls the listing makes, for docs/kinds.md. */
   readonly endpoints: readonly string[];
   /** Fields added to each raw item beyond the API's own (Ocean-compatible names), with what they hold. */
@@ -188,7 +205,7 @@ export type KindDefinition<S extends z.ZodType = z.ZodType> = {
 
 export type Volume = 'largest' | 'large';
 
-export function defineKind<S extends z.ZodType>(definition: KindDefinition<S>): KindDefinition<S> {
+export function defineKind<S extends SelectorSchema>(definition: KindDefinition<S>): KindDefinition<S> {
   return definition;
 }
 

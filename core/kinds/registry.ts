@@ -31,7 +31,13 @@ import workItem from './work-item';
 
 /**
  * Every kind, in the order the default mapping lists them (parents before children, so relations
- * resolve even without createMissingRelatedEntities). Adding a kind: one module, one line here.
+ * resolve even without createMissingRelatedEntities).
+ *
+ * Adding a kind: one module (`defineKind`: a `z.object` selector, its listing, defaults, and
+ * `scope: 'organization'` if its items belong to no project), its test, and its entry here (the
+ * import and one line in KINDS). Nothing else lists kinds: `--kinds` (core/config/known-values.ts)
+ * and the shards (core/shards/kind-scope.ts) read this list. Then `npm run docs` regenerates
+ * docs/kinds.md and docs/incremental.md from it (test/unit/kinds-doc.test.ts checks they are current).
  */
 export const KINDS: readonly KindDefinition[] = [
   project,

@@ -33,6 +33,7 @@ type Selector = z.output<typeof selector>;
 
 export default defineKind({
   kind: 'user',
+  scope: 'organization',
   description:
     'Users of the organization, from user entitlements (default) or from the graph. Cloud only: Azure DevOps Server has neither service, and the built-in default mapping leaves this kind out there.',
   selector,

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import type { z } from 'zod';
 import { parseOrganizationUrl } from '../azure-devops/organization';
 import { defaultPortAppConfig } from '../kinds/defaults';
 import type { KindDefinition } from '../kinds/kind';
@@ -58,7 +57,7 @@ export async function prepareMapping(config: EngineConfig, integration: PortInte
       continue;
     }
     const references = fileReferencesOf(written);
-    const readsFiles = 'includedFiles' in ((kind.selector as z.ZodObject).shape ?? {});
+    const readsFiles = 'includedFiles' in kind.selector.shape;
     for (const reference of references) {
       const path = mappingFieldPath(written, reference.mappingIndex, ['properties', reference.property]);
       const at = written.lineOf(path);
@@ -72,7 +71,7 @@ export async function prepareMapping(config: EngineConfig, integration: PortInte
     if (references.length > 0 && !readsFiles) continue;
     const resource = withIncludedFiles(written, references);
     const { query: _query, ...keys } = resource.selector;
-    const parsed = (kind.selector).safeParse(keys);
+    const parsed = kind.selector.safeParse(keys);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const path = ['selector', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
@@ -80,7 +79,7 @@ export async function prepareMapping(config: EngineConfig, integration: PortInte
       }
       continue;
     }
-    const known = new Set(Object.keys((kind.selector as z.ZodObject).shape ?? {}));
+    const known = new Set(Object.keys(kind.selector.shape));
     for (const key of Object.keys(keys)) {
       if (!known.has(key)) {
         const at = resource.lineOf(['selector', key]);

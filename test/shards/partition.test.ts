@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { KINDS } from '../../core/kinds/registry';
-import { kindScope, ORGANIZATION_KINDS, PROJECT_KINDS, shardSyncsKind } from '../../core/shards/kind-scope';
+import { kindScope, shardSyncsKind } from '../../core/shards/kind-scope';
 import { projectHash, projectPartition, shardOfProject } from '../../core/shards/partition';
 import { parseShardText, shardFromJobPosition } from '../../core/shards/shard';
 import { datasourceOf, datasourceUserAgent } from '../../core/version';
@@ -67,9 +67,10 @@ describe('the project partition', () => {
 });
 
 describe('kinds and shards', () => {
-  it('classifies every registered kind as organization-level or project-level', () => {
-    for (const kind of KINDS) expect(ORGANIZATION_KINDS.has(kind.kind) !== PROJECT_KINDS.has(kind.kind), kind.kind).toBe(true);
-    expect([...ORGANIZATION_KINDS].sort()).toEqual(['group', 'group-member', 'user']);
+  it("takes each registered kind's scope from its module, project-level unless it says otherwise", () => {
+    for (const kind of KINDS) expect(kindScope(kind.kind), kind.kind).toBe(kind.scope ?? 'project');
+    const organizationKinds = KINDS.filter((k) => kindScope(k.kind) === 'organization').map((k) => k.kind);
+    expect(organizationKinds.sort()).toEqual(['group', 'group-member', 'user']);
   });
 
   it('leaves organization-level kinds, and kinds it does not know, to shard 0', () => {
