@@ -1,6 +1,7 @@
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import type { ChangeWindow, KindContext } from '../kinds/kind';
 import type { Project } from '../kinds/parents';
+import { idOf } from '../util/id-of';
 
 /**
  * The three listings that find every build that changed since the window's start:
@@ -63,5 +64,5 @@ export function timeOf(build: RawItem, field: (typeof BUILD_TIMES)[number]): num
 
 /** The pipeline (build definition) id of a raw build. */
 export function pipelineIdOf(build: RawItem): unknown {
-  return (build.definition as { id?: unknown } | undefined)?.id;
+  return idOf(build.definition);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AzureDevOpsError } from '../azure-devops/errors';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
+import { readObject } from '../azure-devops/read-object';
 import { fanOut } from './fan-out';
 import { defineKind, type KindContext, type Page } from './kind';
 import type { Team } from './parents';
@@ -59,8 +60,8 @@ async function* readBoards(ctx: KindContext, incomplete: (reason: string) => voi
         }
       }
       for (const reference of references) {
-        const response = await ctx.client.request({ path: `${base}/${String(reference.id)}`, apiVersion: '7.1' });
-        yield [{ ...reference, ...(response.body as RawItem), __project: team.__project, __team: team }];
+        const board = await readObject(ctx.client, { path: `${base}/${String(reference.id)}`, apiVersion: '7.1' }, `board '${String(reference.name ?? reference.id)}' of team '${team.name}'`);
+        yield [{ ...reference, ...board, __project: team.__project, __team: team }];
       }
     },
     (team) => `boards of team ${team.name}`,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AzureDevOpsClient } from '../azure-devops/client';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
+import { readObject } from '../azure-devops/read-object';
 import { fanOut } from './fan-out';
 import { changedBuilds } from '../incremental/changed-builds';
 import { chunks } from '../util/chunks';
@@ -132,8 +133,7 @@ async function firstCommit(client: AzureDevOpsClient, project: Project, build: R
   if (oldest) return { ...oldest, __sha: oldest.id ?? null, __timestamp: oldest.timestamp ?? null, __commitCount: changes.length };
   const repository = build.repository as { id?: string; type?: string } | undefined;
   if (!repository?.id || repository.type !== 'TfsGit' || typeof build.sourceVersion !== 'string') return null;
-  const response = await client.request({ path: `${project.id}/_apis/git/repositories/${repository.id}/commits/${build.sourceVersion}`, apiVersion: '7.1' });
-  const commit = (response.body ?? {}) as RawItem;
+  const commit = await readObject(client, { path: `${project.id}/_apis/git/repositories/${repository.id}/commits/${build.sourceVersion}`, apiVersion: '7.1' }, `commit ${build.sourceVersion} of build ${String(build.id)}`);
   const author = commit.author as { date?: string } | undefined;
   return { ...commit, __sha: commit.commitId ?? build.sourceVersion, __timestamp: author?.date ?? null, __commitCount: 1 };
 }

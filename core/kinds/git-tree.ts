@@ -155,12 +155,16 @@ const fileWithContent = z.object({ content: z.string().optional() });
  * a missing one.
  */
 export async function readFile(client: AzureDevOpsClient, repository: Repository, branch: string, path: string): Promise<string | null> {
-  const found = await readIfPresent(client, {
-    path: `${repository.project.id}/_apis/git/repositories/${repository.id}/items`,
-    query: { path, includeContent: true, 'versionDescriptor.version': branchName(branch), 'versionDescriptor.versionType': 'branch' },
-    apiVersion: '7.1',
-  });
-  const item = fileWithContent.safeParse(found?.body);
+  const found = await readIfPresent(
+    client,
+    {
+      path: `${repository.project.id}/_apis/git/repositories/${repository.id}/items`,
+      query: { path, includeContent: true, 'versionDescriptor.version': branchName(branch), 'versionDescriptor.versionType': 'branch' },
+      apiVersion: '7.1',
+    },
+    `file ${path} on branch ${branch} of repository '${repository.name}'`,
+  );
+  const item = fileWithContent.safeParse(found);
   return item.success ? (item.data.content ?? null) : null;
 }
 

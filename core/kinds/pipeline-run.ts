@@ -8,12 +8,21 @@ import type { Pipeline, Project } from './parents';
 /** The runs endpoint returns the newest 10,000 runs and cannot page (azure-devops-api.md §3.3). */
 const RUNS_CAP = 10_000;
 
+/**
+ * A run as the kind lists it: the run with its project and pipeline (`__project`, `__pipeline`).
+ * The receiver enriches the run it reads by id with this same function, so an entity does not
+ * change between a sync's write and the receiver's.
+ */
+export function enrichRun(run: RawItem, pipeline: Pipeline): RawItem {
+  return { ...run, __project: pipeline.__project, __pipeline: pipeline };
+}
+
 /** A pipeline's runs (a run is a build of it: same id), those `keep` accepts. */
 async function* runsOf(ctx: KindContext, pipeline: Pipeline, keep: (run: RawItem) => boolean = () => true): AsyncGenerator<Page> {
   for await (const page of listPages(ctx.client, { path: `${pipeline.__project.id}/_apis/pipelines/${pipeline.id}/runs`, apiVersion: '7.1' }, paging.single())) {
     if (page.length >= RUNS_CAP) ctx.listing.incomplete(`pipeline '${pipeline.name}' has at least ${RUNS_CAP} runs, the most the API returns; older runs are not listed`, { olderOnly: true });
     const kept = page.filter(keep);
-    if (kept.length > 0) yield kept.map((run) => ({ ...run, __project: pipeline.__project, __pipeline: pipeline }));
+    if (kept.length > 0) yield kept.map((run) => enrichRun(run, pipeline));
   }
 }
 

@@ -178,11 +178,11 @@ async function* stagesOfBuilds(ctx: KindContext, s: Selector, project: Project, 
 async function* stagesOf(ctx: KindContext, project: Project, build: RawItem): AsyncGenerator<RawItem[]> {
   const request = { path: `${project.id}/_apis/build/builds/${String(build.id)}/timeline`, apiVersion: '7.1' };
   // A build deleted (retention) since it was listed has no stages left to show.
-  const found = await readIfPresent(ctx.client, request);
+  // A build that has not started yet has no timeline (an empty answer): no stages either.
+  const found = await readIfPresent(ctx.client, request, `the timeline of build ${String(build.id)}`, { emptyIsAbsent: true });
   if (!found) return;
-  const parsed = timelineBody.safeParse(found.body);
+  const parsed = timelineBody.safeParse(found);
   if (!parsed.success) throw new AzureDevOpsResponseError(`The timeline of build ${String(build.id)} is not a timeline.`, ctx.client.urlOf(request));
-  // A build that has not started yet has no timeline (an empty answer).
   const stages = (parsed.data?.records ?? []).filter((record) => record.type === 'Stage');
   if (stages.length > 0) yield stages.map((stage) => ({ ...stage, __project: project, __build: build }));
 }

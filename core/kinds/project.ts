@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readObject } from '../azure-devops/read-object';
 import { fanOut } from './fan-out';
 import { defineKind } from './kind';
 import { flag } from './selector-types';
@@ -23,8 +24,8 @@ export default defineKind({
       projects,
       ctx.concurrency.projects,
       async function* (project) {
-        const response = await ctx.client.request({ path: `_apis/projects/${project.id}`, query: { includeCapabilities: true }, apiVersion: '7.1' });
-        yield [{ ...project, ...(response.body as Record<string, unknown>) }];
+        const full = await readObject(ctx.client, { path: `_apis/projects/${project.id}`, query: { includeCapabilities: true }, apiVersion: '7.1' }, `project '${project.name}'`);
+        yield [{ ...project, ...full }];
       },
       (project) => `project ${project.name}`,
     );

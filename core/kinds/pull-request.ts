@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
+import { idOf } from '../util/id-of';
 import { fanOut } from './fan-out';
 import { changesFrom, defineKind, type KindContext, type Page } from './kind';
 import type { Project } from './parents';
@@ -111,8 +112,8 @@ async function* listPullRequests(ctx: KindContext, selector: { maxResults: numbe
       for await (const page of listPages(ctx.client, { path: `${project.id}/_apis/git/pullrequests`, query, apiVersion: '7.1' }, paging.topSkip(1000))) {
         const kept: RawItem[] = [];
         for (const pr of page) {
-          const repositoryId = (pr.repository as { id?: string } | undefined)?.id;
-          if (!repositoryId || !repositoryIds.has(repositoryId)) continue;
+          const repositoryId = idOf(pr.repository);
+          if (typeof repositoryId !== 'string' || !repositoryIds.has(repositoryId)) continue;
           // `all` holds completed and abandoned ones: each status has its own cap, as in the full listing.
           const key = status === 'all' ? `${repositoryId} ${String(pr.status)}` : repositoryId;
           const count = perRepository.get(key) ?? 0;

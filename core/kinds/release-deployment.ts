@@ -3,6 +3,7 @@ import { readIfPresent } from '../azure-devops/read-if-present';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { changedDeployments } from '../incremental/changed-deployments';
 import { chunks } from '../util/chunks';
+import { idOf } from '../util/id-of';
 import { fanOut } from './fan-out';
 import { defineKind, type KindContext, type Page } from './kind';
 import { dateOrNull } from './mapping-idioms';
@@ -125,11 +126,11 @@ export default defineKind({
 
 /** Adds `__release`: reads the releases not in the cache once, in parallel, then fills every deployment. */
 async function withReleases(ctx: KindContext, project: Project, deployments: Page, releases: Map<number, RawItem | null>): Promise<Page> {
-  const idOf = (deployment: RawItem) => {
-    const id = (deployment.release as { id?: unknown } | undefined)?.id;
+  const releaseIdOf = (deployment: RawItem) => {
+    const id = idOf(deployment.release);
     return typeof id === 'number' ? id : undefined;
   };
-  const ids = [...new Set(deployments.map(idOf).filter((id): id is number => id !== undefined))];
+  const ids = [...new Set(deployments.map(releaseIdOf).filter((id): id is number => id !== undefined))];
   const page = new Map<number, RawItem | null>();
   const unseen: number[] = [];
   for (const id of ids) {
@@ -157,13 +158,13 @@ async function withReleases(ctx: KindContext, project: Project, deployments: Pag
   }
   while (releases.size > RELEASE_CACHE) releases.delete(releases.keys().next().value!);
   return deployments.map((deployment) => {
-    const id = idOf(deployment);
+    const id = releaseIdOf(deployment);
     return { ...deployment, __release: id === undefined ? null : (page.get(id) ?? null) };
   });
 }
 
 async function readRelease(ctx: KindContext, project: Project, id: number): Promise<RawItem | null> {
   // A release deleted between the listing and this read has no details to add.
-  const found = await readIfPresent(ctx.client, { service: 'release', path: `${project.id}/_apis/release/releases/${id}`, apiVersion: '7.1' });
-  return (found?.body ?? null) as RawItem | null;
+  const found = await readIfPresent(ctx.client, { service: 'release', path: `${project.id}/_apis/release/releases/${id}`, apiVersion: '7.1' }, `release ${id} of project '${project.name}'`);
+  return found ?? null;
 }

@@ -3,6 +3,7 @@ import type { AdoRequest } from '../azure-devops/client';
 import { AzureDevOpsResponseError } from '../azure-devops/errors';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
 import { chunks } from '../util/chunks';
+import { idOf } from '../util/id-of';
 import { changedDeployments } from '../incremental/changed-deployments';
 import { fanOut } from './fan-out';
 import { changesFrom, defineKind, listUnder } from './kind';
@@ -40,7 +41,7 @@ function releasesRequest(project: Pick<Project, 'id'> | undefined, s: Selector, 
 
 /** The project a release belongs to (`projectReference`, release 7.1 `Release`). */
 function projectIdOf(release: RawItem): string | undefined {
-  const id = (release.projectReference as { id?: unknown } | null | undefined)?.id;
+  const id = idOf(release.projectReference);
   return typeof id === 'string' ? id : undefined;
 }
 
@@ -85,7 +86,7 @@ export default defineKind({
       const found = fanOut(projects, ctx.concurrency.projects, async function* (project: Project) { yield await changedDeployments(ctx, window, project); }, (project) => `changed release deployments of project ${project.name}`);
       for await (const deployments of found) {
         for (const deployment of deployments) {
-          const id = (deployment.release as { id?: unknown } | undefined)?.id;
+          const id = idOf(deployment.release);
           if (typeof id === 'number') deployed.add(id);
         }
       }

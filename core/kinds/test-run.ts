@@ -95,9 +95,9 @@ async function* runsUpdatedSince(ctx: KindContext, project: Project, since: Date
           }
           const request = { path: `${project.id}/_apis/test/runs/${String(run.id)}`, apiVersion: '7.1' };
           // A run deleted since the query has nothing left to show.
-          const found = await readIfPresent(ctx.client, request);
+          const found = await readIfPresent(ctx.client, request, `test run ${String(run.id)} of project '${project.name}'`);
           if (!found) return;
-          const parsed = z.looseObject({ id: z.number() }).safeParse(found.body);
+          const parsed = z.looseObject({ id: z.number() }).safeParse(found);
           if (!parsed.success) throw new AzureDevOpsResponseError(`Test run ${String(run.id)} of project '${project.name}' came back without an id.`, ctx.client.urlOf(request));
           yield parsed.data;
         },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { listPages, paging, type RawItem } from '../azure-devops/paging';
+import { readObject } from '../azure-devops/read-object';
 import { fanOut } from './fan-out';
 import { defineKind, type KindContext, type Page } from './kind';
 import type { Project } from './parents';
@@ -45,8 +46,8 @@ async function* pagesOf(ctx: KindContext, project: Project, wiki: Wiki, s: Selec
       pages,
       ctx.concurrency.enrichment,
       async function* (p: RawItem) {
-        const response = await ctx.client.request({ path: `${base}/pages/${String(p.id)}`, query: { includeContent: true }, apiVersion: '7.1' });
-        yield { ...p, ...(response.body as RawItem), __wiki: wiki, __project: project };
+        const full = await readObject(ctx.client, { path: `${base}/pages/${String(p.id)}`, query: { includeContent: true }, apiVersion: '7.1' }, `page ${String(p.path)} of wiki '${wiki.name}'`);
+        yield { ...p, ...full, __wiki: wiki, __project: project };
       },
       (p) => `page ${String(p.path)} of wiki ${wiki.name}`,
     );

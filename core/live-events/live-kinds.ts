@@ -26,7 +26,9 @@ import type { Organization } from '../azure-devops/organization';
 import type { RawItem } from '../azure-devops/paging';
 import { readIfPresent } from '../azure-devops/read-if-present';
 import type { ConcurrencyPolicy, KindContext, KindDefinition } from '../kinds/kind';
+import { enrichRun } from '../kinds/pipeline-run';
 import { repositorySchema, type Project, type Repository } from '../kinds/parents';
+import { idOf } from '../util/id-of';
 import type { Subject, SubjectType } from './event-routes';
 import type { LiveScope } from './live-scope';
 import { narrowingClient, withQuery, withWiqlCondition, type Narrowing } from './narrowing-client';
@@ -95,9 +97,9 @@ const projectStub = (subject: Subject, project: Project | undefined): Record<str
  * which a sync would not list either).
  */
 async function readRepository(repositoryId: string, ctx: LiveFetchContext): Promise<Repository | undefined> {
-  const read = await readIfPresent(ctx.client, { path: `_apis/git/repositories/${encodeURIComponent(repositoryId)}`, apiVersion: '7.1' });
+  const read = await readIfPresent(ctx.client, { path: `_apis/git/repositories/${encodeURIComponent(repositoryId)}`, apiVersion: '7.1' }, `repository ${repositoryId}`);
   if (!read) return undefined;
-  const parsed = repositorySchema.safeParse(read.body);
+  const parsed = repositorySchema.safeParse(read);
   if (!parsed.success) throw new Error(`Azure DevOps answered repository ${repositoryId} without the id, name and project the receiver relies on.`);
   // Only the single read carries links; the listing a sync maps has none.
   const repository: Repository = { ...parsed.data };
@@ -129,9 +131,9 @@ const workItemRead = z.looseObject({ id: z.number(), url: z.string().optional(),
  * work item is deleted (in the recycle bin) or out of the identity's sight.
  */
 async function locateWorkItem(workItemId: number, ctx: LiveFetchContext): Promise<{ projectId?: string; projectName?: string } | undefined> {
-  const read = await readIfPresent(ctx.client, { path: `_apis/wit/workitems/${workItemId}`, query: { fields: 'System.TeamProject' }, apiVersion: '7.1' });
+  const read = await readIfPresent(ctx.client, { path: `_apis/wit/workitems/${workItemId}`, query: { fields: 'System.TeamProject' }, apiVersion: '7.1' }, `work item ${workItemId}`);
   if (!read) return undefined;
-  const parsed = workItemRead.safeParse(read.body);
+  const parsed = workItemRead.safeParse(read);
   const name = parsed.success ? parsed.data.fields?.['System.TeamProject'] : undefined;
   const projectId = parsed.success && parsed.data.url ? /\/([0-9a-f-]{36})\/_apis\/wit\/workitems\//i.exec(parsed.data.url)?.[1] : undefined;
   if (typeof name !== 'string' && projectId === undefined) throw new Error(`Azure DevOps answered work item ${workItemId} without its project (System.TeamProject or its URL).`);
@@ -218,9 +220,9 @@ const pullRequest: LiveKind = {
 
     // Not under the parents the payload names, or not in their listing: the pull request itself
     // says whether it is gone, and where it is (the payload's repository and branch may be wrong).
-    const read = await readIfPresent(ctx.client, { path: `_apis/git/pullrequests/${id}`, apiVersion: '7.1' });
+    const read = await readIfPresent(ctx.client, { path: `_apis/git/pullrequests/${id}`, apiVersion: '7.1' }, `pull request ${id}`);
     if (!read) return gone([{ ...subject.resource }]);
-    const parsed = pullRequestRead.safeParse(read.body);
+    const parsed = pullRequestRead.safeParse(read);
     if (!parsed.success) throw new Error(`Azure DevOps answered pull request ${id} without its repository and project.`);
     const pr = parsed.data;
     const tombstones = [{ ...pr }];
@@ -302,17 +304,11 @@ const pipelineRun: LiveKind = {
     const run = subject.type === 'run' ? subject.run : {};
     const tombstone = { ...run, id: runId, __project: projectStub(subject, project), __pipeline: pipeline ?? { id: pipelineId, __project: projectStub(subject, project) } };
     if (!project || !pipeline) return gone([tombstone]);
-    let body: unknown;
-    try {
-      body = (await ctx.client.request({ path: `${project.id}/_apis/pipelines/${pipeline.id}/runs/${runId}`, apiVersion: '7.1' })).body;
-    } catch (error) {
-      if (error instanceof AzureDevOpsNotFoundError) return gone([tombstone]);
-      throw error;
-    }
-    if (typeof body !== 'object' || body === null) throw new Error(`Azure DevOps answered run ${runId} of pipeline ${pipeline.id} without a run object.`);
-    const item: RawItem = { ...(body as RawItem) };
-    for (const key of RUN_DETAIL_KEYS) delete item[key];
-    return { current: [{ ...item, __project: pipeline.__project, __pipeline: pipeline }], tombstones: [tombstone], complete: true };
+    const read = await readIfPresent(ctx.client, { path: `${project.id}/_apis/pipelines/${pipeline.id}/runs/${runId}`, apiVersion: '7.1' }, `run ${runId} of pipeline '${pipeline.name}'`);
+    if (!read) return gone([tombstone]);
+    const listed: RawItem = { ...read };
+    for (const key of RUN_DETAIL_KEYS) delete listed[key];
+    return { current: [enrichRun(listed, pipeline)], tombstones: [tombstone], complete: true };
   },
 };
 
@@ -329,11 +325,6 @@ const release: LiveKind = {
   },
 };
 
-const idOf = (value: unknown): string | undefined => {
-  const raw = (value as { id?: unknown } | undefined)?.id;
-  return typeof raw === 'number' || typeof raw === 'string' ? String(raw) : undefined;
-};
-
 /** Stages live in the build's timeline: the kind lists builds (narrowed to this one) and reads it. */
 const pipelineStage: LiveKind = {
   subjects: ['run', 'build'],
@@ -345,7 +336,7 @@ const pipelineStage: LiveKind = {
     const narrow = withQuery(/\/_apis\/build\/builds$/, { buildIds: buildId });
     const { items, complete } = await relist(kind, selector, new ScopedParents(ctx.client, { projects: [project] }), narrow, ctx);
     // Stages are never removed from a build; no tombstones, so nothing is deleted here.
-    return { current: items.filter((item) => idOf(item.__build) === String(buildId)), tombstones: [], complete };
+    return { current: items.filter((item) => idOf(item.__build)?.toString() === String(buildId)), tombstones: [], complete };
   },
 };
 
@@ -358,7 +349,7 @@ const releaseDeployment: LiveKind = {
     if (!project) return gone([]);
     const narrow = withQuery(/\/_apis\/release\/deployments$/, { releaseId: subject.releaseId });
     const { items, complete } = await relist(kind, selector, new ScopedParents(ctx.client, { projects: [project] }), narrow, ctx);
-    return { current: items.filter((item) => idOf(item.release) === String(subject.releaseId)), tombstones: [], complete };
+    return { current: items.filter((item) => idOf(item.release)?.toString() === String(subject.releaseId)), tombstones: [], complete };
   },
 };
 
@@ -384,7 +375,7 @@ const testRun: LiveKind = {
     if (!project) return gone([]);
     const narrow = withQuery(/\/_apis\/test\/runs$/, { buildUri: `vstfs:///Build/Build/${subject.buildId}` });
     const { items, complete } = await relist(kind, selector, new ScopedParents(ctx.client, { projects: [project] }), narrow, ctx);
-    return { current: items.filter((item) => idOf(item.build) === String(subject.buildId)), tombstones: [], complete };
+    return { current: items.filter((item) => idOf(item.build)?.toString() === String(subject.buildId)), tombstones: [], complete };
   },
 };
 

@@ -18,13 +18,13 @@ describe('readIfPresent', () => {
     const project = sim.model.projectList().find((p) => p.state === 'wellFormed' && sim.model.buildsOfProject(p.id).length > 0)!;
     const build = sim.model.buildsOfProject(project.id)[0]!;
     const client = clientWith(PAT);
-    const found = await readIfPresent(client, { path: `${project.id}/_apis/build/builds/${build.id}`, apiVersion: '7.1' });
-    expect((found?.body as { id?: unknown } | undefined)?.id).toBe(build.id);
-    expect(await readIfPresent(client, { path: `${project.id}/_apis/build/builds/987654321/timeline`, apiVersion: '7.1' })).toBeUndefined();
+    const found = await readIfPresent(client, { path: `${project.id}/_apis/build/builds/${build.id}`, apiVersion: '7.1' }, `build ${build.id}`);
+    expect(found?.id).toBe(build.id);
+    expect(await readIfPresent(client, { path: `${project.id}/_apis/build/builds/987654321/timeline`, apiVersion: '7.1' }, 'the timeline of build 987654321')).toBeUndefined();
   });
 
   it('throws every other error', async () => {
     const project = sim.model.projectList()[0]!;
-    await expect(readIfPresent(clientWith('not-the-pat-0000000'), { path: `${project.id}/_apis/build/builds/1`, apiVersion: '7.1' })).rejects.toBeInstanceOf(AzureDevOpsAuthError);
+    await expect(readIfPresent(clientWith('not-the-pat-0000000'), { path: `${project.id}/_apis/build/builds/1`, apiVersion: '7.1' }, 'build 1')).rejects.toBeInstanceOf(AzureDevOpsAuthError);
   });
 });
