@@ -1,11 +1,13 @@
 /**
  * The only place that reads the action's inputs. Each input that backs a configuration setting is
  * handed to core's input layer under its text key; the OCEAN__… environment stays a layer below,
- * so a workflow migrated from ocean-sail keeps working with its variables (BRIEF §3).
+ * so a workflow migrated from ocean-sail keeps working with its variables (BRIEF §3). ocean-sail's
+ * own inputs are accepted too, at the rank of the action's inputs (ocean-sail.ts).
  */
 import { join } from 'node:path';
 import { layerFromEnvironment, layerFromInputs, layerOfProblems, type ConfigLayer, type InputValues, type TextKey } from '../../core/config';
 import { parseBooleanText } from '../../core/config/text-values';
+import { oceanSailLayers } from './ocean-sail';
 
 type InputBinding = {
   readonly key: TextKey;
@@ -66,7 +68,10 @@ export const SUMMARY_FILE_NAME = 'port-ado-sync-summary.json';
 
 /** Everything the action needs from its inputs and environment. */
 export interface ActionSettings {
-  /** Configuration layers for `runFromLayers`: inputs, then the OCEAN__… environment, then the action's defaults. */
+  /**
+   * Configuration layers for `runFromLayers`: inputs (then ocean-sail's inputs, when a migrated
+   * workflow gives them), then the OCEAN__… environment, then the action's defaults.
+   */
   readonly layers: readonly ConfigLayer[];
   /**
    * Secret texts to mask before the configuration is even resolved, so that no path (a rejected
@@ -101,8 +106,11 @@ export function readActionSettings(getInput: GetInput, env: NodeJS.ProcessEnv): 
   }
   const labelFor = (key: TextKey) => labels.get(key);
   const inputs = layerFromInputs(values, labelFor, { cwd: workspace });
+  const ownLayers = [inputs, layerFromInputs(headerValues, labelFor, { cwd: workspace })];
+  const inputFor = (key: TextKey) => Object.entries(CONFIG_INPUTS).find(([, binding]) => binding.key === key)?.[0];
+  const oceanSail = oceanSailLayers(getInput, { cwd: workspace, ownLayers, inputFor });
   const environment = layerFromEnvironment(env);
-  const layers: ConfigLayer[] = [inputs, layerFromInputs(headerValues, labelFor, { cwd: workspace }), environment];
+  const layers: ConfigLayer[] = [...ownLayers, ...oceanSail, environment];
   // The summary-path output is useful only if there always is a summary: default it to the
   // runner's temp directory, which the runner empties after the job.
   if (env.RUNNER_TEMP) {
@@ -122,5 +130,5 @@ export function readActionSettings(getInput: GetInput, env: NodeJS.ProcessEnv): 
     }
   }
 
-  return { layers, secretsToMaskFirst: [...inputs.secretTexts, ...environment.secretTexts], toleratePartialFailure, problems, workspace, debug: getInput('log-level').trim().toLowerCase() === 'debug' };
+  return { layers, secretsToMaskFirst: [...inputs.secretTexts, ...oceanSail.flatMap((layer) => layer.secretTexts), ...environment.secretTexts], toleratePartialFailure, problems, workspace, debug: getInput('log-level').trim().toLowerCase() === 'debug' };
 }

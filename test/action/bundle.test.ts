@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startAzureDevOpsSimulator, type AzureDevOpsSimulator } from '../../sim/azure-devops/index';
 import { startPortSimulator, type PortSimulator } from '../../sim/port/index';
@@ -330,5 +331,106 @@ describe('configuration errors', () => {
       expect(run.masks).toContain(secret);
       expect(visibleOutput(run)).not.toContain(secret);
     }
+  });
+});
+
+describe("a workflow written for ocean-sail, with only its `uses:` line changed", () => {
+  const webhookSecret = 'sail-webhook-secret-Jw49sDk2';
+  /** ocean-sail's `with:` block, as its README shows it, pointed at the simulators. */
+  const oceanSail = (extra: Record<string, string> = {}): Record<string, string> => ({
+    type: 'azure-devops',
+    port_client_id: CLIENT_ID,
+    port_client_secret: CLIENT_SECRET,
+    port_base_url: port.baseUrl,
+    identifier: IDENTIFIER,
+    initialize_port_resources: 'false',
+    config: `organization_url: ${ado.serverUrl}\npersonal_access_token: ${PAT}\nis_projects_limited: true\nwebhook_secret: ${webhookSecret}\n`,
+    platform: 'linux/amd64',
+    version: 'latest',
+    ...extra,
+  });
+
+  it('syncs into the integration Ocean used, with one warning per ocean-sail input, and masks its secrets', async () => {
+    // The mapping an Ocean installation keeps on its integration in Port.
+    port.seed.integration({ installationId: IDENTIFIER, installationAppType: 'azure-devops', config: parse(MAPPING) as Record<string, unknown> });
+    const run = await runAction({ undeclared: oceanSail() });
+    const expected = expectedEntities(ado);
+
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.stderr).toBe('');
+    const total = expected.projects.length + expected.repositories.length;
+    expect(run.outputs).toMatchObject({ result: 'success', 'exit-code': '0', listed: String(total), upserted: String(total), failed: '0' });
+    expect(byIdentifier(port.entities('adoProject')).map((e) => ({ identifier: e.identifier, title: e.title }))).toEqual(byIdentifier(expected.projects));
+    expect(byIdentifier(port.entities('adoRepository')).map((e) => ({ identifier: e.identifier, title: e.title, relations: e.relations }))).toEqual(byIdentifier(expected.repositories));
+    // `identifier` was used: everything is written as (and owned by) the integration Ocean used.
+    for (const entity of [...port.entities('adoProject'), ...port.entities('adoRepository')]) expect(entity.datasource).toBe(DATASOURCE);
+    expect(run.stdout).not.toMatch(/is missing/);
+
+    const warnings = [...run.stdout.matchAll(/^::warning::(.*)$/gm)].map((m) => m[1] ?? '');
+    for (const [alias, input] of [['identifier', 'integration-identifier'], ['port_client_id', 'port-client-id'], ['port_client_secret', 'port-client-secret'], ['port_base_url', 'port-base-url'], ['initialize_port_resources', 'initialize-port-resources']]) {
+      expect(warnings.filter((w) => w.startsWith(`input '${alias}':`)), alias).toEqual([`input '${alias}': is ocean-sail's name for input '${input}'; it still works, but use input '${input}' instead.`]);
+    }
+    expect(warnings.filter((w) => w.startsWith("input 'config':"))).toEqual([
+      "input 'config': is ocean-sail's map of Ocean settings: it still works, but give each setting as an input of this action instead: organization_url → input 'organization-url', personal_access_token → input 'personal-access-token', is_projects_limited → input 'projects-limited', webhook_secret → input 'webhook-secret'.",
+    ]);
+    expect(warnings).toContain("input 'type': is not needed: this action only syncs azure-devops; remove it.");
+    for (const ignored of ['platform', 'version']) expect(warnings).toContain(`input '${ignored}': is ignored: this action runs on the runner's Node.js and pulls no image; remove it.`);
+
+    for (const secret of [CLIENT_SECRET, PAT, webhookSecret, Buffer.from(`:${PAT}`).toString('base64')]) {
+      expect(run.masks, secret).toContain(secret);
+      expect(visibleOutput(run), secret).not.toContain(secret);
+    }
+  });
+
+  it('names ocean-sail inputs in configuration errors (a wrong type, an alias next to its new name, a bad config value), masks their secrets and writes nothing', async () => {
+    port.clearCalls();
+    ado.resetCounters();
+    const otherSecret = 'new-name-port-secret-Vb83'; // given under both names
+    const run = await runAction({
+      with: { 'port-client-secret': otherSecret, 'organization-url': 'https://dev.azure.com/contoso' },
+      undeclared: oceanSail({ type: 'gitlab', config: `organization_url: ${ado.serverUrl}\npersonal_access_token: ${PAT}\nis_projects_limited: maybe\nwebhook_secret: ${webhookSecret}\n` }),
+    });
+
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ result: 'config-error', 'exit-code': '2', upserted: '0' });
+    expect(run.stdout).toContain("::error::input 'type': must be azure-devops (or unset): this tool only syncs Azure DevOps");
+    expect(run.stdout).toContain("::error::input 'port_client_secret': sets the Port client secret, and so does input 'port-client-secret'; give only input 'port-client-secret'");
+    expect(run.stdout).toContain("::error::input 'config' (organization_url): sets the Azure DevOps organization URL, and so does input 'organization-url'; give only input 'organization-url'");
+    expect(run.stdout).toContain("::error::input 'config' (is_projects_limited): must be true or false");
+    expect(run.stdout).toMatch(/^::error::Invalid configuration \(4 problems\)\.$/m);
+    expect(port.calls()).toHaveLength(0);
+    expect(ado.counters().requests).toBe(0);
+    for (const secret of [CLIENT_SECRET, otherSecret, PAT, webhookSecret]) {
+      expect(run.masks, secret).toContain(secret);
+      expect(visibleOutput(run), secret).not.toContain(secret);
+    }
+  });
+
+  it('reports a config input that is not YAML without quoting it, and no "missing" noise', async () => {
+    port.clearCalls();
+    const run = await runAction({ undeclared: oceanSail({ config: `organization_url: ${ado.serverUrl}\npersonal_access_token: "${PAT}\\q"\n  nested: value\n` }) });
+
+    expect(run.code).toBe(1);
+    expect(run.outputs.result).toBe('config-error');
+    expect(run.stdout).toMatch(/^::error::input 'config': is not valid YAML at line \d+, column \d+: /m);
+    expect(run.stdout).not.toMatch(/is missing/);
+    expect(port.calls()).toHaveLength(0);
+    expect(visibleOutput(run)).not.toContain(PAT.slice(0, 12));
+    expect(visibleOutput(run)).not.toContain(CLIENT_SECRET);
+  });
+
+  it("gives a mistyped config key the environment's \"did you mean\", and the Ocean variables' checks", async () => {
+    port.clearCalls();
+    const run = await runAction({
+      undeclared: oceanSail({ config: `organisation_url: ${ado.serverUrl}\npersonal_access_token: ${PAT}\naccount_mode: Multi Account\n` }),
+    });
+
+    expect(run.outputs.result).toBe('config-error');
+    expect(run.stdout).toContain("::warning::input 'config': Ignoring Ocean settings this tool does not use: organisation_url (did you mean organization_url?).");
+    expect(run.stdout).toMatch(/^::error::input 'config' \(account_mode\): only "Single Account" is supported/m);
+    // The misspelt key set nothing: the URL is missing, and the message names this action's input.
+    expect(run.stdout).toMatch(/^::error::Azure DevOps organization URL is missing: set .*input 'organization-url'/m);
+    expect(port.calls()).toHaveLength(0);
+    expect(visibleOutput(run)).not.toContain(PAT);
   });
 });

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACTION_INPUTS, CONFIG_INPUTS, readActionSettings } from '../../action/src/inputs';
+import { OCEAN_SAIL_INPUTS } from '../../action/src/ocean-sail';
 import { DOC_PATH, renderDoc, renderInputsTable } from '../../scripts/generate-action-docs.mjs';
 import { layerFromEnvironment, resolveConfig, TEXT_KEYS } from '../../core/config';
 import { parseAllDocuments } from 'yaml';
@@ -73,8 +74,21 @@ describe('the workflow examples in docs/github-actions.md', () => {
     expect(steps.length).toBeGreaterThan(4);
   });
 
-  it('only pass inputs the action declares', () => {
-    for (const step of steps) for (const name of Object.keys(step.with ?? {})) if (name !== '…') expect(Object.keys(manifest.inputs), name).toContain(name);
+  // The migration example passes ocean-sail's `with:` block unchanged: only ocean-sail's names.
+  const isOceanSailStep = (step: Step) => Object.keys(step.with ?? {}).length > 0 && Object.keys(step.with ?? {}).every((name) => name in OCEAN_SAIL_INPUTS);
+
+  it('only pass inputs the action declares, or (in the migration example) only ocean-sail inputs', () => {
+    for (const step of steps.filter((s) => !isOceanSailStep(s))) for (const name of Object.keys(step.with ?? {})) if (name !== '…') expect(Object.keys(manifest.inputs), name).toContain(name);
+    expect(steps.filter(isOceanSailStep)).toHaveLength(1);
+  });
+
+  it("resolve, in the migration example with ocean-sail's inputs, without a problem", () => {
+    const [step] = steps.filter(isOceanSailStep);
+    // Expressions stand for secrets the runner substitutes.
+    const inputs = Object.fromEntries(Object.entries(step?.with ?? {}).map(([name, value]) => [name, String(value).replace(/\$\{\{[^}]*\}\}/g, 'secret-value-0123456789')]));
+    const { config } = resolveConfig(readActionSettings((name) => inputs[name] ?? '', { GITHUB_WORKSPACE: '/repo' }).layers);
+    expect(config.azureDevOps.organizationUrl).toBe('https://dev.azure.com/contoso');
+    expect(config.integration.identifier).toBe('my-azure-devops-integration');
   });
 
   it('only set OCEAN__ variables the action reads, without warnings', () => {

@@ -47,6 +47,11 @@ export type ActionRun = {
 export type RunOptions = {
   /** The step's `with:` block. */
   with?: Record<string, string>;
+  /**
+   * Entries of the `with:` block that action.yml does not declare (ocean-sail's input names): the
+   * runner warns "Unexpected input(s)" and still passes each one as its `INPUT_<NAME>` variable.
+   */
+  undeclared?: Record<string, string>;
   /** The step's (or job's) `env:` block. */
   env?: Record<string, string>;
   /** Files to create in the workspace before the run (path → content). */
@@ -86,6 +91,10 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
   for (const [name, input] of Object.entries(manifest.inputs)) {
     const value = options.with?.[name] ?? input.default;
     if (value !== undefined) env[inputVariable(name)] = value;
+  }
+  for (const [name, value] of Object.entries(options.undeclared ?? {})) {
+    if (name in manifest.inputs) throw new Error(`action.yml declares input '${name}': pass it in 'with'`);
+    env[inputVariable(name)] = value;
   }
 
   const entry = join(REPO_ROOT, manifest.runs.main);
