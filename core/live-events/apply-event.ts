@@ -1,7 +1,7 @@
 import type { RawItem } from '../azure-devops/paging';
 import type { MappedEntity } from '../mapping/entity-mapper';
 import type { Datasource, EntityApi, UpsertFailure } from '../port/entities';
-import { coalesce } from '../sync/resource-sync';
+import { coalesce } from '../sync/write-pipeline';
 import type { EventRoute, Subject } from './event-routes';
 import type { ReceiverLogger } from './json-logger';
 import { liveKind, type LiveFetchContext, type Lookup } from './live-kinds';

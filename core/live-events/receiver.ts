@@ -19,13 +19,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { AzureDevOpsClient, type RetryPolicy } from '../azure-devops/client';
+import type { RetryPolicy } from '../azure-devops/client';
+import { connectAzureDevOps } from '../azure-devops/connect';
 import { AzureDevOpsAuthError } from '../azure-devops/errors';
-import { parseOrganizationUrl } from '../azure-devops/organization';
-import { IdentityRateLimiter } from '../azure-devops/rate-limiter';
 import { secretValues, type SyncConfig } from '../config';
 import { backoffSeconds, sleep } from '../http/retry';
-import { createHttpTransport } from '../http/transport';
 import { DEFAULT_CONCURRENCY, type ConcurrencyPolicy } from '../kinds/kind';
 import { MappingConfigError } from '../mapping/app-config';
 import { createJqEngine, type JqEngine } from '../mapping/jq-engine';
@@ -111,15 +109,12 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
     log.addSecret(Buffer.from(`${config.webhooks.username}:${previousSecret}`).toString('base64'));
   }
   const concurrency = { ...DEFAULT_CONCURRENCY, ...deps.concurrency };
-  const organization = parseOrganizationUrl(config.azureDevOps.organizationUrl);
-  const transport = createHttpTransport({
-    timeoutSeconds: config.network.timeoutSeconds,
-    proxyUrl: config.network.proxyUrl,
-    noProxy: config.network.noProxy?.join(','),
-    caCertificates: config.network.caFile ? await readFile(config.network.caFile, 'utf8') : undefined,
-    rejectUnauthorized: config.network.rejectUnauthorized,
-    resolve: deps.resolve,
-  });
+  const connection = await connectAzureDevOps(
+    { organizationUrl: config.azureDevOps.organizationUrl, credential: config.azureDevOps.credential, network: config.network },
+    { maxConcurrent: concurrency.requests, userAgent: `port-ado-sync/${VERSION} (receiver)`, resolve: deps.resolve, retry: deps.retry?.azureDevOps },
+  );
+  const { transport, client: ado } = connection;
+  const { organization } = ado;
   const identifier = config.integration.identifier;
   const lifetime = new AbortController();
   const port = new PortClient({
@@ -132,16 +127,6 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
     onToken: (token) => log.addSecret(token),
     ...(deps.retry?.port ? { retry: deps.retry.port } : {}),
   });
-  const limiter = new IdentityRateLimiter(concurrency.requests);
-  const adoDeps = {
-    organization,
-    credential: config.azureDevOps.credential,
-    transport,
-    limiter,
-    userAgent: `port-ado-sync/${VERSION} (receiver)`,
-    ...(deps.retry?.azureDevOps ? { retry: deps.retry.azureDevOps } : {}),
-  };
-  const ado = new AzureDevOpsClient(adoDeps);
   const integration = new IntegrationApi(port, identifier);
   const scope = new LiveScope(ado, { include: config.filters.projects ?? [], excludedTags: config.azureDevOps.excludedTags }, { ttlMs: options.parentCacheSeconds * 1000, missRefreshMs: 10_000 });
 
@@ -182,7 +167,7 @@ export async function startReceiver(config: SyncConfig, options: ReceiverOptions
   async function processEvent(item: QueuedEvent, signal: AbortSignal): Promise<void> {
     const current = loaded;
     if (!current) throw new Error('the mapping is not loaded');
-    const client = new AzureDevOpsClient({ ...adoDeps, signal }, ado.metrics);
+    const client = connection.withSignal(signal);
     const outcome = await applyEvent(item.route, item.subject, {
       mapping: current.mapping,
       entities: current.writer,

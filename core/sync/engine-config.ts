@@ -1,4 +1,5 @@
 import type { AzureDevOpsCredential } from '../azure-devops/client';
+import type { NetworkSettings } from '../azure-devops/connect';
 import type { IncrementalSettings } from '../incremental/listing-plan';
 import type { WebhookSettings } from '../webhooks/register';
 
@@ -24,5 +25,5 @@ export type EngineConfig = {
   webhooks?: Omit<WebhookSettings, 'baseUrl'> & { register: boolean; baseUrl?: string | undefined };
   /** Job `index` of `count` parallel jobs splitting the organization (core/shards); absent or 1 job: the whole organization. */
   shard?: { index: number; count: number } | undefined;
-  network: { timeoutSeconds: number; proxyUrl?: string | undefined; noProxy?: readonly string[] | undefined; caFile?: string | undefined; rejectUnauthorized?: boolean | undefined };
+  network: NetworkSettings;
 };

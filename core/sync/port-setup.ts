@@ -4,39 +4,30 @@ import type { BlueprintApi, BlueprintShape } from '../port/blueprints';
 import type { IntegrationApi, PortIntegration } from '../port/integration';
 import type { RunReporter } from './reporter';
 
+/** What the set-up will do about the default blueprints, decided from reads only. */
+export type PortSetupPlan = {
+  /** `create`: none of the defaults exists; `complete`: some exist as an unfinished creation left them; `leave`: the catalog is someone's. */
+  defaults: 'none' | 'create' | 'complete' | 'leave';
+  /** Default blueprints that exist and are not part of ours (`leave`). */
+  foreign: string[];
+  leftPartWay: Map<string, BlueprintShape>;
+  /** Blueprints that will exist after the set-up that do not now. */
+  willCreate: Set<string>;
+};
+
 /**
- * Registers the integration when Port does not know it yet and, with initializePortResources,
- * creates the default blueprints and mapping (port-api-and-ocean-core.md §2.2, §2.4): only when
- * none of the default blueprints exists, so a catalog someone shaped by hand is never touched.
+ * Decides, before any write, what ensureIntegration will do with initializePortResources
+ * (port-api-and-ocean-core.md §2.2, §2.4): create the default blueprints only when none of them
+ * exists, so a catalog someone shaped by hand is never touched.
  *
  * One exception: default blueprints exactly as a run that did not finish creating them left them
  * (same title and properties, no relation, mirror, calculation or aggregation property but the
  * default's), while the integration is not marked initialized. Leaving those would fail every
  * entity for good (bare blueprints lack the relations the mapping writes); they are completed.
- * If the creation fails, the integration is not marked initialized: the next run tries again.
  */
-export async function ensureIntegration(input: {
-  integration: IntegrationApi;
-  blueprints: BlueprintApi;
-  existing: PortIntegration | undefined;
-  initializePortResources: boolean;
-  /** Cloud or Azure DevOps Server: the default mapping differs (no cloud-only kinds on Server). */
-  deployment: 'cloud' | 'server';
-  /** The mapping to register with a new integration (Ocean sends the default). */
-  configForNewIntegration: Record<string, unknown>;
-  version: string;
-  reporter: RunReporter;
-}): Promise<void> {
-  const { integration, existing, reporter } = input;
-  if (!existing) {
-    reporter.info(`Registering integration '${integration.identifier}' in Port.`);
-    await integration.create({ installationAppType: 'azure-devops', version: input.version, config: input.configForNewIntegration });
-  } else if (existing.version !== input.version) {
-    await integration.patch({ version: input.version });
-  }
-  if (!input.initializePortResources || existing?.arePortResourcesInitialized) return;
-
-  if (existing && !hasConfig(existing.config)) await integration.patchConfig(defaultPortAppConfig(input.deployment));
+export async function planPortSetup(input: { blueprints: BlueprintApi; existing: PortIntegration | undefined; initializePortResources: boolean }): Promise<PortSetupPlan> {
+  const none: PortSetupPlan = { defaults: 'none', foreign: [], leftPartWay: new Map(), willCreate: new Set() };
+  if (!input.initializePortResources || input.existing?.arePortResourcesInitialized) return none;
   const blueprints = defaultBlueprints();
   const present = await Promise.all(blueprints.map(async (b) => ((await input.blueprints.exists(b.identifier)) ? { shape: await input.blueprints.shape(b.identifier) } : undefined)));
   const leftPartWay = new Map<string, BlueprintShape>();
@@ -47,14 +38,48 @@ export async function ensureIntegration(input: {
     if (found.shape && isPartOfDefault(found.shape, blueprint)) leftPartWay.set(blueprint.identifier, found.shape);
     else foreign.push(blueprint.identifier);
   }
-  if (foreign.length > 0) {
-    reporter.info(`Some default blueprints already exist in Port (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); leaving the catalog as it is.`);
-  } else if (leftPartWay.size > 0) {
+  if (foreign.length > 0) return { defaults: 'leave', foreign, leftPartWay, willCreate: new Set() };
+  const willCreate = new Set(blueprints.map((b) => b.identifier).filter((identifier) => !leftPartWay.has(identifier)));
+  return { defaults: leftPartWay.size > 0 ? 'complete' : 'create', foreign, leftPartWay, willCreate };
+}
+
+/**
+ * Registers the integration when Port does not know it yet and carries out the plan: the default
+ * mapping for an integration without one, the default blueprints, and the initialized mark. If the
+ * creation fails, the integration is not marked initialized: the next run tries again.
+ */
+export async function ensureIntegration(input: {
+  integration: IntegrationApi;
+  blueprints: BlueprintApi;
+  existing: PortIntegration | undefined;
+  initializePortResources: boolean;
+  plan: PortSetupPlan;
+  /** Cloud or Azure DevOps Server: the default mapping differs (no cloud-only kinds on Server). */
+  deployment: 'cloud' | 'server';
+  /** The mapping to register with a new integration (Ocean sends the default). */
+  configForNewIntegration: Record<string, unknown>;
+  version: string;
+  reporter: RunReporter;
+}): Promise<void> {
+  const { integration, existing, reporter, plan } = input;
+  if (!existing) {
+    reporter.info(`Registering integration '${integration.identifier}' in Port.`);
+    await integration.create({ installationAppType: 'azure-devops', version: input.version, config: input.configForNewIntegration });
+  } else if (existing.version !== input.version) {
+    await integration.patch({ version: input.version });
+  }
+  if (!input.initializePortResources || existing?.arePortResourcesInitialized) return;
+
+  if (existing && !hasConfig(existing.config)) await integration.patchConfig(defaultPortAppConfig(input.deployment));
+  const blueprints = defaultBlueprints();
+  if (plan.defaults === 'leave') {
+    reporter.info(`Some default blueprints already exist in Port (${plan.foreign.slice(0, 3).join(', ')}${plan.foreign.length > 3 ? ', …' : ''}); leaving the catalog as it is.`);
+  } else if (plan.defaults === 'complete') {
     reporter.info(
-      `Completing the default blueprints in Port: ${leftPartWay.size} of ${blueprints.length} exist as a run that did not finish creating them left them; creating the other ${blueprints.length - leftPartWay.size} and what they all lack.`,
+      `Completing the default blueprints in Port: ${plan.leftPartWay.size} of ${blueprints.length} exist as a run that did not finish creating them left them; creating the other ${blueprints.length - plan.leftPartWay.size} and what they all lack.`,
     );
-    await input.blueprints.createStaged(blueprints, { existing: leftPartWay });
-  } else {
+    await input.blueprints.createStaged(blueprints, { existing: plan.leftPartWay });
+  } else if (plan.defaults === 'create') {
     reporter.info(`Creating ${blueprints.length} default blueprints in Port.`);
     await input.blueprints.createStaged(blueprints);
   }

@@ -12,8 +12,7 @@ import type { OwnedEntities } from './owned-entities';
 import { redact } from './redact';
 import type { RunReporter } from './reporter';
 import { ResourceStats } from './stats';
-import { combineWrites, WritePipeline, type PlanCounts } from './write-pipeline';
-import type { MappedEntity } from '../mapping/entity-mapper';
+import { WritePipeline, type PlanCounts } from './write-pipeline';
 
 export type { PlanCounts } from './write-pipeline';
 
@@ -166,24 +165,4 @@ async function sendExamples(kind: string, examples: readonly unknown[], deps: Pi
     if (status !== undefined && status >= 400 && status < 500) deps.reporter.warn(`${kind}: Port refused the raw examples: ${message}`);
     else deps.reporter.debug(`raw examples for ${kind} not sent: ${message}`);
   }
-}
-
-/**
- * Several items of one batch can map to the same entity (two policies of one repository, say).
- * Port would apply them in order; sending the combined result once gives Port the same final state,
- * and lets the unchanged-check see it, instead of rewriting the entity on every run.
- */
-export function coalesce(entities: readonly MappedEntity[], merge: boolean): MappedEntity[] {
-  const byKey = new Map<string, MappedEntity>();
-  const out: MappedEntity[] = [];
-  for (const entity of entities) {
-    if (typeof entity.identifier !== 'string') {
-      out.push(entity);
-      continue;
-    }
-    const key = `${entity.blueprint}\u0000${entity.identifier}`;
-    const previous = byKey.get(key);
-    byKey.set(key, previous ? combineWrites(previous, entity, merge) : entity);
-  }
-  return [...byKey.values(), ...out];
 }

@@ -1,9 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { AzureDevOpsClient, DEFAULT_RETRY_POLICY, RequestMetrics, type RetryPolicy } from '../azure-devops/client';
-import { AzureDevOpsAuthError } from '../azure-devops/errors';
-import { parseOrganizationUrl } from '../azure-devops/organization';
-import { IdentityRateLimiter } from '../azure-devops/rate-limiter';
-import { createHttpTransport } from '../http/transport';
+import { RequestMetrics, type RetryPolicy } from '../azure-devops/client';
+import { connectAzureDevOps, PreflightError, preflightAzureDevOps } from '../azure-devops/connect';
 import { CursorStore } from '../incremental/cursor-store';
 import { DEFAULT_INCREMENTAL_SETTINGS } from '../incremental/listing-plan';
 import { ResourceCursors } from '../incremental/resource-cursors';
@@ -24,7 +20,7 @@ import { registerWebhooks } from '../webhooks/register';
 import type { WebhookReport } from '../webhooks/report';
 import type { EngineConfig } from './engine-config';
 import { AbortedResync } from './aborted-resync';
-import { ensureIntegration } from './port-setup';
+import { ensureIntegration, planPortSetup, type PortSetupPlan } from './port-setup';
 import { prepareMapping } from './prepare-mapping';
 import { OwnedEntities } from './owned-entities';
 import { ProducedEntities } from './produced';
@@ -58,8 +54,8 @@ export type RunDependencies = {
   retry?: { azureDevOps?: Partial<RetryPolicy>; port?: Partial<PortRetryPolicy> };
 };
 
-/** Raised for problems found before any write, that the user must fix (exit code 2). */
-export class PreflightError extends Error {}
+// Raised for problems found before any write (exit code 2); defined with the Azure DevOps pre-flight.
+export { PreflightError };
 
 /**
  * One ONCE run (BRIEF §4): pre-flight both sides, read and validate the mapping, register the
@@ -86,19 +82,14 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
   const startedAt = now();
   const concurrency = { ...DEFAULT_CONCURRENCY, ...deps.concurrency };
   const identifier = config.integration.identifier;
-  const organization = parseOrganizationUrl(config.azureDevOps.organizationUrl);
-  const caCertificates = config.network.caFile ? await readFile(config.network.caFile, 'utf8') : undefined;
-  const transport = createHttpTransport({
-    timeoutSeconds: config.network.timeoutSeconds,
-    proxyUrl: config.network.proxyUrl,
-    noProxy: config.network.noProxy?.join(','),
-    caCertificates,
-    rejectUnauthorized: config.network.rejectUnauthorized,
-    resolve: deps.resolve,
-  });
+  const onAnswer = deps.logRequests ? { onAnswer: (line: string) => reporter.debug(line) } : {};
+  const { transport, limiter, client: ado } = await connectAzureDevOps(
+    { organizationUrl: config.azureDevOps.organizationUrl, credential: config.azureDevOps.credential, network: config.network },
+    { maxConcurrent: concurrency.requests, resolve: deps.resolve, retry: deps.retry?.azureDevOps, signal: deps.signal, ...onAnswer },
+  );
+  const { organization } = ado;
   const shard = new ShardRun(config.shard, identifier);
   const userAgent = shard.userAgent;
-  const onAnswer = deps.logRequests ? { onAnswer: (line: string) => reporter.debug(line) } : {};
   const port = new PortClient({
     baseUrl: config.port.baseUrl,
     credentials: { clientId: config.port.clientId, clientSecret: config.port.clientSecret },
@@ -109,17 +100,6 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
     ...(deps.signal ? { signal: deps.signal } : {}),
     retry: { ...DEFAULT_PORT_RETRY_POLICY, ...deps.retry?.port },
     now,
-    ...onAnswer,
-  });
-  const limiter = new IdentityRateLimiter(concurrency.requests);
-  const ado = new AzureDevOpsClient({
-    organization,
-    credential: config.azureDevOps.credential,
-    transport,
-    limiter,
-    userAgent: `port-ado-sync/${VERSION}`,
-    ...(deps.signal ? { signal: deps.signal } : {}),
-    retry: { ...DEFAULT_RETRY_POLICY, ...deps.retry?.azureDevOps },
     ...onAnswer,
   });
   const integrationApi = new IntegrationApi(port, identifier);
@@ -156,19 +136,23 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
   const incremental = config.mode === 'incremental';
   const writeMode = plan ? 'plan' : 'sync';
   const blueprints = new BlueprintApi(port);
+  // Checked before the set-up writes anything: a run that cannot write its mapping must not leave
+  // an integration registered with it and marked initialized, failing every run after it.
+  const setup = await planPortSetup({ blueprints, existing, initializePortResources: config.initializePortResources });
+  await requireBlueprints(mapping.resources.flatMap((r) => r.resource.port.entity.mappings.map((m) => m.blueprint)), blueprints, setup);
   if (!plan) {
     await ensureIntegration({
       integration: integrationApi,
       blueprints,
       existing,
       initializePortResources: config.initializePortResources,
+      plan: setup,
       deployment: organization.deployment,
       configForNewIntegration: portAppConfigToObject(mapping.config),
       version: VERSION,
       reporter,
     });
   }
-  await requireBlueprints(mapping.resources.flatMap((r) => r.resource.port.entity.mappings.map((m) => m.blueprint)), blueprints, plan && config.initializePortResources);
 
   const interval = config.scheduledResyncIntervalMinutes ?? null;
   if (!plan) {
@@ -409,28 +393,17 @@ function planRows(planCounts: ReadonlyMap<string, PlanCounts>, deletions: Deleti
   });
 }
 
-/** Checks the credential; returns Azure DevOps' own clock (its `Date` header), when it sends one. */
-export async function preflightAzureDevOps(ado: AzureDevOpsClient): Promise<Date | undefined> {
-  try {
-    const response = await ado.request({ path: '_apis/connectionData', apiVersion: '7.1-preview.1' });
-    const date = response.headers['date'];
-    const at = typeof date === 'string' ? new Date(date) : undefined;
-    return at && !Number.isNaN(at.getTime()) ? at : undefined;
-  } catch (error) {
-    if (error instanceof AzureDevOpsAuthError) throw error;
-    throw new PreflightError(`Cannot reach Azure DevOps at ${ado.organization.url}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-async function requireBlueprints(expressions: string[], blueprints: BlueprintApi, willBeCreated: boolean): Promise<void> {
+async function requireBlueprints(expressions: string[], blueprints: BlueprintApi, setup: PortSetupPlan): Promise<void> {
   const literals = [...new Set(expressions.map(literalBlueprint).filter((b): b is string => !!b))];
   const present = await Promise.all(literals.map((blueprint) => blueprints.exists(blueprint)));
-  const missing = literals.filter((_, i) => !present[i]);
-  if (missing.length > 0 && !willBeCreated) {
-    throw new PreflightError(
-      `The mapping writes to blueprint(s) that do not exist in Port: ${missing.join(', ')}. Create them, or run once with initializePortResources (OCEAN__INITIALIZE_PORT_RESOURCES=true) to create the defaults.`,
-    );
-  }
+  const missing = literals.filter((blueprint, i) => !present[i] && !setup.willCreate.has(blueprint));
+  if (missing.length === 0) return;
+  const listed = `${missing.slice(0, 5).join(', ')}${missing.length > 5 ? `, and ${missing.length - 5} more` : ''}`;
+  const advice =
+    setup.defaults === 'leave'
+      ? `The default blueprints were not created because some already exist in Port (${setup.foreign.slice(0, 3).join(', ')}${setup.foreign.length > 3 ? ', …' : ''}), as Ocean leaves such a catalog alone. Use a mapping that writes to the blueprints you have (the integration's mapping in Port, or a mapping file), or create the missing ones.`
+      : 'Create them, or run once with initializePortResources (OCEAN__INITIALIZE_PORT_RESOURCES=true) on an integration Port has not marked initialized, to create the defaults.';
+  throw new PreflightError(`The mapping writes to blueprint(s) that do not exist in Port: ${listed}. ${advice} Nothing was written.`);
 }
 
 function nextResync(start: Date, intervalMinutes: number | null): string | null {

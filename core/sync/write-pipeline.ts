@@ -276,6 +276,26 @@ export function combineWrites(previous: PortEntity, entity: PortEntity, merge: b
   };
 }
 
+/**
+ * Several items of one batch can map to the same entity (two policies of one repository, say).
+ * Port would apply them in order; sending the combined result once gives Port the same final state,
+ * and lets the unchanged-check see it, instead of rewriting the entity on every run.
+ */
+export function coalesce(entities: readonly MappedEntity[], merge: boolean): MappedEntity[] {
+  const byKey = new Map<string, MappedEntity>();
+  const out: MappedEntity[] = [];
+  for (const entity of entities) {
+    if (typeof entity.identifier !== 'string') {
+      out.push(entity);
+      continue;
+    }
+    const key = `${entity.blueprint}\u0000${entity.identifier}`;
+    const previous = byKey.get(key);
+    byKey.set(key, previous ? combineWrites(previous, entity, merge) : entity);
+  }
+  return [...byKey.values(), ...out];
+}
+
 /** The fields the search must return to compare: those the mapping writes. */
 function fieldsOf(group: readonly PortEntity[]) {
   const properties = new Set<string>();

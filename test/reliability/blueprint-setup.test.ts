@@ -119,13 +119,34 @@ describe('creating the default blueprints', () => {
     expectConverged(s);
   });
 
-  it('a default blueprint someone changed (an extra property): the catalog is left as it is', async () => {
+  it('a default blueprint someone changed (an extra property): the catalog is left as it is, and a mapping that needs the others stops before any write', async () => {
     const s = await fresh();
     const [project] = DEFAULTS;
     s.port.seed.blueprint({ ...project!, schema: { ...project!.schema, properties: { ...project!.schema.properties, costCenter: { type: 'string', title: 'Cost center' } } } });
-    const run = await sync(s, MAPPING);
-    expect(output(run)).toContain('Some default blueprints already exist in Port (azureDevopsProject); leaving the catalog as it is.');
+    for (const args of [['--plan', ...MAPPING], MAPPING]) {
+      const run = await sync(s, args);
+      expect(run.code, output(run)).toBe(2);
+      expect(output(run)).toMatch(/The mapping writes to blueprint\(s\) that do not exist in Port: azureDevopsTeam, .+, and \d+ more\. The default blueprints were not created because some already exist in Port \(azureDevopsProject\), as Ocean leaves such a catalog alone\..* Nothing was written\./);
+      expect(output(run)).not.toContain('run once with initializePortResources');
+    }
     expect(s.port.blueprints().map((b) => b.identifier)).toEqual(['azureDevopsProject']);
     expect(s.port.blueprint('azureDevopsProject')?.schema.properties).toHaveProperty('costCenter');
+    // Not registered, so not marked initialized: nothing keeps the next run from going its own way.
+    expect(s.port.integration(INTEGRATION)).toBeUndefined();
+  });
+
+  it("Ocean's catalog and a new identifier without a mapping: stops before any write; the built-in mapping never lands in Port", async () => {
+    const s = await fresh();
+    // The catalog an Ocean installation under another identifier made (its six blueprints, by name).
+    for (const identifier of ['azureDevopsProject', 'azureDevopsRepository', 'azureDevopsPullRequest', 'azureDevopsWorkItem', 'azureDevopsTeam', 'azureDevopsMember']) {
+      s.port.seed.blueprint({ identifier, title: identifier, schema: { properties: { url: { type: 'string', format: 'url', title: 'URL' } } }, relations: {} });
+    }
+    const first = await sync(s);
+    expect(first.code, output(first)).toBe(2);
+    expect(output(first)).toContain('as Ocean leaves such a catalog alone');
+    expect(s.port.integration(INTEGRATION)).toBeUndefined();
+    const again = await sync(s);
+    expect(again.code, output(again)).toBe(2);
+    expect(s.port.integration(INTEGRATION)).toBeUndefined();
   });
 });
