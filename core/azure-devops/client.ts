@@ -30,6 +30,8 @@ export type AdoRequest = {
   apiVersion: string;
   /** POSTs that only read (WIQL, batch reads) may be retried like GETs. */
   readOnly?: boolean;
+  /** A write that has the same effect when sent twice (a PUT of the whole resource, a DELETE): retried like GETs. */
+  idempotent?: boolean;
   /**
    * `raw`: ask for the content itself (`Accept: application/octet-stream`) and return the body as
    * a Buffer, unparsed: file content. Default `json`.
@@ -141,7 +143,7 @@ export class AzureDevOpsClient {
     const target = this.targetOf(request);
     const url = target.toString();
     const method = request.method ?? 'GET';
-    const retryable = method === 'GET' || request.readOnly === true;
+    const retryable = method === 'GET' || request.readOnly === true || request.idempotent === true;
     const policy = this.deps.retry ?? DEFAULT_RETRY_POLICY;
     const display = displayUrl(url);
     // Route costs are learned per endpoint.

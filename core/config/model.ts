@@ -199,12 +199,34 @@ export const projectsFilterSchema = z
   .transform((items) => (items.length === 0 ? undefined : [...new Set(items)]));
 
 export const webhookBaseUrlSchema = httpUrl('the public URL of the webhook receiver');
-export const webhookSecretSchema = z
-  .string()
-  .min(1, { error: 'the webhook secret is empty' })
-  .refine((text) => !/[\r\n]/.test(text), { error: 'the webhook secret contains a line break' });
-export const webhookUsernameSchema = nonEmptyText.refine((text) => !text.includes(':'), {
-  error: 'must not contain ":" (it is the Basic-auth user name)',
+/**
+ * The webHooks consumer takes `basicAuthUsername` and `basicAuthPassword` only as `^[\S]+$`, 1 to 256
+ * characters (hooks 7.1 consumer descriptor, azure-devops-api.md §4.2): anything else is refused
+ * with HTTP 400 for every subscription, so it is a configuration error here, before any request.
+ */
+const BASIC_AUTH_MAX_LENGTH = 256;
+export const webhookSecretSchema = z.string().superRefine((text, ctx) => {
+  const problem =
+    text.length === 0
+      ? 'the webhook secret is empty'
+      : /[\r\n]/.test(text)
+        ? 'the webhook secret contains a line break'
+        : /\s/.test(text)
+          ? 'the webhook secret contains a space, which Azure DevOps refuses in a Basic-auth password (the service-hook consumer takes no whitespace); choose a secret without spaces'
+          : text.length > BASIC_AUTH_MAX_LENGTH
+            ? `the webhook secret is longer than ${BASIC_AUTH_MAX_LENGTH} characters, the most Azure DevOps takes for a Basic-auth password`
+            : undefined;
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+export const webhookUsernameSchema = nonEmptyText.superRefine((text, ctx) => {
+  const problem = text.includes(':')
+    ? 'must not contain ":" (it is the Basic-auth user name)'
+    : /\s/.test(text)
+      ? 'must not contain spaces: Azure DevOps refuses them in the Basic-auth user name'
+      : text.length > BASIC_AUTH_MAX_LENGTH
+        ? `must be at most ${BASIC_AUTH_MAX_LENGTH} characters, the most Azure DevOps takes for the Basic-auth user name`
+        : undefined;
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 export const webhookEventsSchema = closedList('webhook event types', ALL_WEBHOOK_EVENT_TYPES);
 

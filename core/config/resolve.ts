@@ -104,7 +104,9 @@ function checkWebhookSettings(
     if (!winners.has('webhooks.secret')) {
       warnings.push({
         source: register.source,
-        message: `webhooks will be registered without Basic-auth credentials, so the receiver cannot tell Azure DevOps from anyone else; set ${waysToSet('webhooks.secret', layers)}.`,
+        // Only a warning: a first registration without a secret is allowed. Removing the credentials
+        // of subscriptions that have them is refused at registration, once they are listed.
+        message: `webhooks will be registered without Basic-auth credentials, so the receiver cannot tell Azure DevOps from anyone else (subscriptions that already have credentials are not changed: registration stops instead); set ${waysToSet('webhooks.secret', layers)}.`,
       });
     }
   }

@@ -35,22 +35,38 @@ export async function applyChanges(changes: readonly PlannedChange[], deps: { ap
         }),
       ),
   );
-  // A deletion may be the other half of a switch (a new receiver URL, organization ↔ projects): while
-  // any create or update failed, the subscriptions it would replace stay.
-  const prunes = pending.filter((c) => c.action === 'prune');
-  if (pending.some((c) => c.action !== 'prune' && c.outcome === 'failed')) {
-    for (const change of prunes) {
-      change.outcome = 'held';
-      change.reasons = [...change.reasons, 'not done: a create or update failed, so the subscriptions it would replace stay'];
+  // A deletion may be the other half of a switch (a new receiver URL, organization ↔ projects):
+  // while the create or update that would replace it failed, the subscription stays. Deletions no
+  // failed change stands in for go ahead.
+  const failed = pending.filter((c) => c.action !== 'prune' && c.outcome === 'failed');
+  const prunes: PlannedChange[] = [];
+  for (const change of pending.filter((c) => c.action === 'prune')) {
+    const replacement = failed.find((f) => replaces(f, change));
+    if (!replacement) {
+      prunes.push(change);
+      continue;
     }
-    return;
+    change.outcome = 'held';
+    change.reasons = [...change.reasons, `not done: the ${replacement.action} of ${replacement.eventType} for the ${replacement.scope} failed, so the subscription it would replace stays`];
   }
   await Promise.all(
     prunes.map((change) =>
       run(change, async () => {
         if (!change.subscriptionId) return;
-        await deps.api.delete(change.subscriptionId, { publisherId: change.publisher, eventType: change.eventType, scope: change.target });
+        const result = await deps.api.delete(change.subscriptionId, { publisherId: change.publisher, eventType: change.eventType, scope: change.target });
+        if (result === 'gone') change.reasons = [...change.reasons, 'already deleted'];
       }),
     ),
   );
+}
+
+/**
+ * Whether `change` stands in for the subscription `prune` deletes: the same publisher and event
+ * type, for the same project, or one of them organization-wide (the other half of a switch between
+ * organization-wide and per-project subscriptions).
+ */
+function replaces(change: PlannedChange, prune: PlannedChange): boolean {
+  const same = (a: string | undefined, b: string | undefined) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+  if (!same(change.publisherId, prune.publisherId) || !same(change.eventType, prune.eventType)) return false;
+  return change.projectId === undefined || prune.projectId === undefined || same(change.projectId, prune.projectId);
 }

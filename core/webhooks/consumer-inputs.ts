@@ -60,6 +60,14 @@ export function ownerOf(inputs: ConsumerInputs): string | undefined {
   return parseHttpHeaders(inputs.httpHeaders).get(OWNER_HEADER.toLowerCase());
 }
 
+/**
+ * Whether a subscription sends Basic auth. The service lists the password masked (`********`), or
+ * perhaps leaves it out (azure-devops-api.md §4.1), so a user name alone counts too.
+ */
+export function hasBasicAuth(inputs: ConsumerInputs): boolean {
+  return (inputs.basicAuthPassword ?? '') !== '' || (inputs.basicAuthUsername ?? '') !== '';
+}
+
 const ALL_DETAILS = new Set(['', 'all']);
 
 /** Why an existing subscription's consumer inputs are not what we want (empty: they are). */

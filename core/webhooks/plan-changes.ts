@@ -1,5 +1,5 @@
 import type { WebhookPublisher } from '../config/known-values';
-import { consumerInputDrift, ownerOf, type ConsumerInputs } from './consumer-inputs';
+import { consumerInputDrift, hasBasicAuth, ownerOf, type ConsumerInputs } from './consumer-inputs';
 import { scopeLabel, subscriptionKey, type DesiredSubscription, type WebhookScope } from './desired-state';
 import { isSameReceiver } from './receiver';
 import type { WebhookChange } from './report';
@@ -8,14 +8,15 @@ import { groupBy } from '../util/group-by';
 
 /**
  * Compares the subscriptions we want with the ones Azure DevOps has, and decides per subscription:
- * create what is missing, replace (re-enable) disabled or on-probation ones, update ones whose
- * credentials, headers or filters drifted, keep the rest; subscriptions at our receiver URL that
- * are no longer wanted are pruned (or reported as stale when pruning is off); duplicates of a
- * wanted one are removed.
+ * create what is missing, replace (re-enable) the ones Azure DevOps disabled, update ones whose
+ * credentials, headers or filters drifted, keep the rest (a subscription a user disabled stays
+ * disabled); subscriptions at our receiver URL that are no longer wanted are pruned (or reported
+ * as stale when pruning is off); duplicates of a wanted one are removed.
  *
- * After any failed listing, nothing is created or deleted (Ocean created duplicates after a
- * throttled listing, PR #3686); changes to subscriptions that were seen and are still wanted
- * (re-enabling, new credentials) still go ahead: they cannot duplicate anything.
+ * After a publisher's listing failed, nothing of that publisher is created (Ocean created
+ * duplicates after a throttled listing, PR #3686) or deleted (none of its subscriptions were seen).
+ * Keys include the publisher, so the other publishers' changes go ahead: they cannot duplicate a
+ * subscription of the publisher that was not seen.
  */
 
 export type Listing = { readonly publisherId: WebhookPublisher } & ({ readonly subscriptions: readonly ExistingSubscription[] } | { readonly error: string });
@@ -26,6 +27,8 @@ export type PlannedChange = WebhookChange & {
   readonly target: WebhookScope;
   /** What to send for create/update/replace. */
   readonly desired?: DesiredSubscription;
+  /** An update or replace that would drop the Basic-auth credentials the subscription has (no secret is configured). */
+  readonly removesCredentials?: boolean;
 };
 
 export type PlanInput = {
@@ -45,7 +48,26 @@ export type PlanInput = {
 };
 
 const SERVER_ADDED_INPUTS = new Set(['projectid', 'hostid', 'tfssubscriptionid']);
-const ENABLED = 'enabled';
+
+/**
+ * What a run does with a subscription's `status` (azure-devops-api.md §4.1, §4.6):
+ * - `enabled`, `onProbation`: delivering (on probation after failures, still retried), so only
+ *   updated when something drifted;
+ * - `disabledBySystem` (deliveries kept failing), `disabledByInactiveIdentity` (its creator left):
+ *   Azure DevOps turned them off, so they are re-enabled in place;
+ * - `disabledByUser`, or anything else: someone turned it off on purpose; it stays as it is.
+ */
+type StatusHandling = 'delivering' | 'reenable' | 'leave';
+const STATUS_HANDLING: ReadonlyMap<string, StatusHandling> = new Map([
+  ['enabled', 'delivering'],
+  ['onprobation', 'delivering'],
+  ['disabledbysystem', 'reenable'],
+  ['disabledbyinactiveidentity', 'reenable'],
+]);
+
+function handlingOf(status: string): StatusHandling {
+  return STATUS_HANDLING.get(status.toLowerCase()) ?? 'leave';
+}
 
 /**
  * Whether a subscription is ours: a webHooks subscription at our receiver URL (`receiver`), or one
@@ -64,8 +86,6 @@ export function projectIdOf(subscription: ExistingSubscription): string | undefi
 
 export function planChanges(input: PlanInput): PlannedChange[] {
   if (!input.desiredKnown) return [];
-  const failed = input.listings.some((l) => 'error' in l);
-  const holdReason = failed ? 'not done: a subscriptions listing failed' : undefined;
   const listed = new Map<WebhookPublisher, readonly ExistingSubscription[]>();
   for (const listing of input.listings) if ('subscriptions' in listing) listed.set(listing.publisherId, listing.subscriptions);
 
@@ -80,12 +100,12 @@ export function planChanges(input: PlanInput): PlannedChange[] {
   }
   const ours = groupBy(receivers, ({ subscription }) => subscriptionKey(subscription.publisherId, subscription.eventType, projectIdOf(subscription)));
 
-  // A subscription to remove goes only with --prune, while no listing failed and something is in
-  // scope; otherwise it stays, reported as stale or held.
+  // A subscription to remove goes only with --prune, while something is in scope; otherwise it
+  // stays, reported as stale or held. (It was listed, so its publisher's listing worked.)
   const removal = (why: string, staysBecause?: string): Pick<PlannedChange, 'action' | 'reasons' | 'outcome'> => {
     const stays = input.prune ? staysBecause : 'pruning is off';
     if (stays) return { action: 'stale', reasons: [why, stays], outcome: 'done' };
-    const held = holdReason ?? input.pruneHeldBecause;
+    const held = input.pruneHeldBecause;
     return { action: 'prune', reasons: [why, ...(held ? [held] : [])], outcome: held ? 'held' : 'planned' };
   };
   const changes: PlannedChange[] = [];
@@ -101,12 +121,15 @@ export function planChanges(input: PlanInput): PlannedChange[] {
     const drift = new Map(candidates.map((s) => [s.id, driftOf(s, input.consumerInputs)]));
     const [keeper, ...duplicates] = [...candidates].sort((a, b) => rank(a, drift.get(a.id) ?? []) - rank(b, drift.get(b.id) ?? []));
     if (!keeper) {
-      changes.push({ ...base, action: 'create', subscriptionId: undefined, reasons: holdReason ? [holdReason] : [], outcome: holdReason ? 'held' : 'planned' });
+      changes.push({ ...base, action: 'create', subscriptionId: undefined, reasons: [], outcome: 'planned' });
       continue;
     }
     const reasons = drift.get(keeper.id) ?? [];
-    if (keeper.status !== ENABLED) changes.push({ ...base, action: 'replace', subscriptionId: keeper.id, reasons: [keeper.status, ...reasons], outcome: 'planned' });
-    else if (reasons.length > 0) changes.push({ ...base, action: 'update', subscriptionId: keeper.id, reasons, outcome: 'planned' });
+    const removesCredentials = hasBasicAuth(keeper.consumerInputs) && !hasBasicAuth(input.consumerInputs);
+    const handling = handlingOf(keeper.status);
+    if (handling === 'reenable') changes.push({ ...base, action: 'replace', subscriptionId: keeper.id, reasons: [keeper.status, ...reasons], outcome: 'planned', removesCredentials });
+    else if (handling === 'leave') changes.push({ ...base, action: 'keep', subscriptionId: keeper.id, reasons: leftAsItIs(keeper.status, reasons), outcome: 'done' });
+    else if (reasons.length > 0) changes.push({ ...base, action: 'update', subscriptionId: keeper.id, reasons, outcome: 'planned', removesCredentials });
     else changes.push({ ...base, action: 'keep', subscriptionId: keeper.id, reasons: [], outcome: 'done' });
     for (const duplicate of duplicates) {
       // A hook at our URL without this integration's identifier may be someone's own (a filtered git.push, say).
@@ -133,9 +156,17 @@ function driftOf(subscription: ExistingSubscription, consumerInputs: ConsumerInp
   return [...consumerInputDrift(subscription.consumerInputs, consumerInputs), ...(filters.length > 0 ? [`filters events on ${filters.join(', ')}`] : [])];
 }
 
-/** Which of several subscriptions for one key to keep: enabled and current first, then enabled. */
+/** A subscription someone disabled: kept as it is, saying so (and what a run would change once it is enabled again). */
+function leftAsItIs(status: string, drift: readonly string[]): string[] {
+  const why = status === 'disabledByUser' ? 'disabledByUser: disabled in Azure DevOps by a user, so it stays disabled' : `status ${status || '(none)'}: left as it is`;
+  return [why, ...(drift.length > 0 ? [`not updated while disabled (${drift.join('; ')})`] : [])];
+}
+
+/** Which of several subscriptions for one key to keep: enabled, then on probation, then re-enabled, then one left disabled; current before drifted. */
 function rank(subscription: ExistingSubscription, drift: readonly string[]): number {
-  return (subscription.status === ENABLED ? 0 : 2) + (drift.length === 0 ? 0 : 1);
+  const status = subscription.status.toLowerCase();
+  const order = status === 'enabled' ? 0 : status === 'onprobation' ? 1 : handlingOf(status) === 'reenable' ? 2 : 3;
+  return order * 2 + (drift.length === 0 ? 0 : 1);
 }
 
 function unwantedBecause(subscription: ExistingSubscription, projectId: string | undefined, desired: readonly DesiredSubscription[]): string {

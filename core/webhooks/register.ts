@@ -1,4 +1,5 @@
 import type { AzureDevOpsClient } from '../azure-devops/client';
+import { ConfigError } from '../config/problems';
 import type { ParentListings } from '../kinds/parents';
 import type { RunReporter } from '../sync/reporter';
 import { applyChanges } from './apply-changes';
@@ -6,7 +7,7 @@ import { isAvailable, PUBLISHERS, selectEventTypes } from './catalog';
 import { desiredConsumerInputs } from './consumer-inputs';
 import { desiredSubscriptions, webhookScopes, type WebhookScope } from './desired-state';
 import { credentialsFingerprint } from './fingerprint';
-import { ownership, planChanges, type Listing } from './plan-changes';
+import { ownership, planChanges, type Listing, type PlannedChange } from './plan-changes';
 import { receiverUrl, receiverWarnings } from './receiver';
 import { failedReport, type WebhookChange, type WebhookReport } from './report';
 import { SubscriptionsApi } from './subscriptions-api';
@@ -21,6 +22,11 @@ export type WebhookSettings = {
   readonly includeReleaseEvents: boolean;
   readonly prune: boolean;
   readonly headers: Readonly<Record<string, { readonly value: string }>>;
+  /**
+   * Lets a run without a secret remove the Basic-auth credentials of subscriptions that have them.
+   * Without it such a run is refused: the receiver would reject every delivery from then on.
+   */
+  readonly allowUnauthenticated?: boolean | undefined;
 };
 
 export type RegistrationInput = {
@@ -29,6 +35,13 @@ export type RegistrationInput = {
   readonly integration: string;
   readonly isProjectsLimited: boolean;
   readonly mode: 'apply' | 'plan';
+  /**
+   * What a configuration problem found only once the subscriptions are listed (no secret, but
+   * subscriptions with credentials) does: `report` (default) fails the report and changes nothing,
+   * as a step after a sync must (the sync's own outcome still gets reported); `throw` throws a
+   * ConfigError (exit code 2), for registration on its own.
+   */
+  readonly configurationProblems?: 'report' | 'throw';
 };
 
 export type RegistrationDeps = {
@@ -44,12 +57,14 @@ export type RegistrationDeps = {
 /**
  * Idempotent service-hook registration (BRIEF §7): work out the wanted subscriptions, list the
  * existing ones once per publisher on the publisher's host, plan the differences, and apply them
- * unless in plan mode. Never throws: every failure ends up in the report.
+ * unless in plan mode. Never throws (every failure ends up in the report), except a ConfigError
+ * with `configurationProblems: 'throw'`.
  */
 export async function registerWebhooks(input: RegistrationInput, deps: RegistrationDeps): Promise<WebhookReport> {
   try {
     return await register(input, deps);
   } catch (error) {
+    if (error instanceof ConfigError && input.configurationProblems === 'throw') throw error;
     return failedReport({ mode: input.mode, receiverUrl: receiverUrl(input.settings.baseUrl), problem: `Webhook registration stopped: ${messageOf(error)}` });
   }
 }
@@ -98,9 +113,11 @@ async function register(input: RegistrationInput, deps: RegistrationDeps): Promi
     reporter.warn(`Webhooks: ${warnings.at(-1) ?? ''}`);
   }
 
-  // Pruning must see publishers we no longer subscribe to (release events turned off, say).
+  // Every publisher the deployment has, also those we no longer subscribe to (release events
+  // turned off, say): pruning must see their subscriptions, and without it the summary lists them
+  // as stale.
   const wantedPublishers = new Set(selection.events.map((e) => e.publisherId));
-  const publishers = PUBLISHERS.filter((p) => wantedPublishers.has(p) || (settings.prune && isAvailable(p, organization)));
+  const publishers = PUBLISHERS.filter((p) => isAvailable(p, organization));
   const api = new SubscriptionsApi(client);
   const listings: Listing[] = [];
   // One at a time and in catalogue order: a handful of requests, and failures read the same every run.
@@ -109,7 +126,13 @@ async function register(input: RegistrationInput, deps: RegistrationDeps): Promi
       listings.push({ publisherId, subscriptions: await api.list(publisherId) });
     } catch (error) {
       listings.push({ publisherId, error: messageOf(error) });
-      problems.push(`Listing the ${publisherId} subscriptions failed, so nothing was created or deleted: ${messageOf(error)}`);
+      if (wantedPublishers.has(publisherId) || settings.prune) {
+        problems.push(`Listing the ${publisherId} subscriptions failed, so no ${publisherId} subscription was created or deleted: ${messageOf(error)}`);
+      } else {
+        // Listed only to report stale subscriptions: nothing of this publisher was to change.
+        warnings.push(`listing the ${publisherId} subscriptions failed, so stale ones of that publisher (no event type of it is selected) are not reported: ${messageOf(error)}`);
+        reporter.warn(`Webhooks: ${warnings.at(-1) ?? ''}`);
+      }
     }
   }
 
@@ -124,6 +147,18 @@ async function register(input: RegistrationInput, deps: RegistrationDeps): Promi
     pruneHeldBecause: noScope ? 'not done: no project is in scope' : noEvents ? 'not done: no selected event is available' : undefined,
     projectNames: new Map(scopes.flatMap((s) => (s.projectId === undefined ? [] : [[s.projectId.toLowerCase(), s.projectName] as const]))),
   });
+  const removal = credentialsRemoval(changes, settings);
+  if (removal?.allowed === false) {
+    if (input.configurationProblems === 'throw') throw new ConfigError([{ message: removal.message }]);
+    problems.push(removal.message);
+    for (const change of changes.filter((c) => c.outcome === 'planned')) {
+      change.outcome = 'held';
+      change.reasons = [...change.reasons, 'not done: no webhook secret is set, and the run would remove the credentials of subscriptions that have them'];
+    }
+  } else if (removal?.allowed) {
+    warnings.push(removal.message);
+    reporter.warn(`Webhooks: ${removal.message}`);
+  }
   if (mode === 'apply') await applyChanges(changes, { api, consumerInputs, concurrency: deps.concurrency });
   problems.push(...failureLines(changes));
 
@@ -148,17 +183,49 @@ function plain(change: WebhookChange): WebhookChange {
   return { action, publisherId, eventType, projectId, scope, subscriptionId, reasons, outcome, ...(error !== undefined ? { error } : {}) };
 }
 
-/** Failed changes, one line per distinct error: a refused permission repeats for every event type of a project. */
+/**
+ * Without a secret, a run sends no Basic auth, so an update or re-enabling PUT would remove the
+ * credentials of subscriptions that have them, and the receiver would reject every delivery from
+ * then on: most often the secret is missing by accident (an empty pipeline variable, a GitHub
+ * secret not available to the workflow). Refused, naming the setting, unless allowed explicitly.
+ * A first registration without a secret (no subscription has credentials) only gets the warning
+ * of the configuration.
+ */
+function credentialsRemoval(changes: readonly PlannedChange[], settings: WebhookSettings): { allowed: boolean; message: string } | undefined {
+  const removing = changes.filter((c) => c.removesCredentials && c.outcome === 'planned');
+  if (removing.length === 0 || settings.secret !== undefined) return undefined;
+  if (settings.allowUnauthenticated) {
+    return { allowed: true, message: `no webhook secret is set, so ${removing.length} subscription(s) lose their Basic-auth credentials, as allowUnauthenticated asks; the receiver must accept deliveries without them.` };
+  }
+  const message =
+    `the webhook secret (OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET, webhooks.secret) is not set, or empty, but ${removing.length} subscription(s) of this receiver have Basic-auth credentials: ` +
+    'registering without the secret would remove them, and the receiver would then reject every delivery. Nothing was changed. ' +
+    'Set it to the secret the receiver expects (OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET; webhooks.secret in a config file; the webhookSecret input of the Azure Pipelines task, webhook-secret of the GitHub Action). ' +
+    'An empty value counts as not set: check that the pipeline variable or repository secret it comes from is available to this run.';
+  return { allowed: false, message };
+}
+
+/**
+ * Failed changes, one line per distinct error: a refused permission repeats for every event type
+ * of a project, and a refused value for every subscription. The subscription's URL (its id) is
+ * left out of the comparison, so an organization with hundreds of subscriptions gets one line.
+ */
 function failureLines(changes: readonly WebhookChange[]): string[] {
   const groups = groupBy(
     changes.filter((change) => change.outcome === 'failed'),
-    (change) => change.error ?? '',
+    (change) => withoutSubscriptionUrl(change.error ?? ''),
   );
-  return [...groups].map(([error, group]) => {
+  return [...groups].map(([, group]) => {
     const first = group[0];
     const what = first ? `${first.action} ${first.eventType} (${first.scope})` : '';
+    const error = first?.error ?? '';
     return group.length === 1 ? `${what} failed: ${error}` : `${group.length} subscription changes failed, e.g. ${what}: ${error}`;
   });
+}
+
+/** `PUT https://…/_apis/hooks/subscriptions/<id> failed with HTTP 400: …` → `PUT <subscription> failed with HTTP 400: …`. */
+function withoutSubscriptionUrl(message: string): string {
+  return message.replace(/https?:\/\/\S*?\/_apis\/hooks\/subscriptions\/[^\s:?]+/gi, '<subscription>');
 }
 
 function messageOf(error: unknown): string {

@@ -1,13 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { AzureDevOpsClient, RequestMetrics, type AzureDevOpsCredential } from '../azure-devops/client';
-import { parseOrganizationUrl } from '../azure-devops/organization';
-import { IdentityRateLimiter } from '../azure-devops/rate-limiter';
-import { createHttpTransport } from '../http/transport';
+import { RequestMetrics, type AzureDevOpsCredential, type RetryPolicy } from '../azure-devops/client';
+import { connectAzureDevOps, preflightAzureDevOps, type NetworkSettings } from '../azure-devops/connect';
 import { DEFAULT_CONCURRENCY, type ConcurrencyPolicy } from '../kinds/kind';
 import { ParentListings } from '../kinds/parents';
 import type { RunReporter } from '../sync/reporter';
-import { preflightAzureDevOps } from '../sync/run';
-import { VERSION } from '../version';
 import { registerWebhooks, type WebhookSettings } from './register';
 import type { WebhookReport } from './report';
 
@@ -18,14 +13,20 @@ export type WebhookRunConfig = {
   filters: { projects?: readonly string[] | undefined };
   webhooks: WebhookSettings;
   mode: 'sync' | 'plan' | 'incremental';
-  network: { timeoutSeconds: number; proxyUrl?: string | undefined; noProxy?: readonly string[] | undefined; caFile?: string | undefined; rejectUnauthorized?: boolean | undefined };
+  network: NetworkSettings;
+  /** `debug`: a debug line for every answer from Azure DevOps, as the sync writes. */
+  logLevel?: 'info' | 'debug' | undefined;
 };
 
 export type WebhookRunDependencies = {
   reporter: RunReporter;
+  /** A debug line for every answer from Azure DevOps; by default when the configuration's log level is debug. */
+  logRequests?: boolean;
   resolve?: Readonly<Record<string, string>>;
   concurrency?: Partial<ConcurrencyPolicy>;
   signal?: AbortSignal;
+  /** The client's retry attempts and backoff, over the default policy (as for the sync; tests shorten them). */
+  retry?: { azureDevOps?: Partial<RetryPolicy> };
 };
 
 /**
@@ -34,29 +35,26 @@ export type WebhookRunDependencies = {
  */
 export async function runWebhookRegistration(config: WebhookRunConfig, deps: WebhookRunDependencies): Promise<WebhookReport> {
   const concurrency = { ...DEFAULT_CONCURRENCY, ...deps.concurrency };
-  const transport = createHttpTransport({
-    timeoutSeconds: config.network.timeoutSeconds,
-    proxyUrl: config.network.proxyUrl,
-    noProxy: config.network.noProxy?.join(','),
-    caCertificates: config.network.caFile ? await readFile(config.network.caFile, 'utf8') : undefined,
-    rejectUnauthorized: config.network.rejectUnauthorized,
-    resolve: deps.resolve,
-  });
-  const client = new AzureDevOpsClient({
-    organization: parseOrganizationUrl(config.azureDevOps.organizationUrl),
-    credential: config.azureDevOps.credential,
-    transport,
-    limiter: new IdentityRateLimiter(concurrency.requests),
-    userAgent: `port-ado-sync/${VERSION}`,
-    ...(deps.signal ? { signal: deps.signal } : {}),
-  });
+  const logRequests = deps.logRequests ?? config.logLevel === 'debug';
+  const { client } = await connectAzureDevOps(
+    { organizationUrl: config.azureDevOps.organizationUrl, credential: config.azureDevOps.credential, network: config.network },
+    {
+      maxConcurrent: concurrency.requests,
+      resolve: deps.resolve,
+      retry: deps.retry?.azureDevOps,
+      signal: deps.signal,
+      ...(logRequests ? { onAnswer: (line: string) => deps.reporter.debug(line) } : {}),
+    },
+  );
   deps.reporter.progress(0, 'Checking credentials');
   await preflightAzureDevOps(client);
   const counted = client.withMetrics(new RequestMetrics());
   const parents = new ParentListings(counted, { include: config.filters.projects ?? [], excludedTags: config.azureDevOps.excludedTags }, concurrency);
   deps.reporter.progress(0.1, 'Registering webhooks');
   const report = await registerWebhooks(
-    { settings: config.webhooks, integration: config.integration.identifier, isProjectsLimited: config.azureDevOps.isProjectsLimited, mode: config.mode === 'plan' ? 'plan' : 'apply' },
+    // The webhooks command has no sync to report first: a configuration problem found against
+    // what Azure DevOps holds (a missing secret) ends it as one (exit 2), before any write.
+    { settings: config.webhooks, integration: config.integration.identifier, isProjectsLimited: config.azureDevOps.isProjectsLimited, mode: config.mode === 'plan' ? 'plan' : 'apply', configurationProblems: 'throw' },
     { client: counted, parents, reporter: deps.reporter, concurrency: concurrency.projects },
   );
   deps.reporter.progress(1, 'Done');

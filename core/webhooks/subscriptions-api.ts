@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AzureDevOpsClient } from '../azure-devops/client';
-import { AzureDevOpsAuthError, AzureDevOpsError } from '../azure-devops/errors';
+import { AzureDevOpsAuthError, AzureDevOpsError, AzureDevOpsNotFoundError } from '../azure-devops/errors';
 import type { WebhookPublisher } from '../config/known-values';
 import { apiVersionOf, serviceOf } from './catalog';
 import type { ConsumerInputs } from './consumer-inputs';
@@ -8,8 +8,10 @@ import { scopeLabel, type WebhookScope } from './desired-state';
 
 /**
  * The service-hook subscription API (hooks 7.1, azure-devops-api.md §4.1), on the host of each
- * publisher. Writes are never retried by the client (only GETs are), so a create that timed out
- * cannot turn into two subscriptions.
+ * publisher. A create (POST) is never retried, so one that timed out cannot turn into two
+ * subscriptions. A replace (PUT of the whole subscription) and a delete have the same effect when
+ * sent twice, so they are retried like reads (5xx, timeouts, resets); a delete answered 404 (gone
+ * already: an earlier attempt whose answer was lost, or someone else) is done.
  */
 
 export const CONSUMER_ID = 'webHooks';
@@ -100,15 +102,23 @@ export class SubscriptionsApi {
         path: `_apis/hooks/subscriptions/${encodeURIComponent(id)}`,
         body: { id, ...wireBody(body) },
         apiVersion: apiVersionOf(body.publisherId),
+        idempotent: true,
       }),
     );
     return parseSubscription(response.body);
   }
 
-  async delete(id: string, target: { publisherId: WebhookPublisher; eventType: string; scope: WebhookScope }): Promise<void> {
-    await this.call('delete', target, () =>
-      this.client.request({ service: serviceOf(target.publisherId), method: 'DELETE', path: `_apis/hooks/subscriptions/${encodeURIComponent(id)}`, apiVersion: apiVersionOf(target.publisherId) }),
-    );
+  /** `gone`: there was nothing to delete any more (HTTP 404). */
+  async delete(id: string, target: { publisherId: WebhookPublisher; eventType: string; scope: WebhookScope }): Promise<'deleted' | 'gone'> {
+    return this.call('delete', target, async () => {
+      try {
+        await this.client.request({ service: serviceOf(target.publisherId), method: 'DELETE', path: `_apis/hooks/subscriptions/${encodeURIComponent(id)}`, apiVersion: apiVersionOf(target.publisherId), idempotent: true });
+        return 'deleted' as const;
+      } catch (error) {
+        if (error instanceof AzureDevOpsNotFoundError) return 'gone' as const;
+        throw error;
+      }
+    });
   }
 
   private async call<T>(operation: Operation, target: { publisherId: string; eventType?: string; scope?: WebhookScope }, send: () => Promise<T>): Promise<T> {

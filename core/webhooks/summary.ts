@@ -55,7 +55,8 @@ function changeLine(change: WebhookChange): string {
 }
 
 function changeLines(report: WebhookReport): string[] {
-  const interesting = report.changes.filter((c) => c.action !== 'keep');
+  // A kept subscription is worth a line only when there is something to say (one a user disabled).
+  const interesting = report.changes.filter((c) => c.action !== 'keep' || c.reasons.length > 0);
   const lines = interesting.slice(0, MAX_CHANGE_LINES).map(changeLine);
   if (interesting.length > MAX_CHANGE_LINES) lines.push(`… and ${interesting.length - MAX_CHANGE_LINES} more (the JSON summary lists them all)`);
   return lines;

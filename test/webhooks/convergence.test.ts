@@ -62,18 +62,22 @@ describe('convergence', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(counts(result.summary)).toEqual({
       create: 22, // every kept event type for the new project
-      replace: 3, // the disabled and on-probation ones, re-enabled in place
-      update: 22 * 2 - 3, // the rest: the secret changed
+      replace: 1, // the one Azure DevOps disabled, re-enabled in place
+      update: 22 * 2 - 2, // the rest, on probation included: the secret changed
+      keep: 1, // the one a user disabled stays as it is
       prune: 2 + 1, // git.repo.created in both projects, and the duplicate
       stale: 1, // the unmarked one
     });
+    expect(result.stdout).toMatch(/- kept git\.push for the project .* \(disabledByUser: disabled in Azure DevOps by a user, so it stays disabled; not updated while disabled \(credentials or headers changed\)\)/);
     const ours = (s: SubscriptionRecord) => s.id !== foreign.id && s.id !== unmarked.id;
     expect(subscriptionKeys(sim, ours)).toEqual(expectedKeys(['tfs', 'pipelines', 'advsec', 'rm'], [p1, p2, added.id], { except: ['git.repo.created'] }));
-    for (const s of sim.hooks.all().filter(ours)) {
+    for (const s of sim.hooks.all().filter((h) => ours(h) && h.id !== disabledByUser.id)) {
       expect(s.status, `${s.eventType} ${s.publisherInputs.projectId ?? ''}`).toBe('enabled');
       expect(s.consumerInputs.basicAuthPassword).toBe(ROTATED_SECRET);
     }
-    for (const s of [disabledByUser, onProbation, disabledBySystem]) expect(sim.hooks.get(s.id)?.status).toBe('enabled');
+    for (const s of [onProbation, disabledBySystem]) expect(sim.hooks.get(s.id)?.status).toBe('enabled');
+    // An administrator's choice stands: not re-enabled, not rewritten.
+    expect(sim.hooks.get(disabledByUser.id)).toMatchObject({ status: 'disabledByUser', consumerInputs: { basicAuthPassword: SECRET } });
     expect(sim.hooks.get(duplicate.id)).toBeUndefined();
     expect(sim.hooks.get(unmarked.id)?.consumerInputs).toMatchObject({ url: receiver.url });
     // Another receiver's subscription is not ours, whatever prune says.
@@ -81,6 +85,21 @@ describe('convergence', () => {
 
     const again = await run(args, next);
     expect(counts(again.summary)).toEqual({ keep: 22 * 3, stale: 1 });
+    expect(sim.hooks.get(disabledByUser.id)?.status).toBe('disabledByUser');
+  });
+
+  it('leaves a subscription on probation alone while it is current (it still delivers)', async () => {
+    const [p1] = wellFormedProjects(sim).map((p) => p.id);
+    if (!p1) throw new Error('no project');
+    expect((await run(['--webhook-events', 'git.push'], env())).code).toBe(0);
+    const probation = find('git.push', p1);
+    sim.hooks.setStatus(probation.id, 'onProbation');
+    sim.resetCounters();
+    const result = await run(['--webhook-events', 'git.push'], env());
+    expect(result.code, result.stderr).toBe(0);
+    expect(counts(result.summary)).toEqual({ keep: 2 });
+    expect(sim.counters().byRoute['hooks.subscriptions.replace'] ?? 0).toBe(0);
+    expect(sim.hooks.get(probation.id)?.status).toBe('onProbation');
   });
 
   it('leaves unwanted subscriptions in place without prune, shows them in plan mode, deletes them with prune', async () => {
@@ -91,8 +110,10 @@ describe('convergence', () => {
 
     const withoutPrune = await run(onlyPush, env());
     expect(withoutPrune.code).toBe(0);
-    // Without prune only the publishers still wanted are listed (here tfs): their other event types show as stale.
-    expect(counts(withoutPrune.summary)).toEqual({ keep: 2, stale: (EVENTS.tfs.length - 1) * 2 });
+    // Every publisher is listed, also those no longer used (pipelines, advsec): all the rest shows as stale.
+    expect(counts(withoutPrune.summary)).toEqual({ keep: 2, stale: before.length - 2 });
+    expect(withoutPrune.summary?.webhooks?.listings.map((l) => l.publisherId)).toEqual(['tfs', 'advsec', 'pipelines', 'rm']);
+    expect(withoutPrune.stdout).toMatch(/not wanted, left in place: ms\.vss-alerts\.alert-created-event for the project .* \(event type not selected; pruning is off\)/);
     expect(subscriptionKeys(sim)).toEqual(before);
     expect(withoutPrune.stdout).toMatch(/not wanted, left in place: workitem\.created for the project .* \(event type not selected; pruning is off\)/);
 
@@ -165,14 +186,38 @@ describe('a failed listing', () => {
   // the first makes the advsec listing fail (twice: the client retries a 500 once).
   const advsecListingFails = () => sim.faults.add({ kind: 'status', status: 500, route: 'hooks.subscriptions.list', skip: 1, times: 2 });
 
-  it('creates nothing anywhere', async () => {
+  it('creates nothing of the publisher whose listing failed, and the other publishers\' subscriptions', async () => {
     advsecListingFails();
     const result = await run(['--include-release-events'], env());
     expect(result.code).toBe(1);
-    expect(sim.hooks.all()).toEqual([]);
-    expect(counts(result.summary)).toEqual({ held: 46 });
+    const projects = wellFormedProjects(sim).map((p) => p.id);
+    expect(subscriptionKeys(sim)).toEqual(expectedKeys(['tfs', 'pipelines', 'rm'], projects));
+    expect(counts(result.summary)).toEqual({ create: 40, held: 6 });
+    expect(result.summary?.webhooks?.changes.filter((c) => c.outcome === 'held').every((c) => c.publisherId === 'advsec' && c.reasons[0] === 'not verified: the advsec listing failed')).toBe(true);
     expect(result.summary?.webhooks?.listings.filter((l) => l.error).map((l) => l.publisherId)).toEqual(['advsec']);
-    expect(result.stderr).toMatch(/Listing the advsec subscriptions failed, so nothing was created or deleted/);
+    expect(result.stderr).toMatch(/Listing the advsec subscriptions failed, so no advsec subscription was created or deleted/);
+  });
+
+  it('does not hold the other publishers forever when one listing is refused every run (403 on advsec)', async () => {
+    const projects = wellFormedProjects(sim).map((p) => p.id);
+    for (let i = 0; i < 2; i++) {
+      sim.faults.clear();
+      sim.faults.add({ kind: 'status', status: 403, route: 'hooks.subscriptions.list', skip: 1, times: 1 });
+      const result = await run([], env());
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/refused to list the advsec service-hook subscriptions \(HTTP 403/);
+      expect(subscriptionKeys(sim)).toEqual(expectedKeys(['tfs', 'pipelines'], projects));
+      expect(counts(result.summary)).toEqual(i === 0 ? { create: 32, held: 6 } : { keep: 32, held: 6 });
+    }
+  });
+
+  it('only warns when the listing that fails is of a publisher no event type is selected of (listed only to report stale ones)', async () => {
+    // tfs, advsec, pipelines are listed first; rm (no release event selected) fails.
+    sim.faults.add({ kind: 'status', status: 403, route: 'hooks.subscriptions.list', skip: 3, times: 1 });
+    const result = await run([], env());
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/warning: Webhooks: listing the rm subscriptions failed, so stale ones of that publisher \(no event type of it is selected\) are not reported/);
+    expect(counts(result.summary)).toEqual({ create: 38 });
   });
 
   it('changes nothing when the project listing fails: what is wanted is unknown', async () => {
@@ -190,7 +235,7 @@ describe('a failed listing', () => {
     expect(JSON.stringify(sim.hooks.all())).toBe(before);
   });
 
-  it('still re-enables what it saw, but neither recreates nor prunes', async () => {
+  it('still re-enables, recreates and prunes what the listings that worked saw', async () => {
     const [p1] = wellFormedProjects(sim).map((p) => p.id);
     if (!p1) throw new Error('no project');
     expect((await run([], env())).code).toBe(0);
@@ -205,15 +250,16 @@ describe('a failed listing', () => {
     advsecListingFails();
     const result = await run(events, env());
     expect(result.code).toBe(1);
-    expect(sim.hooks.all()).toHaveLength(total - 2);
     expect(sim.hooks.get(disabled.id)?.status).toBe('enabled');
-    expect(sim.hooks.all().filter((s) => s.eventType === 'build.complete')).toHaveLength(2);
-    expect(counts(result.summary)).toMatchObject({ replace: 1, held: 2 + 2 + 6 }); // 2 missing, 2 unwanted, advsec's 6 unverified
+    // The tfs listing worked: the two missing ones are created again, the two deselected ones pruned.
+    expect(sim.hooks.all()).toHaveLength(total - 2);
+    expect(sim.hooks.all().filter((s) => s.eventType === 'build.complete')).toHaveLength(0);
+    expect(sim.hooks.all().filter((s) => s.publisherInputs.projectId === p1 && ['git.push', 'workitem.created'].includes(s.eventType))).toHaveLength(2);
+    expect(counts(result.summary)).toMatchObject({ replace: 1, create: 2, prune: 2, held: 6 }); // advsec's 6 unverified
 
     sim.faults.clear();
     const healed = await run(events, env());
     expect(healed.code, healed.stderr).toBe(0);
-    expect(counts(healed.summary)).toMatchObject({ create: 2, prune: 2 });
-    expect(sim.hooks.all()).toHaveLength(total - 2);
+    expect(counts(healed.summary)).toEqual({ keep: total - 2 });
   });
 });

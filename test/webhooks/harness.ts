@@ -8,6 +8,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FrontDoorOptions } from '../../core/run-from-layers';
 import { runMain } from '../support/simulators';
 import type { AzureDevOpsSimulator, SubscriptionRecord } from '../../sim/azure-devops';
 
@@ -81,11 +82,14 @@ export function baseEnv(sim: AzureDevOpsSimulator, receiver: Receiver, options: 
 
 export const CLOUD_RESOLVE = ['--resolve', 'dev.azure.com=127.0.0.1', '--resolve', '*.dev.azure.com=127.0.0.1'];
 
-/** Runs `port-ado-sync <command> --no-progress --summary <file> …args` in-process over real sockets. */
-export async function runCli(args: string[], env: Record<string, string>, options: { cloud?: boolean; command?: 'webhooks' | 'sync' } = {}): Promise<Run> {
+/**
+ * Runs `port-ado-sync <command> --no-progress --summary <file> …args` in-process over real sockets;
+ * `frontDoor`: what only a front door passes (concurrency, say).
+ */
+export async function runCli(args: string[], env: Record<string, string>, options: { cloud?: boolean; command?: 'webhooks' | 'sync'; frontDoor?: FrontDoorOptions } = {}): Promise<Run> {
   const summaryPath = join(mkdtempSync(join(tmpdir(), 'webhooks-')), 'summary.json');
   const argv = [options.command ?? 'webhooks', '--no-progress', '--summary', summaryPath, ...(options.cloud ? CLOUD_RESOLVE : []), ...args];
-  const { code, stdout, stderr } = await runMain(argv, env);
+  const { code, stdout, stderr } = await runMain(argv, env, options.frontDoor);
   let summary: WebhookSummary | undefined;
   try {
     summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as WebhookSummary;

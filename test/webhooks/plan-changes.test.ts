@@ -60,9 +60,34 @@ describe('planChanges', () => {
     ]);
   });
 
-  it.each(['disabledByUser', 'disabledBySystem', 'disabledByInactiveIdentity', 'onProbation'])('replaces a %s subscription in place', (status) => {
+  it.each(['disabledBySystem', 'disabledByInactiveIdentity'])('re-enables a %s subscription in place (Azure DevOps turned it off)', (status) => {
     const s = existing({ status });
     expect(plan([s])).toEqual([{ action: 'replace', outcome: 'planned', reasons: [status], subscriptionId: s.id, scope: 'project One' }]);
+  });
+
+  it('leaves a subscription a user disabled as it is, saying so, even when its settings drifted', () => {
+    const current = existing({ status: 'disabledByUser' });
+    expect(plan([current])).toEqual([{ action: 'keep', outcome: 'done', reasons: ['disabledByUser: disabled in Azure DevOps by a user, so it stays disabled'], subscriptionId: current.id, scope: 'project One' }]);
+    const drifted = existing({ status: 'disabledByUser', consumerInputs: { ...inputs, resourceDetailsToSend: 'none' } });
+    const [change] = plan([drifted]);
+    expect(change).toMatchObject({ action: 'keep', outcome: 'done', subscriptionId: drifted.id });
+    expect(change?.reasons[1]).toBe('not updated while disabled (sends none resource details)');
+  });
+
+  it('leaves an on-probation subscription alone (it still delivers), and updates it only when its settings drifted', () => {
+    const current = existing({ status: 'onProbation' });
+    expect(plan([current])).toEqual([{ action: 'keep', outcome: 'done', reasons: [], subscriptionId: current.id, scope: 'project One' }]);
+    const drifted = existing({ status: 'onProbation', consumerInputs: { ...inputs, resourceDetailsToSend: 'minimal' } });
+    expect(plan([drifted])).toEqual([{ action: 'update', outcome: 'planned', reasons: ['sends minimal resource details'], subscriptionId: drifted.id, scope: 'project One' }]);
+  });
+
+  it('prefers an enabled duplicate to one a user disabled', () => {
+    const disabled = existing({ status: 'disabledByUser' });
+    const enabled = existing({ consumerInputs: { ...inputs, resourceDetailsToSend: 'minimal' } });
+    expect(plan([disabled, enabled]).map((c) => [c.action, c.subscriptionId])).toEqual([
+      ['update', enabled.id],
+      ['prune', disabled.id],
+    ]);
   });
 
   it.each([
@@ -122,8 +147,8 @@ describe('planChanges', () => {
     ]);
   });
 
-  it('after a failed listing creates and deletes nothing, but still re-enables and updates what it saw', () => {
-    const disabled = existing({ status: 'disabledByUser' });
+  it("after a publisher's listing failed creates nothing of that publisher, and goes ahead with the others", () => {
+    const disabled = existing({ status: 'disabledBySystem' });
     const unwanted = existing({ eventType: 'workitem.created' });
     const desired = desiredSubscriptions(
       [
@@ -142,12 +167,13 @@ describe('planChanges', () => {
       prune: true,
       projectNames: new Map(),
     });
-    expect(changes.map((c) => [c.action, c.eventType, c.scope, c.outcome])).toEqual([
-      ['replace', 'git.push', 'project One', 'planned'],
-      ['create', 'git.push', 'project Two', 'held'],
-      ['create', 'ms.vss-release.release-created-event', 'project One', 'held'],
-      ['create', 'ms.vss-release.release-created-event', 'project Two', 'held'],
-      ['prune', 'workitem.created', 'project aaaaaaaa-0000-0000-0000-000000000001', 'held'],
+    expect(changes.map((c) => [c.action, c.eventType, c.scope, c.outcome, c.reasons.join('; ')])).toEqual([
+      ['replace', 'git.push', 'project One', 'planned', 'disabledBySystem'],
+      // The key holds the publisher: a tfs create cannot duplicate a release subscription that was not seen.
+      ['create', 'git.push', 'project Two', 'planned', ''],
+      ['create', 'ms.vss-release.release-created-event', 'project One', 'held', 'not verified: the rm listing failed'],
+      ['create', 'ms.vss-release.release-created-event', 'project Two', 'held', 'not verified: the rm listing failed'],
+      ['prune', 'workitem.created', 'project aaaaaaaa-0000-0000-0000-000000000001', 'planned', 'event type not selected'],
     ]);
   });
 

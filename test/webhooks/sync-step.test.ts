@@ -36,6 +36,18 @@ describe('registration after a sync', () => {
     expect(sims.port.entities('azureDevopsProject').length).toBeGreaterThan(0);
   });
 
+  it('after a sync too, refuses to remove the credentials of subscriptions that have them when the secret is empty', async () => {
+    const before = JSON.stringify(sims.ado.hooks.all());
+    expect(sims.ado.hooks.all().every((s) => s.consumerInputs.basicAuthPassword === SECRET)).toBe(true);
+    const result = await runCli(['--kinds', 'project', '--register-webhooks'], { ...env(), OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: '' }, { command: 'sync' });
+    // The sync itself went through and is reported; registration changed nothing and says why.
+    expect(result.code).toBe(1);
+    expect(result.summary?.status).toBe('partial');
+    expect(result.summary?.webhooks?.status).toBe('failed');
+    expect(result.stderr).toMatch(/OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET.*is not set, or empty, but 32 subscription\(s\) of this receiver have Basic-auth credentials/);
+    expect(JSON.stringify(sims.ado.hooks.all())).toBe(before);
+  });
+
   it('makes the run a partial failure when registration fails, and still syncs', async () => {
     sims.ado.hooks.clear();
     sims.ado.faults.add({ kind: 'status', status: 403, route: 'hooks.subscriptions.create' });

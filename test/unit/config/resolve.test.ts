@@ -160,6 +160,28 @@ describe('webhook settings that only make sense together', () => {
     expect(warnings).toEqual([{ source: 'flag --register-webhooks', message: matching(/without Basic-auth credentials.*set OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET/) }]);
   });
 
+  it('an empty secret (an unavailable pipeline secret) counts as none: a warning here, the refusal comes at registration', () => {
+    const { config, warnings } = resolveConfig([env(validEnv({ OCEAN__BASE_URL: 'https://hooks.example.com', OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: '' })), flags({ 'register-webhooks': true })]);
+    expect(config.webhooks.secret).toBeUndefined();
+    expect(warnings).toEqual([{ source: 'flag --register-webhooks', message: matching(/without Basic-auth credentials.*already have credentials are not changed.*set OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET/) }]);
+  });
+
+  it('a secret or user name Azure DevOps would refuse (a space, over 256 characters) is a problem naming the variable, never the value', () => {
+    const secret = 'correct horse battery staple';
+    const username = 'svc account';
+    const error = configErrorOf(() =>
+      resolveConfig([env(validEnv({ OCEAN__BASE_URL: 'https://hooks.example.com', OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: secret, OCEAN__INTEGRATION__CONFIG__WEBHOOK_AUTH_USERNAME: username })), flags({ 'register-webhooks': true })]),
+    );
+    expect(error.problems).toEqual([
+      { source: 'environment variable OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET', message: matching(/contains a space, which Azure DevOps refuses in a Basic-auth password/) },
+      { source: 'environment variable OCEAN__INTEGRATION__CONFIG__WEBHOOK_AUTH_USERNAME', message: matching(/must not contain spaces/) },
+    ]);
+    for (const value of [secret, username]) expect(error.message).not.toContain(value);
+    expect(problemsOf(() => resolveConfig([env(validEnv({ OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: 'x'.repeat(300) }))]))).toEqual([
+      { source: 'environment variable OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET', message: matching(/longer than 256 characters/) },
+    ]);
+  });
+
   it('pruning without registration does nothing, and says so', () => {
     const { warnings } = resolveConfig([env(validEnv()), flags({ 'prune-webhooks': true })]);
     expect(warnings).toEqual([{ source: 'flag --prune-webhooks', message: 'has no effect unless webhook registration is turned on' }]);

@@ -43,8 +43,8 @@ describe('secretValues', () => {
   });
 
   it('lists the webhook secret and the Basic-auth header the receiver will see', () => {
-    const secrets = secretValues(configWith({ webhooks: { secret: 'hook secret/1', username: 'svc' } }));
-    expect(secrets).toEqual(expect.arrayContaining(['hook secret/1', encodeURIComponent('hook secret/1'), b64('svc:hook secret/1')]));
+    const secrets = secretValues(configWith({ webhooks: { secret: 'hook?secret/1', username: 'svc' } }));
+    expect(secrets).toEqual(expect.arrayContaining(['hook?secret/1', encodeURIComponent('hook?secret/1'), b64('svc:hook?secret/1')]));
   });
 
   it('lists a secret as JSON quotes it and as the Markdown summary escapes it', () => {
