@@ -5,6 +5,8 @@ import { ConsoleReporter } from './console-reporter';
 /** The CLI as a platform: logs on stderr, the summary on stdout, secrets masked in both. */
 export class CliPlatform implements Platform {
   private readonly secrets = new Set<string>();
+  /** Errors already on stderr: a completion line repeating one is left out. */
+  private readonly errorsShown = new Set<string>();
   private readonly reporter: ConsoleReporter;
   outcome: Outcome | undefined;
 
@@ -32,6 +34,7 @@ export class CliPlatform implements Platform {
     this.reporter.warn(message, location);
   }
   error(message: string, location?: Location): void {
+    this.errorsShown.add(message);
     this.reporter.error(message, location);
   }
   debug(message: string): void {
@@ -54,6 +57,6 @@ export class CliPlatform implements Platform {
   complete(outcome: Outcome, message: string): void {
     this.reporter.finish();
     this.outcome = outcome;
-    if (outcome !== 'success') this.streams.err.write(`${this.mask(message)}\n`);
+    if (outcome !== 'success' && !this.errorsShown.has(message)) this.streams.err.write(`${this.mask(message)}\n`);
   }
 }

@@ -1,6 +1,7 @@
 import { RequestMetrics, type RetryPolicy } from '../azure-devops/client';
 import { connectAzureDevOps, PreflightError, preflightAzureDevOps } from '../azure-devops/connect';
 import { CursorStore } from '../incremental/cursor-store';
+import { PortApiError } from '../port/errors';
 import { DEFAULT_INCREMENTAL_SETTINGS } from '../incremental/listing-plan';
 import { ResourceCursors } from '../incremental/resource-cursors';
 import { onServiceClock } from '../util/service-clock';
@@ -106,7 +107,13 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
 
   // 1. Pre-flight: both credentials, before anything is read or written.
   reporter.progress(0, 'Checking credentials');
-  await port.authenticate();
+  try {
+    await port.authenticate();
+  } catch (error) {
+    // Unreachable (a mistyped URL or region, a proxy): found before any write, like Azure DevOps'.
+    if (error instanceof PortApiError && error.status === undefined) throw new PreflightError(error.message);
+    throw error;
+  }
   // Port compares `before` with the `updatedAt` it stamps: an agent whose clock runs fast would
   // count entities another writer (the receiver) wrote after this run started as this run's stale ones.
   const portTime = onServiceClock(startedAt, port.clock?.serviceDate, port.clock?.agentNow ?? now());

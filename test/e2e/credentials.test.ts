@@ -40,6 +40,8 @@ describe('credentials that do not work are errors, never an empty organization',
     const run = await runCli([], sims.env({ OCEAN__PORT__CLIENT_SECRET: 'not-the-right-secret' }));
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/Port rejected the client credentials/);
+    // Said once: the completion line does not repeat the error.
+    expect(run.stderr.match(/Port rejected the client credentials/g)).toHaveLength(1);
     expect(run.stderr).not.toContain('not-the-right-secret');
   });
 });

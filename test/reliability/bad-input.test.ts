@@ -102,6 +102,8 @@ const MAPPING_CASES: Case[] = [
 
 const CREDENTIAL_CASES: Case[] = [
   { name: 'a Port client secret Port rejects', env: { OCEAN__PORT__CLIENT_SECRET: 'not-the-client-secret' }, message: /Port rejected the client credentials/, requests: 'preflight' },
+  // Port 9 (discard) on loopback: nothing listens, the connection is refused, as at a mistyped host.
+  { name: 'a Port URL nothing answers at', env: { OCEAN__PORT__BASE_URL: 'http://127.0.0.1:9' }, message: /Could not reach Port at http:\/\/127\.0\.0\.1:9: the connection was refused/, requests: 'preflight' },
   { name: 'a revoked personal access token (401)', setup: () => sims.ado.credentials.setMode(PAT, 'revoked'), message: /rejected the credential \(HTTP 401/, requests: 'preflight' },
   { name: 'a credential answered with a sign-in page (203)', setup: () => sims.ado.credentials.setMode(PAT, 'sign-in-page'), message: /sign-in page \(HTTP 203\)/, requests: 'preflight' },
   {
