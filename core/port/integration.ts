@@ -8,6 +8,8 @@ const integrationSchema = z.looseObject({
   version: z.string().optional(),
   config: z.unknown().optional(),
   arePortResourcesInitialized: z.boolean().optional(),
+  /** Ocean's origin of the default resources; `Empty`: none are created (§2.2). */
+  createPortResourcesOrigin: z.string().nullish(),
   installationType: z.string().optional(),
 });
 

@@ -13,6 +13,8 @@ export type PortSetupPlan = {
   leftPartWay: Map<string, BlueprintShape>;
   /** Blueprints that will exist after the set-up that do not now. */
   willCreate: Set<string>;
+  /** The integration in Port says none are to be created (`createPortResourcesOrigin: Empty`). */
+  emptyOrigin?: boolean;
 };
 
 /**
@@ -27,6 +29,8 @@ export type PortSetupPlan = {
  */
 export async function planPortSetup(input: { blueprints: BlueprintApi; existing: PortIntegration | undefined; initializePortResources: boolean }): Promise<PortSetupPlan> {
   const none: PortSetupPlan = { defaults: 'none', foreign: [], leftPartWay: new Map(), willCreate: new Set() };
+  // An existing integration's stored origin wins over the run's settings, as in Ocean (§2.2).
+  if (input.existing?.createPortResourcesOrigin === 'Empty') return { ...none, emptyOrigin: true };
   if (!input.initializePortResources || input.existing?.arePortResourcesInitialized) return none;
   const blueprints = defaultBlueprints();
   const present = await Promise.all(blueprints.map(async (b) => ((await input.blueprints.exists(b.identifier)) ? { shape: await input.blueprints.shape(b.identifier) } : undefined)));
@@ -68,7 +72,7 @@ export async function ensureIntegration(input: {
   } else if (existing.version !== input.version) {
     await integration.patch({ version: input.version });
   }
-  if (!input.initializePortResources || existing?.arePortResourcesInitialized) return;
+  if (!input.initializePortResources || existing?.arePortResourcesInitialized || existing?.createPortResourcesOrigin === 'Empty') return;
 
   if (existing && !hasConfig(existing.config)) await integration.patchConfig(defaultPortAppConfig(input.deployment));
   const blueprints = defaultBlueprints();

@@ -371,7 +371,8 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
     status,
     ...(webhooks ? { webhooks } : {}),
     ...(shardReport ? { shard: shardReport } : {}),
-    mode: writeMode,
+    // The run's mode as reported; the writes above only tell plan from sync (an incremental run writes like a sync).
+    mode: incremental ? 'incremental' : writeMode,
     ...(cursors ? { cursors: cursors.report() } : {}),
     resources: results,
     deletions,
@@ -409,7 +410,9 @@ async function requireBlueprints(expressions: string[], blueprints: BlueprintApi
   const advice =
     setup.defaults === 'leave'
       ? `The default blueprints were not created because some already exist in Port (${setup.foreign.slice(0, 3).join(', ')}${setup.foreign.length > 3 ? ', …' : ''}), as Ocean leaves such a catalog alone. Use a mapping that writes to the blueprints you have (the integration's mapping in Port, or a mapping file), or create the missing ones.`
-      : 'Create them, or run once with initializePortResources (OCEAN__INITIALIZE_PORT_RESOURCES=true) on an integration Port has not marked initialized, to create the defaults.';
+      : setup.emptyOrigin
+        ? "The integration's createPortResourcesOrigin in Port is Empty, so no default blueprints are created: create them, or map to the blueprints you have."
+        : 'Create them, or run once with initializePortResources (OCEAN__INITIALIZE_PORT_RESOURCES=true) on an integration Port has not marked initialized, to create the defaults.';
   throw new PreflightError(`The mapping writes to blueprint(s) that do not exist in Port: ${listed}. ${advice} Nothing was written.`);
 }
 

@@ -135,6 +135,16 @@ describe('creating the default blueprints', () => {
     expect(s.port.integration(INTEGRATION)).toBeUndefined();
   });
 
+  it("an integration whose createPortResourcesOrigin is Empty: no default blueprint is created, and the run says why it stops", async () => {
+    const s = await fresh();
+    s.port.seed.integration({ installationId: INTEGRATION, installationAppType: 'azure-devops', createPortResourcesOrigin: 'Empty', config: {} });
+    const run = await sync(s, MAPPING);
+    expect(run.code, output(run)).toBe(2);
+    expect(output(run)).toContain("The integration's createPortResourcesOrigin in Port is Empty, so no default blueprints are created");
+    expect(s.port.blueprints()).toEqual([]);
+    expect(s.port.integration(INTEGRATION)?.arePortResourcesInitialized).not.toBe(true);
+  });
+
   it("Ocean's catalog and a new identifier without a mapping: stops before any write; the built-in mapping never lands in Port", async () => {
     const s = await fresh();
     // The catalog an Ocean installation under another identifier made (its six blueprints, by name).
