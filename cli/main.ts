@@ -9,13 +9,14 @@ const USAGE = `port-ado-sync ${VERSION}: sync an Azure DevOps organization into 
 
 Usage:
   port-ado-sync sync [--config port-ado-sync.yml] [--plan] [--mapping port-app-config.yml] [options]
-  port-ado-sync webhooks [--config port-ado-sync.yml] [--plan] [--prune] [options]
+  port-ado-sync webhooks [--config port-ado-sync.yml] [--plan] [--prune] [--allow-unauthenticated] [options]
   port-ado-sync receive [options]   live-event receiver for service hooks (receive --help)
   port-ado-sync --help | --version
 
 'webhooks' only registers the Azure DevOps service hooks for the receiver at --webhook-base-url
 (see docs/webhooks.md): --plan shows the changes and makes none, --prune deletes our subscriptions
-that are no longer wanted. 'sync --register-webhooks' does the same after the sync.
+that are no longer wanted, --allow-unauthenticated lets a run without a webhook secret remove the
+Basic auth of subscriptions that have it. 'sync --register-webhooks' does the same after the sync.
 
 Configuration comes from flags, then the config file, then the environment (Ocean's OCEAN__…
 variables work unchanged). Secrets are never flags: use the environment or \${VAR} in the file.
@@ -53,6 +54,7 @@ export async function main(
     resolve: { type: 'string', multiple: true },
     'no-progress': { type: 'boolean' },
     prune: { type: 'boolean' },
+    'allow-unauthenticated': { type: 'boolean' },
   };
   for (const flag of FLAG_DEFINITIONS) options[flag.name] = flag.type === 'list' ? { type: 'string', multiple: true } : { type: flag.type === 'boolean' ? 'boolean' : 'string' };
 
@@ -76,14 +78,20 @@ export async function main(
     return 2;
   }
   if (command === 'webhooks') {
-    // The command is the registration: it is on, and --prune is short for --prune-webhooks here.
+    // The command is the registration: it is on, and --prune and --allow-unauthenticated are short
+    // for --prune-webhooks and --allow-unauthenticated-webhooks here.
     values['register-webhooks'] = true;
     if (values.prune !== undefined) values['prune-webhooks'] = values.prune;
+    if (values['allow-unauthenticated'] !== undefined) values['allow-unauthenticated-webhooks'] = values['allow-unauthenticated'];
   } else if (values.prune !== undefined) {
     streams.err.write(`--prune belongs to the webhooks command; with sync, use --prune-webhooks.\n`);
     return 2;
+  } else if (values['allow-unauthenticated'] !== undefined) {
+    streams.err.write(`--allow-unauthenticated belongs to the webhooks command; with sync, use --allow-unauthenticated-webhooks.\n`);
+    return 2;
   }
   delete values.prune;
+  delete values['allow-unauthenticated'];
 
   const resolve: Record<string, string> = {};
   for (const entry of (values.resolve as string[] | undefined) ?? []) {

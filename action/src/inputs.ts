@@ -52,6 +52,7 @@ export const CONFIG_INPUTS: Readonly<Record<string, InputBinding>> = {
   'webhook-events': { key: 'webhooks.events' },
   'include-release-events': { key: 'webhooks.includeReleaseEvents' },
   'prune-webhooks': { key: 'webhooks.prune' },
+  'allow-unauthenticated-webhooks': { key: 'webhooks.allowUnauthenticated' },
   'webhook-headers': { key: 'webhooks.headers' },
   'projects-limited': { key: 'azureDevOps.isProjectsLimited' },
   'summary-path': { key: 'summaryPath' },

@@ -65,6 +65,7 @@ const FILE_SHAPE: FileSection = {
       events: list('webhooks.events'),
       includeReleaseEvents: bool('webhooks.includeReleaseEvents'),
       prune: bool('webhooks.prune'),
+      allowUnauthenticated: bool('webhooks.allowUnauthenticated'),
       headers: { custom: 'headers', setting: 'webhooks.headers' },
     },
   },

@@ -62,6 +62,7 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
   { name: 'PORT_ADO_SYNC_KINDS', key: 'filters.kinds', description: 'only these kinds' },
   { name: 'PORT_ADO_SYNC_PROJECTS', key: 'filters.projects', description: 'only these projects' },
   { name: 'PORT_ADO_SYNC_SHARD', key: 'shard', description: 'this job is shard i of n (0-based i/n, or none)' },
+  { name: 'PORT_ADO_SYNC_WEBHOOKS_ALLOW_UNAUTHENTICATED', key: 'webhooks.allowUnauthenticated', description: 'without a webhook secret, remove the Basic auth of subscriptions that have it' },
   { name: 'HTTPS_PROXY', key: 'network.proxyUrl', description: 'proxy for all requests' },
   { name: 'NO_PROXY', key: 'network.noProxy', description: 'hosts that bypass the proxy' },
 ];
@@ -70,7 +71,8 @@ const EVENT_LISTENER = 'OCEAN__EVENT_LISTENER';
 const EVENT_LISTENER_TYPE = 'OCEAN__EVENT_LISTENER__TYPE';
 const ACCOUNT_MODE = 'OCEAN__INTEGRATION__CONFIG__ACCOUNT_MODE';
 const INCREMENTAL_SYNC = 'OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED';
-const CHECKED_ONLY = [EVENT_LISTENER, EVENT_LISTENER_TYPE, ACCOUNT_MODE, INCREMENTAL_SYNC];
+const RESOURCES_ORIGIN = 'OCEAN__CREATE_PORT_RESOURCES_ORIGIN';
+const CHECKED_ONLY = [EVENT_LISTENER, EVENT_LISTENER_TYPE, ACCOUNT_MODE, INCREMENTAL_SYNC, RESOURCES_ORIGIN];
 const KNOWN_NAMES = [...ENVIRONMENT_VARIABLES.map((v) => v.name), ...CHECKED_ONLY];
 
 /** Variables Ocean reads that need a specific hint rather than the generic "ignored" warning. */
@@ -128,6 +130,7 @@ export function layerFromEnvironment(env: Readonly<Record<string, string | undef
   checkEventListener(builder, read(EVENT_LISTENER), read(EVENT_LISTENER_TYPE));
   checkAccountMode(builder, read(ACCOUNT_MODE));
   readIncrementalSwitch(builder, read(INCREMENTAL_SYNC));
+  readResourcesOrigin(builder, read(RESOURCES_ORIGIN), lookup.get('OCEAN__INITIALIZE_PORT_RESOURCES')?.text);
   warnAboutIgnored(builder, lookup);
 
   return builder.build((setting) => howToSet(setting));
@@ -196,6 +199,32 @@ function readIncrementalSwitch(builder: LayerBuilder, found: { name: string; tex
     return;
   }
   builder.set('mode', label(found.name), { ok: true, value: 'incremental' });
+}
+
+/**
+ * Ocean's origin of the default resources (port-api-and-ocean-core.md §2.2): `Empty` creates none,
+ * which here is initializePortResources off; `Default` (or its old name `Ocean`) is what this tool
+ * does anyway; `Port` asks Port to provision them, which a self-hosted tool cannot: its own defaults
+ * are created instead, with a warning.
+ */
+function readResourcesOrigin(builder: LayerBuilder, found: { name: string; text: string } | undefined, initialize: string | undefined): void {
+  if (!found) return;
+  const origin = found.text.trim().toLowerCase();
+  if (origin === 'default' || origin === 'ocean') return;
+  if (origin === 'port') {
+    builder.warn(label(found.name), "Port-provisioned defaults are not available to a pipeline step; this tool's own default blueprints and mapping are created instead (Default)");
+    return;
+  }
+  if (origin !== 'empty') {
+    builder.problem(label(found.name), 'must be Default, Empty or Port');
+    return;
+  }
+  if (initialize !== undefined) {
+    const parsed = parseBooleanText(initialize);
+    if (parsed.ok && parsed.value) builder.problem(label(found.name), 'is Empty (create no default resources), which contradicts OCEAN__INITIALIZE_PORT_RESOURCES=true; keep one of the two');
+    return;
+  }
+  builder.set('initializePortResources', label(found.name), { ok: true, value: false });
 }
 
 function checkAccountMode(builder: LayerBuilder, mode: { name: string; text: string } | undefined): void {

@@ -48,6 +48,7 @@ export const FLAG_DEFINITIONS: readonly FlagDefinition[] = [
   { name: 'webhook-events', type: 'list', key: 'webhooks.events', description: 'only these event types' },
   { name: 'include-release-events', type: 'boolean', key: 'webhooks.includeReleaseEvents', description: 'also Classic Release events' },
   { name: 'prune-webhooks', type: 'boolean', key: 'webhooks.prune', description: 'delete our stale subscriptions' },
+  { name: 'allow-unauthenticated-webhooks', type: 'boolean', key: 'webhooks.allowUnauthenticated', description: 'without a webhook secret, remove the Basic auth of subscriptions that have it' },
   { name: 'timeout', type: 'string', key: 'network.timeoutSeconds', description: 'HTTP timeout in seconds' },
   { name: 'proxy', type: 'string', key: 'network.proxyUrl', description: 'proxy URL (without credentials)' },
   { name: 'no-proxy', type: 'list', key: 'network.noProxy', description: 'hosts that bypass the proxy' },

@@ -343,6 +343,7 @@ export const syncConfigSchema = z
         events: webhookEventsSchema.optional(),
         includeReleaseEvents: booleanSchema.default(false),
         prune: booleanSchema.default(false),
+        allowUnauthenticated: booleanSchema.default(false),
         headers: webhookHeadersSchema.default({}),
       })
       .strict()

@@ -102,17 +102,24 @@ function checkWebhookSettings(
       });
     }
     if (!winners.has('webhooks.secret')) {
+      // Only a warning: a first registration without a secret is allowed. Removing the credentials
+      // of subscriptions that have them is refused at registration, once they are listed, unless
+      // webhooks.allowUnauthenticated asks for it.
+      const existing =
+        value('webhooks.allowUnauthenticated') === true
+          ? 'subscriptions that already have credentials lose them, as webhooks.allowUnauthenticated asks'
+          : 'subscriptions that already have credentials are not changed: registration stops instead';
       warnings.push({
         source: register.source,
-        // Only a warning: a first registration without a secret is allowed. Removing the credentials
-        // of subscriptions that have them is refused at registration, once they are listed.
-        message: `webhooks will be registered without Basic-auth credentials, so the receiver cannot tell Azure DevOps from anyone else (subscriptions that already have credentials are not changed: registration stops instead); set ${waysToSet('webhooks.secret', layers)}.`,
+        message: `webhooks will be registered without Basic-auth credentials, so the receiver cannot tell Azure DevOps from anyone else (${existing}); set ${waysToSet('webhooks.secret', layers)}.`,
       });
     }
   }
-  const prune = winners.get('webhooks.prune');
-  if (value('webhooks.prune') === true && value('webhooks.register') !== true && prune) {
-    warnings.push({ source: prune.source, message: 'has no effect unless webhook registration is turned on' });
+  for (const setting of ['webhooks.prune', 'webhooks.allowUnauthenticated'] as const) {
+    const entry = winners.get(setting);
+    if (value(setting) === true && value('webhooks.register') !== true && entry) {
+      warnings.push({ source: entry.source, message: 'has no effect unless webhook registration is turned on' });
+    }
   }
 }
 

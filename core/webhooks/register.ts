@@ -187,7 +187,8 @@ function plain(change: WebhookChange): WebhookChange {
  * Without a secret, a run sends no Basic auth, so an update or re-enabling PUT would remove the
  * credentials of subscriptions that have them, and the receiver would reject every delivery from
  * then on: most often the secret is missing by accident (an empty pipeline variable, a GitHub
- * secret not available to the workflow). Refused, naming the setting, unless allowed explicitly.
+ * secret not available to the workflow). Refused, naming the setting, unless allowed explicitly
+ * (`webhooks.allowUnauthenticated`: the refusal names it as the way out).
  * A first registration without a secret (no subscription has credentials) only gets the warning
  * of the configuration.
  */
@@ -201,7 +202,10 @@ function credentialsRemoval(changes: readonly PlannedChange[], settings: Webhook
     `the webhook secret (OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET, webhooks.secret) is not set, or empty, but ${removing.length} subscription(s) of this receiver have Basic-auth credentials: ` +
     'registering without the secret would remove them, and the receiver would then reject every delivery. Nothing was changed. ' +
     'Set it to the secret the receiver expects (OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET; webhooks.secret in a config file; the webhookSecret input of the Azure Pipelines task, webhook-secret of the GitHub Action). ' +
-    'An empty value counts as not set: check that the pipeline variable or repository secret it comes from is available to this run.';
+    'An empty value counts as not set: check that the pipeline variable or repository secret it comes from is available to this run. ' +
+    'To remove the credentials on purpose (the receiver must then accept deliveries without them), set webhooks.allowUnauthenticated: ' +
+    '--allow-unauthenticated-webhooks (--allow-unauthenticated with the webhooks command), PORT_ADO_SYNC_WEBHOOKS_ALLOW_UNAUTHENTICATED=true, webhooks.allowUnauthenticated: true in a config file, ' +
+    'the allowUnauthenticatedWebhooks input of the Azure Pipelines task, or allow-unauthenticated-webhooks of the GitHub Action.';
   return { allowed: false, message };
 }
 

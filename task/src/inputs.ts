@@ -13,7 +13,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { layerFromInputs, type ConfigLayer, type InputValues, type TextKey } from '../../core/config';
-import { unexpandedPipelineMacro, unexpandedPipelineMacroMessage } from '../../core/config/text-values';
+import { parseBooleanText, unexpandedPipelineMacro, unexpandedPipelineMacroMessage } from '../../core/config/text-values';
 import taskJson from '../PortSyncV0/task.json';
 import type { Agent } from './agent';
 import { inputLabel, problemLayer } from './config-layers';
@@ -46,6 +46,7 @@ export const SETTING_INPUTS = {
   isProjectsLimited: 'azureDevOps.isProjectsLimited',
   includeReleaseEvents: 'webhooks.includeReleaseEvents',
   pruneWebhooks: 'webhooks.prune',
+  allowUnauthenticatedWebhooks: 'webhooks.allowUnauthenticated',
   webhookHeaders: 'webhooks.headers',
   integrationIdentifier: 'integration.identifier',
   scheduledResyncInterval: 'scheduledResyncIntervalMinutes',
@@ -68,6 +69,17 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = Object.fromEntri
 const CHOICE_OPTIONS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
   taskJson.inputs.flatMap((input) => ('options' in input && input.options ? [[input.name, Object.keys(input.options)]] : [])),
 );
+
+/** The checkboxes: a switch is a choice too, of `true` or `false`. */
+const SWITCH_INPUTS: ReadonlySet<string> = new Set(taskJson.inputs.filter((input) => input.type === 'boolean').map((input) => input.name));
+const SWITCH_OPTIONS = ['true', 'false'] as const;
+
+/** A switch's text as `true` or `false` (the agent passes `True`, say, as written); other texts as they are. */
+function switchText(name: string, text: string): string {
+  if (!SWITCH_INPUTS.has(name)) return text;
+  const parsed = parseBooleanText(text);
+  return parsed.ok ? String(parsed.value) : text;
+}
 
 export interface TaskInputs {
   /** Explicit inputs, ranked with CLI flags: above the variables. */
@@ -163,7 +175,8 @@ export function readTaskInputs(agent: Agent, options: ReadInputsOptions): TaskIn
     problems.push({ source: inputLabel('portCredentials'), message: 'must be variables or serviceConnection' });
   }
 
-  checkChoices({ input: textOf, choice, unexpanded, problems, warnings, workingDirectory: options.workingDirectory });
+  const chosen = (name: string): string => switchText(name, textOf(name) ?? INPUT_DEFAULTS[name] ?? '');
+  checkChoices({ input: textOf, choice: chosen, unexpanded, problems, warnings, workingDirectory: options.workingDirectory });
 
   layers.push(layerFromInputs(values, (key) => labels.get(key), { cwd: options.workingDirectory }));
   if (useConnection && !unexpanded.has('portConnection')) layers.push(layerFromPortConnection(agent, textOf('portConnection')));
@@ -177,11 +190,14 @@ export function readTaskInputs(agent: Agent, options: ReadInputsOptions): TaskIn
  * quietly use Port's mapping (and may create the default one) or other Port credentials. The agent
  * passes a choice left out as its default, so "left at port" and "set to port" look the same; both
  * are refused, before anything is read or written. A choice set to another option says what is
- * wanted: an input of an option not chosen is only ignored, with a warning.
+ * wanted: an input of an option not chosen is only ignored, with a warning. A checkbox that only
+ * matters with a switch on (allowUnauthenticatedWebhooks under registerWebhooks) is checked the same
+ * way: the switch is the choice, `true` its option.
  */
 function checkChoices(context: {
   input: (name: string) => string | undefined;
-  choice: (name: (typeof CHOICE_INPUTS)[number]) => string;
+  /** The value of a choice input or switch, its default when left out. */
+  choice: (name: string) => string;
   unexpanded: ReadonlySet<string>;
   problems: { source: string; message: string }[];
   warnings: string[];
@@ -191,6 +207,8 @@ function checkChoices(context: {
   const given = (name: string): boolean => {
     const text = input(name);
     if (text === undefined || text.trim() === '') return false;
+    // The agent passes a checkbox left out as its default, unchecked: only a checked one is given.
+    if (SWITCH_INPUTS.has(name)) return switchText(name, text) === 'true';
     if (name !== 'mappingFile') return true;
     // A filePath input arrives rooted at the working directory: empty, it is the directory itself.
     const path = resolve(workingDirectory, text);
@@ -200,11 +218,13 @@ function checkChoices(context: {
     { choice: 'mappingSource', option: 'file', input: 'mappingFile' },
     { choice: 'mappingSource', option: 'inline', input: 'mappingYaml' },
     { choice: 'portCredentials', option: 'serviceConnection', input: 'portConnection' },
+    { choice: 'registerWebhooks', option: 'true', input: 'allowUnauthenticatedWebhooks' },
   ] as const;
+  const optionsOf = (name: string): readonly string[] => CHOICE_OPTIONS[name] ?? (SWITCH_INPUTS.has(name) ? SWITCH_OPTIONS : []);
   for (const dependent of dependents) {
     if (unexpanded.has(dependent.choice) || !given(dependent.input)) continue;
     const chosen = choice(dependent.choice);
-    if (chosen === dependent.option || !CHOICE_OPTIONS[dependent.choice]?.includes(chosen)) continue;
+    if (chosen === dependent.option || !optionsOf(dependent.choice).includes(chosen)) continue;
     if (chosen === INPUT_DEFAULTS[dependent.choice]) {
       problems.push({
         source: inputLabel(dependent.input),

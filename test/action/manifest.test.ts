@@ -150,6 +150,29 @@ describe('incremental inputs', () => {
   });
 });
 
+describe('allow-unauthenticated-webhooks', () => {
+  const env = { GITHUB_WORKSPACE: '/repo', RUNNER_TEMP: '/tmp/runner', OCEAN__PORT__CLIENT_ID: 'id', OCEAN__PORT__CLIENT_SECRET: 'client-secret-123456', OCEAN__INTEGRATION__CONFIG__ORGANIZATION_URL: 'https://dev.azure.com/contoso', OCEAN__INTEGRATION__CONFIG__PERSONAL_ACCESS_TOKEN: 'pat-value-123456' };
+  const resolve = (inputs: Record<string, string>, environment: Record<string, string> = env) => resolveConfig(readActionSettings((name) => inputs[name] ?? '', environment).layers);
+  const registering = { 'register-webhooks': 'true', 'webhook-base-url': 'https://hooks.example.com' };
+
+  it('sets webhooks.allowUnauthenticated, named after the input, over PORT_ADO_SYNC_WEBHOOKS_ALLOW_UNAUTHENTICATED', () => {
+    const { config, sources } = resolve({ ...registering, 'allow-unauthenticated-webhooks': 'true' });
+    expect(config.webhooks.allowUnauthenticated).toBe(true);
+    expect(sources['webhooks.allowUnauthenticated']).toBe("input 'allow-unauthenticated-webhooks'");
+    expect(resolve({ ...registering, 'allow-unauthenticated-webhooks': 'false' }, { ...env, PORT_ADO_SYNC_WEBHOOKS_ALLOW_UNAUTHENTICATED: 'true' }).config.webhooks.allowUnauthenticated).toBe(false);
+  });
+
+  it('is off when not given, unless the variable says otherwise', () => {
+    expect(resolve(registering).config.webhooks.allowUnauthenticated).toBe(false);
+    expect(resolve(registering, { ...env, PORT_ADO_SYNC_WEBHOOKS_ALLOW_UNAUTHENTICATED: 'true' }).config.webhooks.allowUnauthenticated).toBe(true);
+  });
+
+  it('names the input of a bad value, and warns that it does nothing without registration', () => {
+    expect(() => resolve({ ...registering, 'allow-unauthenticated-webhooks': 'sure' })).toThrow(/input 'allow-unauthenticated-webhooks': must be true or false/);
+    expect(resolve({ 'allow-unauthenticated-webhooks': 'true' }).warnings).toEqual([{ source: "input 'allow-unauthenticated-webhooks'", message: 'has no effect unless webhook registration is turned on' }]);
+  });
+});
+
 describe('GITHUB_OUTPUT parsing (test helper)', () => {
   it('reads heredoc and one-line forms; the last write of a name wins', () => {
     const text = 'result<<ghadelimiter_1\nsuccess\nghadelimiter_1\nmulti<<EOF\na\nb\nEOF\nresult=partial\n';

@@ -107,6 +107,20 @@ describe('task inputs: incremental mode', () => {
   });
 });
 
+describe('task inputs: allowUnauthenticatedWebhooks', () => {
+  const registering = { registerWebhooks: 'true', webhookBaseUrl: 'https://hooks.example.com' };
+
+  it('sets webhooks.allowUnauthenticated with registration on', () => {
+    const config = configOf({ variables: VARIABLE_GROUP, inputs: { ...registering, allowUnauthenticatedWebhooks: 'true' } });
+    expect(config.webhooks).toMatchObject({ register: true, allowUnauthenticated: true });
+  });
+
+  it('left unchecked, lets the variable PORT_ADO_SYNC_WEBHOOKS_ALLOW_UNAUTHENTICATED decide', () => {
+    expect(configOf({ variables: VARIABLE_GROUP, inputs: registering }).webhooks.allowUnauthenticated).toBe(false);
+    expect(configOf({ variables: { ...VARIABLE_GROUP, PORT_ADO_SYNC_WEBHOOKS_ALLOW_UNAUTHENTICATED: 'true' }, inputs: registering }).webhooks.allowUnauthenticated).toBe(true);
+  });
+});
+
 describe("task inputs: what the job offers", () => {
   it("uses this pipeline's organization and the job's access token when nothing else is set", () => {
     const config = configOf({
@@ -272,6 +286,15 @@ describe('task inputs: an input its choice input would ignore', () => {
     expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { mappingFile: join(WORKDIR, 'port-app-config.yml') } })).toEqual([]);
     expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { mappingFile: WORKDIR } })).toEqual([]);
     expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { mappingYaml: '  \n' } })).toEqual([]);
+  });
+
+  it('is a problem for allowUnauthenticatedWebhooks checked while registerWebhooks is left unchecked', () => {
+    expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { allowUnauthenticatedWebhooks: 'true' } })).toEqual([
+      "input 'allowUnauthenticatedWebhooks': is set but 'registerWebhooks' is 'false' (its default), so it would be ignored; set registerWebhooks: true, or remove allowUnauthenticatedWebhooks",
+    ]);
+    // Unchecked, as the agent passes it when the pipeline leaves it out, or in another spelling: no problem.
+    expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { allowUnauthenticatedWebhooks: 'false' } })).toEqual([]);
+    expect(problemsOf({ variables: VARIABLE_GROUP, inputs: { allowUnauthenticatedWebhooks: 'True', registerWebhooks: 'True', webhookBaseUrl: 'https://hooks.example.com' } })).toEqual([]);
   });
 
   it('is only a warning when the choice input picks another option', () => {

@@ -1,40 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isActiveRepository, startAzureDevOpsSimulator, type AzureDevOpsSimulator } from '../../sim/azure-devops';
-import { baseEnv, basic, PAT, Receiver, ROTATED_SECRET, runCli, SECRET, wellFormedProjects, writeConfigFile } from './harness';
+import { describe, expect, it } from 'vitest';
+import { isActiveRepository } from '../../sim/azure-devops';
+import { basic, ROTATED_SECRET, SECRET, webhookStack, wellFormedProjects, writeConfigFile } from './harness';
 
 /**
  * After registration, the simulator delivers real events for real mutations to a receiver on
  * 127.0.0.1, with the configured Basic auth and headers; a rotated secret reaches the next delivery.
  */
-let sim: AzureDevOpsSimulator;
-const receiver = new Receiver();
+// The second test rotates the secret of the subscriptions the first one registered.
+const stack = webhookStack(4, { betweenTests: 'keep' });
+const { sim, receiver, env } = stack;
 const RECEIVER_KEY = 'receiver-key-value-0003';
-let config: string;
+const config = writeConfigFile(['webhooks:', '  includeReleaseEvents: true', '  headers:', '    X-Receiver-Key: ${RECEIVER_KEY}', '    X-Team: platform', ''].join('\n'));
 
-beforeAll(async () => {
-  await receiver.start();
-  sim = await startAzureDevOpsSimulator({ scale: 'tiny', seed: 4, pat: PAT });
-  config = writeConfigFile(['webhooks:', '  includeReleaseEvents: true', '  headers:', '    X-Receiver-Key: ${RECEIVER_KEY}', '    X-Team: platform', ''].join('\n'));
-});
-afterAll(async () => {
-  await sim.close();
-  await receiver.stop();
-});
-
-const run = (secret: string) => runCli(['--config', config], { ...baseEnv(sim, receiver, { cloud: true }), RECEIVER_KEY, OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: secret }, { cloud: true });
+const run = (secret: string) => stack.run(['--config', config], env({ RECEIVER_KEY, OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: secret }));
 
 function mutateEverything() {
-  const projectIds = new Set(wellFormedProjects(sim).map((p) => p.id));
-  const repository = [...sim.model.repositories.all()].find((r) => isActiveRepository(r) && projectIds.has(r.projectId));
-  const workItem = [...sim.model.workItems.all()].find((w) => projectIds.has(w.projectId));
-  const pipeline = [...sim.model.pipelines.all()].find((p) => projectIds.has(p.projectId));
-  const definition = [...sim.model.releaseDefinitions.all()].find((d) => projectIds.has(d.projectId));
+  const projectIds = new Set(wellFormedProjects(sim()).map((p) => p.id));
+  const repository = [...sim().model.repositories.all()].find((r) => isActiveRepository(r) && projectIds.has(r.projectId));
+  const workItem = [...sim().model.workItems.all()].find((w) => projectIds.has(w.projectId));
+  const pipeline = [...sim().model.pipelines.all()].find((p) => projectIds.has(p.projectId));
+  const definition = [...sim().model.releaseDefinitions.all()].find((d) => projectIds.has(d.projectId));
   if (!repository || !workItem || !pipeline || !definition) throw new Error('the organization lacks a repository, work item, pipeline or release definition');
-  sim.mutate.push(repository.id, { files: { '/hooked.txt': `pushed ${Date.now()}` } });
-  sim.mutate.updateWorkItem(workItem.id, { title: `Hooked ${Date.now()}` });
-  const build = sim.mutate.queueRun(pipeline.id);
-  sim.mutate.setRunState(build.id, { status: 'completed', result: 'succeeded' });
-  sim.mutate.createRelease(definition.projectId, definition.id);
+  sim().mutate.push(repository.id, { files: { '/hooked.txt': `pushed ${Date.now()}` } });
+  sim().mutate.updateWorkItem(workItem.id, { title: `Hooked ${Date.now()}` });
+  const build = sim().mutate.queueRun(pipeline.id);
+  sim().mutate.setRunState(build.id, { status: 'completed', result: 'succeeded' });
+  sim().mutate.createRelease(definition.projectId, definition.id);
   return { repository, workItem, build };
 }
 
@@ -43,7 +34,7 @@ describe('delivery', () => {
     const registered = await run(SECRET);
     expect(registered.code, registered.stderr).toBe(0);
     const { repository, workItem, build } = mutateEverything();
-    await sim.hooks.flush();
+    await sim().hooks.flush();
 
     const byType = (type: string) => receiver.received.filter((d) => d.body.eventType === type);
     expect(byType('git.push')).toHaveLength(1);
@@ -71,7 +62,7 @@ describe('delivery', () => {
     expect(rotated.code, rotated.stderr).toBe(0);
     receiver.received.length = 0;
     mutateEverything();
-    await sim.hooks.flush();
+    await sim().hooks.flush();
     expect(receiver.received.length).toBeGreaterThanOrEqual(5);
     for (const delivery of receiver.received) expect(delivery.headers.authorization).toBe(basic('port', ROTATED_SECRET));
   });

@@ -1,34 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAzureDevOpsSimulator, type AzureDevOpsSimulator } from '../../sim/azure-devops';
-import { baseEnv, counts, PAT, Receiver, runCli, SECRET, wellFormedProjects, writeConfigFile } from './harness';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startAzureDevOpsSimulator } from '../../sim/azure-devops';
+import { baseEnv, counts, PAT, runCli, SECRET, webhookStack, wellFormedProjects, writeConfigFile } from './harness';
 
-let sim: AzureDevOpsSimulator;
-const receiver = new Receiver();
-const env = (extra: Record<string, string> = {}) => ({ ...baseEnv(sim, receiver, { cloud: true }), ...extra });
-const run = (args: string[], environment = env()) => runCli(args, environment, { cloud: true });
-
-beforeAll(async () => {
-  await receiver.start();
-  sim = await startAzureDevOpsSimulator({ scale: 'tiny', seed: 6, pat: PAT });
-});
-afterAll(async () => {
-  await sim.close();
-  await receiver.stop();
-});
+const { sim, receiver, env, run } = webhookStack(6);
 afterEach(() => {
-  sim.hooks.clear();
-  sim.faults.clear();
-  sim.credentials.setMode(PAT, 'active');
+  sim().credentials.setMode(PAT, 'active');
 });
 
 describe('permissions', () => {
   it('names the permission and the project when creating is refused (403)', async () => {
-    sim.faults.add({ kind: 'status', status: 403, route: 'hooks.subscriptions.create' });
+    sim().faults.add({ kind: 'status', status: 403, route: 'hooks.subscriptions.create' });
     const result = await run(['--webhook-events', 'git.push,workitem.created']);
     expect(result.code).toBe(1);
-    expect(sim.hooks.all()).toEqual([]);
+    expect(sim().hooks.all()).toEqual([]);
     expect(counts(result.summary)).toEqual({ failed: 4 });
-    for (const project of wellFormedProjects(sim)) {
+    for (const project of wellFormedProjects(sim())) {
       expect(result.stderr).toContain(`Azure DevOps refused to create service-hook subscriptions for the project ${project.name} (HTTP 403`);
       expect(result.stderr).toContain(`the Service Hooks permission "Edit subscriptions" on project '${project.name}'`);
     }
@@ -39,43 +25,43 @@ describe('permissions', () => {
   it('keeps the subscriptions at the former receiver URL while their replacements cannot be created', async () => {
     const first = await run(['--webhook-events', 'git.push']);
     expect(first.code, first.stderr).toBe(0);
-    const before = sim.hooks.all().map((h) => h.id).sort();
+    const before = sim().hooks.all().map((h) => h.id).sort();
     expect(before.length).toBeGreaterThan(0);
-    sim.faults.add({ kind: 'status', status: 403, route: 'hooks.subscriptions.create' });
+    sim().faults.add({ kind: 'status', status: 403, route: 'hooks.subscriptions.create' });
     const moved = await run(['--webhook-events', 'git.push', '--prune'], env({ OCEAN__BASE_URL: 'https://hooks-new.example.com' }));
     expect(moved.code).toBe(1);
     // Deleting them now would leave the organization with no subscription at all.
-    expect(sim.hooks.all().map((h) => h.id).sort()).toEqual(before);
+    expect(sim().hooks.all().map((h) => h.id).sort()).toEqual(before);
     expect(counts(moved.summary)).toEqual({ failed: before.length, held: before.length });
   });
 
   it('refuses to prune when no selected event is available here (Advanced Security events on Azure DevOps Server)', async () => {
-    const server = () => ({ ...baseEnv(sim, receiver) });
+    const server = () => ({ ...baseEnv(sim(), receiver) });
     const first = await runCli(['--webhook-events', 'git.push'], server());
     expect(first.code, first.stderr).toBe(0);
-    const before = sim.hooks.all().map((h) => h.id).sort();
+    const before = sim().hooks.all().map((h) => h.id).sort();
     expect(before.length).toBeGreaterThan(0);
     const advsecOnly = await runCli(['--webhook-events', 'ms.vss-alerts.alert-created-event', '--prune'], server());
-    expect(sim.hooks.all().map((h) => h.id).sort()).toEqual(before);
+    expect(sim().hooks.all().map((h) => h.id).sort()).toEqual(before);
     expect(advsecOnly.stdout + advsecOnly.stderr).toContain('no selected event is available here, so nothing is registered, and pruning is refused');
   });
 
   it('names the permission when listing is refused (401 after the credential was accepted)', async () => {
-    sim.faults.add({ kind: 'status', status: 401, route: 'hooks.subscriptions.list', times: 1 });
+    sim().faults.add({ kind: 'status', status: 401, route: 'hooks.subscriptions.list', times: 1 });
     const result = await run(['--webhook-events', 'git.push']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/refused to list the tfs service-hook subscriptions \(HTTP 401.*"View subscriptions" for the organization/);
     expect(result.stderr).toContain('Service Hooks (Read)');
-    expect(sim.hooks.all()).toEqual([]);
+    expect(sim().hooks.all()).toEqual([]);
   });
 
   it('stops with exit code 2 before anything when the credential does not work', async () => {
-    sim.resetCounters();
-    sim.credentials.setMode(PAT, 'revoked');
+    sim().resetCounters();
+    sim().credentials.setMode(PAT, 'revoked');
     const result = await run([]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/rejected the credential/);
-    expect(sim.counters().byRoute['hooks.subscriptions.list']).toBeUndefined();
+    expect(sim().counters().byRoute['hooks.subscriptions.list']).toBeUndefined();
   });
 });
 
@@ -99,7 +85,7 @@ describe('the receiver URL', () => {
     const result = await run(['--webhook-events', 'git.push', '--webhook-base-url', 'https://hooks.example.com/ado/']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).not.toMatch(/warning/);
-    expect(sim.hooks.all().map((s) => s.consumerInputs.url)).toEqual(['https://hooks.example.com/ado/integration/webhook', 'https://hooks.example.com/ado/integration/webhook']);
+    expect(sim().hooks.all().map((s) => s.consumerInputs.url)).toEqual(['https://hooks.example.com/ado/integration/webhook', 'https://hooks.example.com/ado/integration/webhook']);
   });
 });
 
@@ -112,7 +98,7 @@ describe('the command line', () => {
   });
 
   it('keeps --prune for the webhooks command', async () => {
-    const result = await runCli(['--prune'], env(), { cloud: true, command: 'sync' });
+    const result = await run(['--prune'], env(), { command: 'sync' });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--prune belongs to the webhooks command; with sync, use --prune-webhooks/);
   });
@@ -122,7 +108,7 @@ describe('the command line', () => {
     const result = await run(['--webhook-events', 'git.push'], withoutSecret);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/webhooks will be registered without Basic-auth credentials/);
-    for (const s of sim.hooks.all()) expect(s.consumerInputs.basicAuthUsername ?? '').toBe('');
+    for (const s of sim().hooks.all()) expect(s.consumerInputs.basicAuthUsername ?? '').toBe('');
     expect(counts((await run(['--webhook-events', 'git.push'], withoutSecret)).summary)).toEqual({ keep: 2 });
     // Adding a secret later updates them.
     expect(counts((await run(['--webhook-events', 'git.push'])).summary)).toEqual({ update: 2 });
@@ -136,7 +122,7 @@ describe('secrets', () => {
     const leaks = [SECRET, headerSecret, PAT, Buffer.from(`port:${SECRET}`).toString('base64'), Buffer.from(`:${PAT}`).toString('base64')];
     const ok = await run(['--config', config, '--include-release-events', '--debug'], env({ HEADER_TOKEN: headerSecret }));
     expect(ok.code, ok.stderr).toBe(0);
-    sim.faults.add({ kind: 'status', status: 400, route: 'hooks.subscriptions.replace' });
+    sim().faults.add({ kind: 'status', status: 400, route: 'hooks.subscriptions.replace' });
     const failed = await run(['--config', config, '--include-release-events', '--debug', '--plan'], env({ HEADER_TOKEN: 'another-header-secret', OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: 'rotated-secret-0005' }));
     const applied = await run(['--config', config, '--include-release-events', '--debug'], env({ HEADER_TOKEN: 'another-header-secret', OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: 'rotated-secret-0005' }));
     expect(applied.code).toBe(1);
@@ -151,7 +137,7 @@ describe('secrets', () => {
     const result = await run(['--config', config, '--webhook-events', 'git.push'], env({ HEADER_TOKEN: token }));
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(/:3:\d+ \(webhooks\.headers\): header Authorization: the value must not be empty or contain spaces/);
-    expect(sim.hooks.all()).toEqual([]);
+    expect(sim().hooks.all()).toEqual([]);
     for (const text of [result.stdout, result.stderr]) expect(text).not.toContain(token);
   });
 

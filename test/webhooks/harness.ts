@@ -1,16 +1,18 @@
 /**
  * What the webhook tests share: a receiver (a real node:http server on 127.0.0.1 that records every
- * delivery), the CLI run in-process, and the expected subscription set computed from the issue's
- * event list and the simulator's model, not from the engine's catalogue.
+ * delivery), a simulator and receiver started for a test file (webhookStack), the CLI run
+ * in-process, and the expected subscription set computed from the issue's event list and the
+ * simulator's model, not from the engine's catalogue.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { FrontDoorOptions } from '../../core/run-from-layers';
 import { runMain } from '../support/simulators';
-import type { AzureDevOpsSimulator, SubscriptionRecord } from '../../sim/azure-devops';
+import { startAzureDevOpsSimulator, type AzureDevOpsSimulator, type SubscriptionRecord } from '../../sim/azure-devops';
 
 export const PAT = 'webhooks-test-personal-access-token';
 export const SECRET = 'first-webhook-secret-0001';
@@ -97,6 +99,59 @@ export async function runCli(args: string[], env: Record<string, string>, option
     summary = undefined;
   }
   return { code, stdout, stderr, summary };
+}
+
+export type WebhookStackOptions = {
+  /** The organization URL in the cloud form (dev.azure.com, resolved to the simulator; the default) or the server form. */
+  readonly cloud?: boolean;
+  /**
+   * What a test leaves to the next: `clean` (the default) clears the subscriptions and faults;
+   * `reset` first regenerates the organization too (dropping a test's mutations); `keep` leaves
+   * everything, for tests that go on from the one before.
+   */
+  readonly betweenTests?: 'clean' | 'reset' | 'keep';
+};
+
+export type WebhookStack = {
+  /** The simulator, started in beforeAll. */
+  readonly sim: () => AzureDevOpsSimulator;
+  readonly receiver: Receiver;
+  /** The environment of a registration run against this simulator and receiver, with the secret; `extra` on top. */
+  readonly env: (extra?: Record<string, string>) => Record<string, string>;
+  /** runCli in the stack's URL form, with env() unless told otherwise. */
+  readonly run: (args: string[], environment?: Record<string, string>, options?: { command?: 'webhooks' | 'sync'; frontDoor?: FrontDoorOptions }) => Promise<Run>;
+};
+
+/**
+ * A receiver and a tiny simulator (this `seed`) for the tests of the describe block (or file) it is
+ * called in: started before them, closed after them, cleaned between them (see betweenTests).
+ */
+export function webhookStack(seed: number, options: WebhookStackOptions = {}): WebhookStack {
+  const cloud = options.cloud ?? true;
+  const receiver = new Receiver();
+  let started: AzureDevOpsSimulator | undefined;
+  const sim = (): AzureDevOpsSimulator => {
+    if (!started) throw new Error('the simulator is started in beforeAll: use sim() inside a test or hook');
+    return started;
+  };
+  const env = (extra: Record<string, string> = {}) => ({ ...baseEnv(sim(), receiver, { cloud }), ...extra });
+
+  beforeAll(async () => {
+    await receiver.start();
+    started = await startAzureDevOpsSimulator({ scale: 'tiny', seed, pat: PAT });
+  });
+  afterAll(async () => {
+    await started?.close();
+    await receiver.stop();
+  });
+  afterEach(() => {
+    if (options.betweenTests === 'keep') return;
+    if (options.betweenTests === 'reset') sim().reset();
+    sim().hooks.clear();
+    sim().faults.clear();
+  });
+
+  return { sim, receiver, env, run: (args, environment = env(), runOptions = {}) => runCli(args, environment, { cloud, ...runOptions }) };
 }
 
 export function writeConfigFile(yaml: string): string {

@@ -1,32 +1,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAzureDevOpsSimulator, type AzureDevOpsSimulator } from '../../sim/azure-devops';
+import { describe, expect, it } from 'vitest';
 import type { FrontDoorOptions } from '../../core/run-from-layers';
 import { runMain } from '../support/simulators';
-import { baseEnv, CLOUD_RESOLVE, PAT, Receiver, runCli, SECRET, UNUSED_PORT_ENV } from './harness';
+import { CLOUD_RESOLVE, PAT, SECRET, UNUSED_PORT_ENV, webhookStack } from './harness';
 
 /**
  * `port-ado-sync webhooks` builds its Azure DevOps client as the sync does (core/azure-devops/connect):
  * at log level debug every answer gets a request line, and a retry policy from the front door applies.
  */
-let sim: AzureDevOpsSimulator;
-const receiver = new Receiver();
-const env = () => baseEnv(sim, receiver, { cloud: true });
-
-beforeAll(async () => {
-  await receiver.start();
-  sim = await startAzureDevOpsSimulator({ scale: 'tiny', seed: 12, pat: PAT });
-});
-afterAll(async () => {
-  await sim.close();
-  await receiver.stop();
-});
-afterEach(() => {
-  sim.hooks.clear();
-  sim.faults.clear();
-});
+const { sim, env, run } = webhookStack(12);
 
 /** The webhooks command with options only a front door passes (here: a retry policy). */
 function runWithFrontDoor(args: string[], frontDoor: FrontDoorOptions) {
@@ -36,9 +20,9 @@ function runWithFrontDoor(args: string[], frontDoor: FrontDoorOptions) {
 
 describe('log level debug', () => {
   it('logs every answer from Azure DevOps with its status and time, and no secret; info logs none', async () => {
-    const debug = await runCli(['--webhook-events', 'git.push', '--log-level', 'debug'], env(), { cloud: true });
+    const debug = await run(['--webhook-events', 'git.push', '--log-level', 'debug']);
     expect(debug.code, debug.stderr).toBe(0);
-    expect(sim.hooks.all().length).toBeGreaterThan(0);
+    expect(sim().hooks.all().length).toBeGreaterThan(0);
     const output = debug.stdout + debug.stderr;
     expect(output).toMatch(/GET \S+\/_apis\/connectionData\S* → 200 in \d+ ms/);
     expect(output).toMatch(/GET \S+\/_apis\/projects\S* → 200 in \d+ ms/);
@@ -48,8 +32,8 @@ describe('log level debug', () => {
     const basicPat = Buffer.from(`:${PAT}`).toString('base64');
     for (const secret of [PAT, basicPat, SECRET, UNUSED_PORT_ENV.OCEAN__PORT__CLIENT_SECRET]) expect(output).not.toContain(secret);
 
-    sim.hooks.clear();
-    const info = await runCli(['--webhook-events', 'git.push'], env(), { cloud: true });
+    sim().hooks.clear();
+    const info = await run(['--webhook-events', 'git.push']);
     expect(info.code, info.stderr).toBe(0);
     expect(info.stdout + info.stderr).not.toMatch(/ → \d{3} in \d+ ms/);
   });
@@ -58,21 +42,21 @@ describe('log level debug', () => {
 describe('retry policy from the front door', () => {
   it('is the one the client follows', async () => {
     // One attempt only: a single 503 on the pre-flight is final (exit code 2), and nothing is registered.
-    sim.faults.add({ kind: 'status', status: 503, route: 'core.connectionData', times: 1 });
-    sim.resetCounters();
+    sim().faults.add({ kind: 'status', status: 503, route: 'core.connectionData', times: 1 });
+    sim().resetCounters();
     const once = await runWithFrontDoor(['--webhook-events', 'git.push'], { retry: { azureDevOps: { transientAttempts: 1 } } });
     expect(once.code, once.stderr).toBe(2);
     expect(once.stderr).toMatch(/Cannot reach Azure DevOps/);
-    expect(sim.counters().byRoute['core.connectionData']).toBe(1);
-    expect(sim.hooks.all()).toEqual([]);
+    expect(sim().counters().byRoute['core.connectionData']).toBe(1);
+    expect(sim().hooks.all()).toEqual([]);
 
     // Two attempts without a pause: the second one goes through.
-    sim.faults.clear();
-    sim.faults.add({ kind: 'status', status: 503, route: 'core.connectionData', times: 1 });
-    sim.resetCounters();
+    sim().faults.clear();
+    sim().faults.add({ kind: 'status', status: 503, route: 'core.connectionData', times: 1 });
+    sim().resetCounters();
     const twice = await runWithFrontDoor(['--webhook-events', 'git.push'], { retry: { azureDevOps: { transientAttempts: 2, baseDelaySeconds: 0, maxDelaySeconds: 0 } } });
     expect(twice.code, twice.stderr).toBe(0);
-    expect(sim.counters().byRoute['core.connectionData']).toBe(2);
-    expect(sim.hooks.all().length).toBeGreaterThan(0);
+    expect(sim().counters().byRoute['core.connectionData']).toBe(2);
+    expect(sim().hooks.all().length).toBeGreaterThan(0);
   });
 });

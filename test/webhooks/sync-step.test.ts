@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 const env = () => sims.env({ OCEAN__BASE_URL: receiver.baseUrl, OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: SECRET });
-const sync = (args: string[]) => runCli(['--kinds', 'project', '--register-webhooks', ...args], env(), { command: 'sync' });
+const sync = (args: string[], extraEnv: Record<string, string> = {}) => runCli(['--kinds', 'project', '--register-webhooks', ...args], { ...env(), ...extraEnv }, { command: 'sync' });
 
 describe('registration after a sync', () => {
   it('plans without writing, then registers, with a webhooks section in the summary', async () => {
@@ -46,6 +46,15 @@ describe('registration after a sync', () => {
     expect(result.summary?.webhooks?.status).toBe('failed');
     expect(result.stderr).toMatch(/OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET.*is not set, or empty, but 32 subscription\(s\) of this receiver have Basic-auth credentials/);
     expect(JSON.stringify(sims.ado.hooks.all())).toBe(before);
+  });
+
+  it('removes them, with a warning, when --allow-unauthenticated-webhooks says so', async () => {
+    const result = await sync(['--allow-unauthenticated-webhooks'], { OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: '' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.summary?.webhooks?.status).toBe('success');
+    expect(result.summary?.webhooks?.warnings).toContainEqual(expect.stringMatching(/^no webhook secret is set, so 32 subscription\(s\) lose their Basic-auth credentials/));
+    expect(counts(result.summary)).toEqual({ update: 32 });
+    expect(sims.ado.hooks.all().every((s) => s.consumerInputs.basicAuthPassword === undefined)).toBe(true);
   });
 
   it('makes the run a partial failure when registration fails, and still syncs', async () => {

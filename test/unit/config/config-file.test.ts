@@ -58,6 +58,7 @@ webhooks:
   events: [git.push, workitem.updated]
   includeReleaseEvents: true
   prune: true
+  allowUnauthenticated: true
   headers:
     X-Environment: production
 network:
@@ -96,6 +97,7 @@ logLevel: debug
         events: ['git.push', 'workitem.updated'],
         includeReleaseEvents: true,
         prune: true,
+        allowUnauthenticated: true,
         headers: { 'X-Environment': { value: 'production', secret: false } },
       },
       network: {

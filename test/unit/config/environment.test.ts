@@ -28,6 +28,9 @@ const GOOD: [variable: string, text: string, pick: Pick, expected: unknown][] = 
   ['OCEAN__BASE_URL', 'https://hooks.example.com/ado/', (c) => c.webhooks.baseUrl, 'https://hooks.example.com/ado'],
   ['OCEAN__INTEGRATION__CONFIG__APP_HOST', 'https://old-host.example.com', (c) => c.webhooks.baseUrl, 'https://old-host.example.com'],
   ['OCEAN__INITIALIZE_PORT_RESOURCES', 'no', (c) => c.initializePortResources, false],
+  ['OCEAN__CREATE_PORT_RESOURCES_ORIGIN', 'Empty', (c) => c.initializePortResources, false],
+  ['OCEAN__CREATE_PORT_RESOURCES_ORIGIN', 'Default', (c) => c.initializePortResources, true],
+  ['OCEAN__CREATE_PORT_RESOURCES_ORIGIN', 'Ocean', (c) => c.initializePortResources, true],
   ['OCEAN__SEND_RAW_DATA_EXAMPLES', '0', (c) => c.sendRawDataExamples, false],
   ['OCEAN__SCHEDULED_RESYNC_INTERVAL', '1440', (c) => c.scheduledResyncIntervalMinutes, 1440],
   ['OCEAN__CLIENT_TIMEOUT', '120', (c) => c.network.timeoutSeconds, 120],
@@ -46,12 +49,13 @@ const GOOD: [variable: string, text: string, pick: Pick, expected: unknown][] = 
   ['PORT_ADO_SYNC_KINDS', 'project, repository,project', (c) => c.filters.kinds, ['project', 'repository']],
   ['PORT_ADO_SYNC_KINDS', '', (c) => c.filters.kinds, undefined],
   ['PORT_ADO_SYNC_PROJECTS', 'Platform,0f4e1f2a-52d0-4a0b-9f2a-1d2c3b4a5e6f', (c) => c.filters.projects, ['Platform', '0f4e1f2a-52d0-4a0b-9f2a-1d2c3b4a5e6f']],
+  ['PORT_ADO_SYNC_WEBHOOKS_ALLOW_UNAUTHENTICATED', 'True', (c) => c.webhooks.allowUnauthenticated, true],
   ['HTTPS_PROXY', 'http://proxy.corp:8080', (c) => c.network.proxyUrl, 'http://proxy.corp:8080'],
   ['NO_PROXY', 'localhost,.corp.local', (c) => c.network.noProxy, ['localhost', '.corp.local']],
 ];
 
 /** A bad value per variable, and what the message must say. */
-const BAD: [variable: string, text: string, message: RegExp, others?: Record<string, undefined>][] = [
+const BAD: [variable: string, text: string, message: RegExp, others?: Record<string, string | undefined>][] = [
   ['OCEAN__PORT__CLIENT_ID', '$(OCEAN__PORT__CLIENT_ID)', /pipeline variable OCEAN__PORT__CLIENT_ID is not defined/],
   ['OCEAN__PORT__CLIENT_SECRET', 'two words', /client secret contains whitespace/],
   ['OCEAN__PORT__BASE_URL', 'ftp://api.port.io', /https?:\/\//],
@@ -75,6 +79,8 @@ const BAD: [variable: string, text: string, message: RegExp, others?: Record<str
   ['OCEAN__BASE_URL', 'hooks.example.com', /http\(s\) URL/],
   ['OCEAN__BASE_URL', 'https://hooks.example.com/?x=1', /query string/],
   ['OCEAN__INITIALIZE_PORT_RESOURCES', 'nah', /true or false/],
+  ['OCEAN__CREATE_PORT_RESOURCES_ORIGIN', 'Nothing', /must be Default, Empty or Port/],
+  ['OCEAN__CREATE_PORT_RESOURCES_ORIGIN', 'Empty', /contradicts OCEAN__INITIALIZE_PORT_RESOURCES=true/, { OCEAN__INITIALIZE_PORT_RESOURCES: 'true' }],
   ['OCEAN__SEND_RAW_DATA_EXAMPLES', 'sometimes', /true or false/],
   ['OCEAN__SCHEDULED_RESYNC_INTERVAL', '0', /at least 1 minute/],
   ['OCEAN__SCHEDULED_RESYNC_INTERVAL', 'daily', /whole number/],
@@ -82,6 +88,7 @@ const BAD: [variable: string, text: string, message: RegExp, others?: Record<str
   ['APPLICATION__LOG_LEVEL', 'TRACE', /DEBUG, INFO/],
   ['PORT_ADO_SYNC_BEARER_TOKEN', 'Bearer eyJhbGciOi.payload.sig', /without the "Bearer " prefix/, { OCEAN__INTEGRATION__CONFIG__PERSONAL_ACCESS_TOKEN: undefined }],
   ['PORT_ADO_SYNC_MODE', 'apply', /sync, plan or incremental/],
+  ['PORT_ADO_SYNC_WEBHOOKS_ALLOW_UNAUTHENTICATED', 'please', /true or false/],
   ['OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED', 'sometimes', /true or false/],
   ['PORT_ADO_SYNC_INCREMENTAL_OVERLAP_MINUTES', '-5', /0 or more minutes/],
   ['PORT_ADO_SYNC_INCREMENTAL_OVERLAP_MINUTES', '2000', /at most 1440/],

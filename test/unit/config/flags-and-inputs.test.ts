@@ -45,6 +45,7 @@ const FLAG_CASES: [Record<string, FlagValue>, (c: SyncConfig) => unknown, unknow
   [{ 'webhook-events': 'git.push' }, (c) => c.webhooks.events, ['git.push']],
   [{ 'include-release-events': true }, (c) => c.webhooks.includeReleaseEvents, true],
   [{ 'prune-webhooks': true, 'register-webhooks': true, 'webhook-base-url': 'https://h.example.com' }, (c) => c.webhooks.prune, true],
+  [{ 'allow-unauthenticated-webhooks': true, 'register-webhooks': true, 'webhook-base-url': 'https://h.example.com' }, (c) => c.webhooks.allowUnauthenticated, true],
   [{ timeout: '30' }, (c) => c.network.timeoutSeconds, 30],
   [{ proxy: 'http://proxy.corp:3128' }, (c) => c.network.proxyUrl, 'http://proxy.corp:3128'],
   [{ 'no-proxy': 'localhost' }, (c) => c.network.noProxy, ['localhost']],

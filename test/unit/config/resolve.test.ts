@@ -88,7 +88,7 @@ describe('defaults', () => {
       mode: 'sync',
       incremental: { overlapMinutes: 5, unfilteredKinds: 'when-stale', unfilteredMaxAgeMinutes: 240 },
       filters: {},
-      webhooks: { register: false, username: 'port', includeReleaseEvents: false, prune: false, headers: {} },
+      webhooks: { register: false, username: 'port', includeReleaseEvents: false, prune: false, allowUnauthenticated: false, headers: {} },
       network: { timeoutSeconds: 60, rejectUnauthorized: true },
       logLevel: 'info',
     } satisfies SyncConfig);
@@ -185,6 +185,19 @@ describe('webhook settings that only make sense together', () => {
   it('pruning without registration does nothing, and says so', () => {
     const { warnings } = resolveConfig([env(validEnv()), flags({ 'prune-webhooks': true })]);
     expect(warnings).toEqual([{ source: 'flag --prune-webhooks', message: 'has no effect unless webhook registration is turned on' }]);
+  });
+
+  it('allowing unauthenticated webhooks without registration does nothing, and says so', () => {
+    const { warnings } = resolveConfig([env(validEnv({ PORT_ADO_SYNC_WEBHOOKS_ALLOW_UNAUTHENTICATED: 'true' }))]);
+    expect(warnings).toEqual([{ source: 'environment variable PORT_ADO_SYNC_WEBHOOKS_ALLOW_UNAUTHENTICATED', message: 'has no effect unless webhook registration is turned on' }]);
+  });
+
+  it('without a secret but allowing unauthenticated webhooks, the warning says subscriptions with credentials lose them', () => {
+    const { config, warnings } = resolveConfig([env(validEnv({ OCEAN__BASE_URL: 'https://hooks.example.com' })), flags({ 'register-webhooks': true, 'allow-unauthenticated-webhooks': true })]);
+    expect(config.webhooks.allowUnauthenticated).toBe(true);
+    expect(warnings).toEqual([
+      { source: 'flag --register-webhooks', message: matching(/without Basic-auth credentials.*already have credentials lose them, as webhooks\.allowUnauthenticated asks.*set OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET/) },
+    ]);
   });
 });
 
