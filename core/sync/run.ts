@@ -8,7 +8,9 @@ import { onServiceClock } from '../util/service-clock';
 import { DEFAULT_CONCURRENCY, type ConcurrencyPolicy } from '../kinds/kind';
 import { ParentListings } from '../kinds/parents';
 import { createJqEngine } from '../mapping/jq-engine';
-import { portAppConfigToObject } from '../mapping/app-config';
+import { portAppConfigToObject, type ResourceConfig } from '../mapping/app-config';
+import { defaultBlueprints } from '../kinds/defaults';
+import { describeMisfits, misfitKeys } from './mapping-fit';
 import { BlueprintApi } from '../port/blueprints';
 import { DEFAULT_PORT_RETRY_POLICY, PortClient, type PortRetryPolicy } from '../port/client';
 import { EntityApi } from '../port/entities';
@@ -147,6 +149,7 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
   // an integration registered with it and marked initialized, failing every run after it.
   const setup = await planPortSetup({ blueprints, existing, initializePortResources: config.initializePortResources });
   await requireBlueprints(mapping.resources.flatMap((r) => r.resource.port.entity.mappings.map((m) => m.blueprint)), blueprints, setup);
+  await checkMappingFit(mapping.resources.map((r) => r.resource), blueprints, setup, reporter);
   if (!plan) {
     await ensureIntegration({
       integration: integrationApi,
@@ -399,6 +402,33 @@ function planRows(planCounts: ReadonlyMap<string, PlanCounts>, deletions: Deleti
     const toDelete = deletion && !deletion.held && !deletions.skipped ? deletion.stale : 0;
     return { blueprint, create: counts.create, update: counts.update, unchanged: counts.unchanged, delete: toDelete, samples: { create: counts.samples.create, update: counts.samples.update, delete: toDelete ? (deletion?.samples ?? []) : [] } };
   });
+}
+
+/**
+ * Port refuses an entity with a property or relation its blueprint lacks. Default blueprints this
+ * run would create for a mapping written for others (Ocean's mapping, say) would fail every entity
+ * and stay in the catalog: that stops the run before any write. Keys the blueprints already in
+ * Port lack are warned about, at the mapping's line: the other resources still sync, as in Ocean.
+ */
+async function checkMappingFit(resources: readonly ResourceConfig[], blueprints: BlueprintApi, setup: PortSetupPlan, reporter: RunReporter): Promise<void> {
+  const literals = [...new Set(resources.flatMap((r) => r.port.entity.mappings.map((m) => literalBlueprint(m.blueprint))).filter((b): b is string => b !== undefined))];
+  const shapes = new Map(await Promise.all(literals.map(async (b) => [b, await blueprints.shape(b)] as const)));
+  const defaults = new Map(defaultBlueprints().map((b) => [b.identifier, b]));
+  const misfits = misfitKeys(resources, (blueprint) => {
+    const shape = shapes.get(blueprint);
+    if (shape) return { properties: shape.properties, relations: Object.keys(shape.relations) };
+    const created = setup.willCreate.has(blueprint) ? defaults.get(blueprint) : undefined;
+    return created && { properties: Object.keys(created.schema.properties), relations: Object.keys(created.relations) };
+  });
+  const intoDefaults = misfits.filter((m) => setup.willCreate.has(m.blueprint));
+  if (intoDefaults.length > 0) {
+    throw new PreflightError(
+      `The mapping writes ${describeMisfits(intoDefaults)}, which the default blueprints this run would create do not have: it was written for other blueprints (Ocean's, say). Nothing was written. Create the blueprints it needs (then the defaults are not created), or use a mapping written for these defaults.`,
+    );
+  }
+  for (const m of misfits) {
+    reporter.warn(`${m.path}: '${m.key}' is not a ${m.field === 'properties' ? 'property' : 'relation'} of blueprint ${m.blueprint} in Port; Port will refuse these entities.`, { file: m.file, ...(m.line ? { line: m.line } : {}) });
+  }
 }
 
 async function requireBlueprints(expressions: string[], blueprints: BlueprintApi, setup: PortSetupPlan): Promise<void> {

@@ -6,7 +6,11 @@
  * created and fails the run; the next run creates the catalog; blueprints a run could not roll back
  * (or that an older version or a killed process left) are completed by the next run.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { defaultBlueprints } from '../../core/kinds/defaults';
 import type { FaultRule } from '../../sim/port';
 import { startSimulators, type CliRun, type Simulators } from '../support/simulators';
@@ -143,6 +147,33 @@ describe('creating the default blueprints', () => {
     expect(output(run)).toContain("The integration's createPortResourcesOrigin in Port is Empty, so no default blueprints are created");
     expect(s.port.blueprints()).toEqual([]);
     expect(s.port.integration(INTEGRATION)?.arePortResourcesInitialized).not.toBe(true);
+  });
+
+  it("a mapping written for other blueprints (Ocean's) and no blueprints in Port: the defaults are not created for it, the run stops before any write", async () => {
+    const s = await fresh();
+    const oceanStyle = {
+      resources: [
+        { kind: 'project', selector: { query: 'true' }, port: { entity: { mappings: { identifier: '.id', title: '.name', blueprint: '"azureDevopsProject"', properties: { state: '.state' } } } } },
+        { kind: 'repository', selector: { query: 'true' }, port: { entity: { mappings: { identifier: '.id', title: '.name', blueprint: '"azureDevopsRepository"', properties: { url: '.remoteUrl', codeowners: '.codeowners', slack: '.slack' }, relations: { project: '.project.id' } } } } },
+      ],
+    };
+    s.port.seed.integration({ installationId: INTEGRATION, installationAppType: 'azure-devops', config: oceanStyle });
+    const run = await sync(s);
+    expect(run.code, output(run)).toBe(2);
+    expect(output(run)).toContain('The mapping writes azureDevopsRepository.codeowners, azureDevopsRepository.slack, which the default blueprints this run would create do not have');
+    expect(s.port.blueprints()).toEqual([]);
+    expect(s.port.integration(INTEGRATION)?.arePortResourcesInitialized).not.toBe(true);
+  });
+
+  it("a property the blueprint in Port lacks: a warning at the mapping file's line", async () => {
+    const s = await fresh();
+    expect((await sync(s, MAPPING)).code).toBe(0);
+    const resources = [{ kind: 'project', selector: { query: 'true' }, port: { entity: { mappings: { identifier: '.id', title: '.name', blueprint: '"azureDevopsProject"', properties: { costCenter: '.name' } } } } }];
+    const file = join(mkdtempSync(join(tmpdir(), 'misfit-')), 'mapping.yml');
+    writeFileSync(file, stringify({ resources }));
+    const run = await sync(s, ['--mapping', file]);
+    const line = output(run).split('\n').find((l) => l.startsWith('warning:') && l.includes('costCenter'));
+    expect(line, output(run)).toBe(`warning: ${file}:12: resources[0].port.entity.mappings.properties.costCenter: 'costCenter' is not a property of blueprint azureDevopsProject in Port; Port will refuse these entities.`);
   });
 
   it("Ocean's catalog and a new identifier without a mapping: stops before any write; the built-in mapping never lands in Port", async () => {
