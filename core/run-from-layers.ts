@@ -3,12 +3,12 @@ import { AzureDevOpsAuthError } from './azure-devops/errors';
 import { OrganizationUrlError } from './azure-devops/organization';
 import { ConfigError, formatProblem, redactWith, requireFiles, resolveConfig, secretValues, type ConfigLayer, type SyncConfig } from './config';
 import { MappingConfigError } from './mapping/app-config';
-import type { Outcome, Platform } from './platform';
+import type { Outcome, Platform, RunOutputs } from './platform';
 import { PortAuthError } from './port/errors';
 import { HostedIntegrationError } from './port/integration';
 import { listenForShutdown, type Shutdown, type ShutdownSignal } from './shutdown';
 import { PreflightError, runSync, type RunDependencies } from './sync/run';
-import type { RunResult } from './sync/stats';
+import { resourceFailed, runTotals, type RunResult, type RunTotals } from './sync/stats';
 import { renderMarkdown, renderText } from './sync/summary';
 import { failedReport, totalCounts, type WebhookReport } from './webhooks/report';
 import { runWebhookRegistration } from './webhooks/run-registration';
@@ -69,21 +69,10 @@ async function syncFromLayers(platform: Platform, layers: readonly ConfigLayer[]
   const summaryPath = await writeSummaryFile(platform, config.summaryPath, () => JSON.stringify(maskStrings(summaryJson(result), mask), null, 2));
   const outcome: Outcome = result.status;
   const plan = result.mode === 'plan';
-  // In plan mode the counts say what a sync would do, so a pipeline can gate on them.
-  const counts = result.resources.reduce(
-    (t, r) => ({
-      listed: t.listed + r.listed,
-      upserted: t.upserted + (plan ? r.wouldCreate + r.wouldUpdate : r.upserted),
-      unchanged: t.unchanged + r.unchanged,
-      failed: t.failed + r.failed + r.mappingErrors + (r.error ? 1 : 0),
-    }),
-    { listed: 0, upserted: 0, unchanged: 0, failed: 0 },
-  );
-  // Deletions are per blueprint, not per resource: several resources may write one blueprint, and
-  // bare relation targets belong to none.
-  const deleted = plan ? result.plan.reduce((n, p) => n + p.delete, 0) : result.deletions.blueprints.reduce((n, b) => n + b.deleted, 0);
-  const totals = { ...counts, deleted };
-  platform.setOutputs({ result: outcome, ...totals, ...(result.shard ? { shard: `${result.shard.index}/${result.shard.count}` } : {}), ...(summaryPath ? { summaryPath } : {}) });
+  // The same totals as every summary's (core/sync/stats runTotals). In plan mode they say what a
+  // sync would do, so a pipeline can gate on them.
+  const totals = runTotals(result);
+  platform.setOutputs({ result: outcome, ...stepCounts(totals), ...(result.shard ? { shard: `${result.shard.index}/${result.shard.count}` } : {}), ...(summaryPath ? { summaryPath } : {}) });
   if (shutdown.cancelledBy) return cancelled(platform, shutdown.cancelledBy);
   const failedLabels = result.resources.filter((r) => !r.ok).map((r) => r.label);
   const webhooksFailed = result.webhooks?.status === 'failed';
@@ -93,7 +82,7 @@ async function syncFromLayers(platform: Platform, layers: readonly ConfigLayer[]
       ? `${
           plan
             ? `Plan complete: a sync would create or update ${totals.upserted}, leave ${totals.unchanged} unchanged and delete ${totals.deleted}`
-            : `${result.cursors?.mode === 'incremental' ? 'Incremental sync' : 'Sync'} complete: ${totals.upserted} upserted, ${totals.unchanged} unchanged, ${totals.deleted} deleted`
+            : `${result.mode === 'incremental' ? 'Incremental sync' : 'Sync'} complete: ${totals.upserted} upserted, ${totals.unchanged} unchanged, ${totals.deleted} deleted`
         }${result.webhooks ? `; webhooks: ${webhookTotals(result.webhooks)}` : ''}.`
       : result.mode === 'plan' && result.deletions.guardTripped
         ? `Plan: ${result.deletions.skipped ?? 'the deletion guard would trip'}.`
@@ -195,12 +184,14 @@ function fail(platform: Platform, error: unknown): Outcome {
 export function summaryJson(result: RunResult): Record<string, unknown> {
   return {
     status: result.status,
-    mode: result.cursors?.mode === 'incremental' ? 'incremental' : result.mode,
+    mode: result.mode,
     seconds: result.seconds,
     adoRequests: result.adoRequests,
     portRequests: result.portRequests,
     throttledSeconds: result.throttledSeconds,
     portThrottledSeconds: result.portThrottledSeconds ?? 0,
+    // The step outputs' counts exactly, and the items skipped without an entity.
+    totals: runTotals(result),
     resources: result.resources.map((r) => ({
       index: r.index,
       kind: r.kind,
@@ -208,11 +199,17 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
       listed: r.listed,
       upserted: r.upserted,
       unchanged: r.unchanged,
+      // `failed`: entities Port refused; `failedTotal` adds the items that could not be mapped and
+      // one for the resource's own error: the summary's failed column, what totals.failed sums.
       failed: r.failed,
       mappingErrors: r.mappingErrors,
+      failedTotal: resourceFailed(r),
+      filteredOut: r.filteredOut,
+      skippedNoIdentifier: r.skippedNoIdentifier,
       deleted: r.deleted,
       seconds: r.seconds,
       requests: r.ado.requests,
+      portRequests: r.port.requests,
       throttledSeconds: r.ado.throttled.milliseconds / 1000,
       incomplete: r.incomplete,
       error: r.error ?? null,
@@ -225,6 +222,11 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
     shard: result.shard ?? null,
     problems: result.problems,
   };
+}
+
+/** The step outputs' counts: the run's totals without the skipped items (no output has them). */
+function stepCounts(totals: RunTotals): Pick<RunOutputs, 'listed' | 'upserted' | 'unchanged' | 'failed' | 'deleted'> {
+  return { listed: totals.listed, upserted: totals.upserted, unchanged: totals.unchanged, failed: totals.failed, deleted: totals.deleted };
 }
 
 /** The same value with `mask` applied to every string in it. */

@@ -20,7 +20,12 @@ export type PortRequest = {
   accept?: readonly number[];
   /** Aborts this request and its retries, besides the client's own signal (a receiver event cut off at shutdown). */
   signal?: AbortSignal;
+  /** Also counts this request's attempts here, as `metrics.requests` does: one part's share of the client's requests (a resource's). */
+  counter?: PortRequestCounter;
 };
+
+/** Requests sent, every attempt counted (a retry, a 401 sent again), as PortRequestMetrics counts them. */
+export type PortRequestCounter = { requests: number };
 
 export type PortResponse = { status: number; body: unknown };
 
@@ -121,6 +126,7 @@ export class PortClient {
         });
       } catch (error) {
         this.metrics.requests++;
+        if (request.counter) request.counter.requests++;
         if (request.retryable && isTransientNetworkError(error) && attempt < this.retry.maxAttempts) {
           await this.backoff(attempt, undefined, undefined, signal);
           continue;
@@ -128,6 +134,7 @@ export class PortClient {
         throw new PortApiError(`Port ${route} failed: ${describeNetworkError(error)}.`, undefined, undefined, route);
       }
       this.metrics.requests++;
+      if (request.counter) request.counter.requests++;
       this.metrics.bytesOut += data?.length ?? 0;
       const text = response.body.toString('utf8');
       this.metrics.bytesIn += response.body.length;

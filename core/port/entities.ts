@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiError, type PortClient } from './client';
+import { apiError, type PortClient, type PortRequestCounter } from './client';
 import { PortApiError } from './errors';
 
 import type { MappedEntity } from '../mapping/entity-mapper';
@@ -84,9 +84,12 @@ export class EntityApi {
     return new EntityApi({ metrics: this.port.metrics, request: (request) => this.port.request({ ...request, signal }) }, this.options);
   }
 
-  /** Port requests sent so far (for per-resource accounting). */
-  requestCount(): number {
-    return this.port.metrics.requests;
+  /**
+   * The same calls, each request (every attempt) also counted in `counter`: a resource's own share
+   * of the run's Port requests, right while other resources write at the same time.
+   */
+  withCounter(counter: PortRequestCounter): EntityApi {
+    return new EntityApi({ metrics: this.port.metrics, request: (request) => this.port.request({ ...request, counter }) }, this.options);
   }
 
   /**

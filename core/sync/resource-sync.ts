@@ -56,7 +56,6 @@ export async function syncResource(prepared: PreparedResource, deps: ResourceSyn
   const { resource, kind, mapper } = prepared;
   const stats = new ResourceStats(resource.index, resource.kind);
   const started = Date.now();
-  const portRequestsBefore = deps.entities.requestCount();
   const targets = resource.port.entity.mappings.map((m) => literalBlueprint(m.blueprint));
   for (const blueprint of targets) if (blueprint) stats.blueprints.add(blueprint);
 
@@ -80,7 +79,8 @@ export async function syncResource(prepared: PreparedResource, deps: ResourceSyn
   };
   const examples: unknown[] = [];
   const pipeline = new WritePipeline({
-    entities: deps.entities,
+    // Counted into the resource's own stats, as the Azure DevOps client above: other resources write at the same time.
+    entities: deps.entities.withCounter(stats.port),
     owned: deps.owned,
     datasource: deps.datasource,
     mode: deps.mode,
@@ -102,7 +102,6 @@ export async function syncResource(prepared: PreparedResource, deps: ResourceSyn
     stats.filteredOut += result.filteredOut;
     stats.skippedNoIdentifier += result.skippedNoIdentifier;
     if (result.hasErrors) stats.mappingErrors += result.selectorErrors + result.failedItems;
-    stats.entities += result.entities.length;
     for (const entity of result.entities) {
       stats.blueprints.add(entity.blueprint);
       if (typeof entity.identifier === 'string') deps.produced.add(entity.blueprint, entity.identifier);
@@ -144,7 +143,6 @@ export async function syncResource(prepared: PreparedResource, deps: ResourceSyn
     if (targets.some((t) => t === undefined)) deps.produced.holdAll(`resource ${stats.label} (blueprint computed by jq): ${unsafe}`);
     for (const blueprint of stats.blueprints) deps.produced.hold(blueprint, `resource ${stats.label}: ${unsafe}`);
   }
-  stats.portRequests = deps.entities.requestCount() - portRequestsBefore;
   stats.seconds = (Date.now() - started) / 1000;
   return stats;
 }

@@ -1,7 +1,7 @@
 import { CURSOR_HEADERS, cursorNotes, cursorRows } from '../incremental/cursor-summary';
 import { shardHeadline, shardLines } from '../shards/shard-summary';
 import { renderWebhooksMarkdown, renderWebhooksText } from '../webhooks/summary';
-import type { RunResult } from './stats';
+import { resourceFailed, runTotals, type RunResult } from './stats';
 
 type Row = string[];
 
@@ -14,13 +14,35 @@ function resourceRows(result: RunResult): Row[] {
     String(r.listed),
     String(result.mode === 'plan' ? r.wouldCreate + r.wouldUpdate : r.upserted),
     String(r.unchanged),
-    String(r.failed + r.mappingErrors),
+    String(resourceFailed(r)),
     String(r.deleted),
     r.seconds.toFixed(1),
     String(r.ado.requests),
     (r.ado.throttled.milliseconds / 1000).toFixed(1),
     r.error ? 'failed' : !r.ok ? 'partial' : r.incomplete.length > 0 ? 'incomplete' : 'ok',
   ]);
+}
+
+/**
+ * The resource rows and, under them, the run's totals: the step outputs' numbers (runTotals).
+ * Its deleted count is per blueprint, so it also has the bare relation targets no resource writes;
+ * time, requests and throttling are the headline's.
+ */
+function tableRows(result: RunResult): Row[] {
+  const rows = resourceRows(result);
+  if (rows.length === 0) return rows;
+  const t = runTotals(result);
+  return [...rows, ['total', String(t.listed), String(t.upserted), String(t.unchanged), String(t.failed), String(t.deleted), '', '', '', '']];
+}
+
+/** One line per resource whose items produced no entity without failing: left out by the selector, or mapped to no identifier. */
+function skippedLines(result: RunResult): string[] {
+  return result.resources
+    .filter((r) => r.filteredOut > 0 || r.skippedNoIdentifier > 0)
+    .map((r) => {
+      const parts = [...(r.filteredOut > 0 ? [`${r.filteredOut} left out by the selector`] : []), ...(r.skippedNoIdentifier > 0 ? [`${r.skippedNoIdentifier} mapped to no identifier or blueprint`] : [])];
+      return `${r.label}: ${parts.join(', ')}.`;
+    });
 }
 
 /** Azure DevOps' throttling, and Port's apart when it throttled at all (both are wall-clock time). */
@@ -30,7 +52,7 @@ function throttling(result: RunResult): string {
 }
 
 function headline(result: RunResult): string {
-  const verb = result.mode === 'plan' ? 'Plan' : result.cursors?.mode === 'incremental' ? 'Incremental sync' : 'Sync';
+  const verb = { plan: 'Plan', incremental: 'Incremental sync', sync: 'Sync' }[result.mode];
   const outcome = { success: 'succeeded', partial: 'finished with failures', failed: 'failed' }[result.status];
   return `${result.shard ? `${shardHeadline(result.shard)}: ` : ''}${verb} ${outcome} in ${result.seconds.toFixed(1)} s: ${result.adoRequests} Azure DevOps requests, ${result.portRequests} Port requests, ${throttling(result)}.`;
 }
@@ -60,10 +82,12 @@ function problemLines(result: RunResult): string[] {
 
 /** The summary as plain text, for terminals and logs. */
 export function renderText(result: RunResult): string {
-  const rows = [HEADERS, ...resourceRows(result)];
+  const rows = [HEADERS, ...tableRows(result)];
   const widths = HEADERS.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   const line = (row: Row) => row.map((cell, i) => (i === 0 || i === row.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd();
   const out = [headline(result), '', line(HEADERS), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
+  const skipped = skippedLines(result);
+  if (skipped.length) out.push('', 'Items skipped (no entity, not failures):', ...skipped.map((l) => `- ${l}`));
   if (result.mode === 'plan' && result.plan.length > 0) {
     out.push('', 'Planned changes per blueprint:');
     const planRows = [PLAN_HEADERS, ...result.plan.map((p) => [p.blueprint, String(p.create), String(p.update), String(p.unchanged), String(p.delete)])];
@@ -75,7 +99,7 @@ export function renderText(result: RunResult): string {
       if (p.samples.delete.length) out.push(`  ${p.blueprint} delete e.g. ${p.samples.delete.join(', ')}`);
     }
   }
-  if (result.cursors?.mode === 'incremental') {
+  if (result.mode === 'incremental' && result.cursors) {
     const cursorTable = [CURSOR_HEADERS, ...cursorRows(result.cursors)];
     const cw = CURSOR_HEADERS.map((_, i) => Math.max(...cursorTable.map((row) => (row[i] ?? '').length)));
     const cursorLine = (row: Row) => row.map((c, i) => (i === row.length - 1 ? c.padStart(cw[i] ?? 0) : c.padEnd(cw[i] ?? 0))).join('  ').trimEnd();
@@ -101,11 +125,13 @@ export function renderMarkdown(result: RunResult): string {
     `| ${headers.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
     ...rows.map((row) => `| ${row.map(escape).join(' | ')} |`),
   ];
-  const out = [`## Port sync from Azure DevOps${result.shard ? ` (shard ${result.shard.index}/${result.shard.count})` : ''}`, '', headline(result), '', ...table(HEADERS, resourceRows(result))];
+  const out = [`## Port sync from Azure DevOps${result.shard ? ` (shard ${result.shard.index}/${result.shard.count})` : ''}`, '', headline(result), '', ...table(HEADERS, tableRows(result))];
+  const skipped = skippedLines(result);
+  if (skipped.length) out.push('', '### Items skipped', '', 'No entity was written for these items, and they are not failures.', '', ...skipped.map((l) => `- ${escape(l)}`));
   if (result.mode === 'plan' && result.plan.length > 0) {
     out.push('', '### Planned changes', '', ...table(PLAN_HEADERS, result.plan.map((p) => [p.blueprint, String(p.create), String(p.update), String(p.unchanged), String(p.delete)])));
   }
-  if (result.cursors?.mode === 'incremental') out.push('', '### Cursors', '', ...table(CURSOR_HEADERS, cursorRows(result.cursors)));
+  if (result.mode === 'incremental' && result.cursors) out.push('', '### Cursors', '', ...table(CURSOR_HEADERS, cursorRows(result.cursors)));
   if (result.cursors) out.push('', ...cursorNotes(result.cursors).map((l) => `- ${escape(l)}`));
   const deletions = deletionLines(result);
   if (deletions.length) out.push('', '### Deletions', '', ...deletions.map((l) => `- ${escape(l)}`));

@@ -23,7 +23,7 @@ function incrementalResult(): RunResult {
   };
   return {
     status: 'partial',
-    mode: 'sync',
+    mode: 'incremental',
     resources: [workItems, projects, builds],
     deletions: { skipped: 'an incremental run lists only what changed, which cannot prove anything is gone; the scheduled full sync deletes', blueprints: [], owned: 0, guardTripped: false },
     seconds: 3,
@@ -68,7 +68,7 @@ describe('the summary of an incremental run', () => {
 
   it('of a full sync has no cursor table, only the line saying where cursors were set', () => {
     const result = incrementalResult();
-    const full: RunResult = { ...result, status: 'success', cursors: { ...result.cursors!, mode: 'sync', resources: result.cursors!.resources.map((r) => ({ ...r, listing: 'full', since: null })) } };
+    const full: RunResult = { ...result, status: 'success', mode: 'sync', cursors: { ...result.cursors!, mode: 'sync', resources: result.cursors!.resources.map((r) => ({ ...r, listing: 'full', since: null })) } };
     const text = renderText(full);
     expect(text).not.toContain('Cursors:');
     expect(text).toContain('Incremental cursors set to 2026-11-26T14:30:00Z for 2 of 3 resources.');
