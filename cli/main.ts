@@ -36,9 +36,9 @@ off, e.g. --no-projects-limited or --initialize-port-resources=false.
 Exit codes: 0 everything synced, 1 something failed (the summary says what), 2 bad configuration or credentials.
 `;
 
-/** Runs the CLI and returns its exit code (the process entry below sets it). */
 export type CliStreams = { out: NodeJS.WriteStream; err: NodeJS.WriteStream };
 
+/** Runs the CLI and returns its exit code (the process entry below sets it). */
 export async function main(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,

@@ -35,9 +35,6 @@ export type EventRoute = {
   readonly subject: (event: ServiceHookEvent) => SubjectResult;
 };
 
-/** A git object id of zeros: the ref did not exist before (create) or does not after (delete). */
-export const ZERO_OBJECT_ID = '0000000000000000000000000000000000000000';
-
 const id = z.union([z.string().min(1), z.number()]).transform(String);
 const numericId = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]);
 const projectRef = z.looseObject({ id: z.string().min(1).optional() }).optional();

@@ -86,12 +86,12 @@ export class PortClient {
     return this.deps.baseUrl.replace(/\/+$/, '');
   }
 
-  /** Proves the credentials work (pre-flight) and caches the token. */
   /** Port's `Date` header on the last token answer, and the agent's time when it came. */
   get clock(): { serviceDate: Date; agentNow: Date } | undefined {
     return this.clockReading;
   }
 
+  /** Proves the credentials work (pre-flight) and caches the token. */
   async authenticate(): Promise<void> {
     await this.authorization(true);
   }

@@ -59,9 +59,9 @@ const deleteResponse = z.object({ deletedEntities: z.array(z.string()) });
 
 /** Port's documented bulk limits (port-api-and-ocean-core.md §2.8). */
 export const BULK_MAX_ENTITIES = 20;
-export const BULK_MAX_BYTES = 1024 * 1024;
+const BULK_MAX_BYTES = 1024 * 1024;
 /** Headroom for the envelope and Port's own accounting of the 1 MiB limit. */
-const BULK_TARGET_BYTES = 900 * 1024;
+const BULK_TARGET_BYTES = BULK_MAX_BYTES - 124 * 1024;
 const SEARCH_CHUNK = 50;
 const DELETE_CHUNK = 100;
 

@@ -33,7 +33,6 @@ export const INPUT_TYPES = ['boolean', 'filePath', 'multiLine', 'pickList', 'rad
 export const EXECUTION_HANDLERS = ['Node24', 'Node20_1', 'Node16', 'Node10', 'Node', 'PowerShell3', 'PowerShell'] as const;
 /** tfx-cli's list of end-of-life runners. */
 const END_OF_LIFE_HANDLERS: readonly string[] = ['Node', 'Node6', 'Node10', 'Node16'];
-export const SERVER_HANDLERS = ['HttpRequest', 'HttpRequestChain'] as const;
 
 const executionObject = z.looseObject({
   target: z.string(),
