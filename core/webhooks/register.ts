@@ -168,7 +168,7 @@ async function register(input: RegistrationInput, deps: RegistrationDeps): Promi
     receiverUrl: url,
     eventTypes: selection.events.map((e) => e.eventType),
     listings: listings.map((l) =>
-      'error' in l ? { publisherId: l.publisherId, subscriptions: 0, ours: 0, error: l.error } : { publisherId: l.publisherId, subscriptions: l.subscriptions.length, ours: l.subscriptions.filter((s) => ownership(s, url, input.integration) !== undefined).length },
+      'error' in l ? { publisherId: l.publisherId, subscriptions: 0, ours: 0, error: l.error } : { publisherId: l.publisherId, subscriptions: l.subscriptions.length, ours: l.subscriptions.filter((s) => isOurs(ownership(s, url, input.integration))).length },
     ),
     changes: changes.map(plain),
     problems,
@@ -176,6 +176,11 @@ async function register(input: RegistrationInput, deps: RegistrationDeps): Promi
     requests: client.metrics.requests,
   };
   return report;
+}
+
+/** Those the run may change: another integration's and hand-made ones at our receiver URL are not. */
+function isOurs(owned: ReturnType<typeof ownership>): boolean {
+  return owned !== undefined && owned !== 'others';
 }
 
 function plain(change: WebhookChange): WebhookChange {

@@ -29,7 +29,7 @@ export type WebhookChange = {
 
 export type PublisherListing = {
   readonly publisherId: string;
-  /** Subscriptions of this publisher for the webHooks consumer, and how many point at our receiver. */
+  /** Subscriptions of this publisher for the webHooks consumer, and how many of them are ours (at our receiver URL, or carrying our identifier; not another integration's, not a hand-made one). */
   readonly subscriptions: number;
   readonly ours: number;
   readonly error?: string;

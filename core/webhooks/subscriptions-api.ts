@@ -35,6 +35,7 @@ const subscriptionSchema = z.looseObject({
   consumerId: z.string().nullish(),
   consumerActionId: z.string().nullish(),
   status: z.string().nullish(),
+  resourceVersion: z.string().nullish(),
   publisherInputs: inputValues,
   consumerInputs: inputValues,
 });
@@ -49,6 +50,8 @@ export type ExistingSubscription = {
   readonly consumerActionId: string;
   /** `enabled`, `onProbation`, `disabledByUser`, `disabledBySystem`, `disabledByInactiveIdentity`. */
   readonly status: string;
+  /** The payload version the service sends (it fills in the publisher's current one when none was asked for). */
+  readonly resourceVersion?: string | undefined;
   readonly publisherInputs: Readonly<Record<string, string>>;
   readonly consumerInputs: ConsumerInputs;
 };
@@ -158,6 +161,7 @@ function parseSubscription(item: unknown): ExistingSubscription {
     consumerId: s.consumerId ?? '',
     consumerActionId: s.consumerActionId ?? '',
     status: s.status ?? 'enabled',
+    ...(s.resourceVersion ? { resourceVersion: s.resourceVersion } : {}),
     publisherInputs: s.publisherInputs,
     consumerInputs: s.consumerInputs,
   };

@@ -116,7 +116,8 @@ describe('planChanges', () => {
   });
 
   it('keeps the best of duplicates (enabled and current) and removes the rest that this integration registered, on request', () => {
-    const disabled = existing({ status: 'disabledBySystem' });
+    // Not an exact copy (other resource details): it goes only with --prune (exact copies go anyway, below).
+    const disabled = existing({ status: 'disabledBySystem', consumerInputs: { ...inputs, basicAuthPassword: '********', resourceDetailsToSend: 'minimal' } });
     // At our receiver URL but without our identifier: perhaps someone's own hook (a filtered git.push).
     const unmarked = existing({ consumerInputs: { url: URL_ } });
     const good = existing();
@@ -128,6 +129,77 @@ describe('planChanges', () => {
     expect(plan([disabled, good], { prune: false }).map((c) => [c.action, c.subscriptionId, c.reasons.join('; ')])).toEqual([
       ['keep', good.id, ''],
       ['stale', disabled.id, `duplicate of ${good.id}; pruning is off`],
+    ]);
+  });
+
+  it('removes exact copies of ours even without prune (overlapping runs), whatever their credentials or status', () => {
+    const good = existing();
+    const copy = existing({ status: 'disabledByUser', consumerInputs: { ...inputs, basicAuthUsername: 'someone', httpHeaders: `X-Team:platform\r\nX-Port-Ado-Sync-Integration:${INTEGRATION}\r\n${FINGERPRINT_HEADER}:v1.old` } });
+    const orgWideCopy = existing({ projectId: undefined, publisherInputs: { projectId: '', hostId: 'h', tfsSubscriptionId: 'other' } });
+    expect(plan([good, copy], { prune: false }).map((c) => [c.action, c.outcome, c.subscriptionId, c.reasons.join('; ')])).toEqual([
+      ['keep', 'done', good.id, ''],
+      ['prune', 'planned', copy.id, `exact duplicate of ${good.id}, registered twice (by overlapping runs, say)`],
+    ]);
+    // Organization-wide: the empty projectId and the server-added inputs are no filter.
+    const orgWide = existing({ projectId: undefined });
+    expect(plan([orgWide, orgWideCopy], { scopes: [ORGANIZATION_SCOPE], prune: false }).map((c) => [c.action, c.subscriptionId])).toEqual([
+      ['keep', orgWide.id],
+      ['prune', orgWideCopy.id],
+    ]);
+  });
+
+  it.each([
+    ['a filter', { publisherInputs: { projectId: P1.projectId ?? '', branch: 'main' } }],
+    ['a header of its own', { consumerInputs: { ...inputs, httpHeaders: `X-Team:platform\nX-Extra:1\nX-Port-Ado-Sync-Integration:${INTEGRATION}` } }],
+    ['another header value', { consumerInputs: { ...inputs, httpHeaders: `X-Team:other\nX-Port-Ado-Sync-Integration:${INTEGRATION}` } }],
+    ['other resource details', { consumerInputs: { ...inputs, resourceDetailsToSend: 'none' } }],
+    ['messages to send', { consumerInputs: { ...inputs, messagesToSend: 'text' } }],
+    ['another resource version', { resourceVersion: '1.0-preview.1' }],
+  ])('never removes a copy of ours with %s without prune (it may be someone\'s choice)', (_name, over) => {
+    const good = existing();
+    const other = existing(over);
+    expect(plan([good, other], { prune: false }).map((c) => [c.action, c.subscriptionId, c.reasons.join('; ')])).toEqual([
+      ['keep', good.id, ''],
+      ['stale', other.id, `duplicate of ${good.id}; pruning is off`],
+    ]);
+  });
+
+  it('with prune removes exact, unfiltered copies without our identifier (Ocean\'s), never one that differs in more than its credentials', () => {
+    const ocean = { url: URL_, basicAuthUsername: 'port', basicAuthPassword: '********' };
+    const [first, second] = [existing({ consumerInputs: ocean }), existing({ consumerInputs: { ...ocean, basicAuthUsername: 'ocean', resourceDetailsToSend: 'all' } })];
+    const ownHeader = existing({ consumerInputs: { ...ocean, httpHeaders: 'X-Mine:1' } });
+    expect(plan([first, second, ownHeader]).map((c) => [c.action, c.subscriptionId, c.reasons.join('; ')])).toEqual([
+      ['update', first.id, 'no credentials fingerprint (created outside port-ado-sync), so the password cannot be verified; headers differ: x-team, x-port-ado-sync-integration'],
+      ['prune', second.id, `exact duplicate of ${first.id}, without this integration's identifier (Ocean's, say)`],
+      ['stale', ownHeader.id, `duplicate of ${first.id}; not registered by this integration`],
+    ]);
+    expect(plan([first, second], { prune: false }).map((c) => [c.action, c.reasons.join('; ')])).toEqual([
+      ['update', expect.any(String)],
+      ['stale', `exact duplicate of ${first.id}, without this integration's identifier (Ocean's, say); pruning is off`],
+    ]);
+  });
+
+  it('prefers one of ours to an unmarked one when both drifted, and keeps the listing order otherwise', () => {
+    const unmarked = existing({ consumerInputs: { url: URL_, basicAuthUsername: 'port', basicAuthPassword: '********' } });
+    const rotated = existing({ consumerInputs: { ...inputs, basicAuthPassword: '********', httpHeaders: `X-Team:platform\nX-Port-Ado-Sync-Integration:${INTEGRATION}\n${FINGERPRINT_HEADER}:v1.old` } });
+    expect(plan([unmarked, rotated], { prune: false }).map((c) => [c.action, c.subscriptionId])).toEqual([
+      ['update', rotated.id],
+      ['stale', unmarked.id],
+    ]);
+  });
+
+  it('never changes one at our receiver URL that another integration registered, or a filtered one without our identifier: kept, not ours', () => {
+    const theirs = existing({ consumerInputs: { ...inputs, httpHeaders: 'X-Port-Ado-Sync-Integration:someone-else' } });
+    const handMade = existing({ publisherInputs: { projectId: P1.projectId ?? '', branch: 'release', hostId: 'h' }, consumerInputs: { url: URL_, basicAuthUsername: 'release-bot', basicAuthPassword: '********', httpHeaders: 'X-Channel:stable' } });
+    const theirsUnwanted = existing({ eventType: 'workitem.created', consumerInputs: { url: URL_, httpHeaders: 'x-port-ado-sync-integration: someone-else' } });
+    const handMadeUnwanted = existing({ projectId: P2.projectId, publisherInputs: { projectId: P2.projectId ?? '', repository: 'r' }, consumerInputs: { url: URL_ } });
+    const changes = plan([theirs, handMade, theirsUnwanted, handMadeUnwanted]);
+    expect(changes.map((c) => [c.action, c.outcome, c.subscriptionId, c.scope, c.reasons.join('; ')])).toEqual([
+      ['create', 'planned', undefined, 'project One', ''],
+      ['keep', 'done', theirs.id, 'project One', 'not ours: registered by another integration (X-Port-Ado-Sync-Integration: someone-else); left as it is'],
+      ['keep', 'done', handMade.id, 'project One', 'not ours: filters events on branch and carries no X-Port-Ado-Sync-Integration header (made by hand?); left as it is'],
+      ['keep', 'done', theirsUnwanted.id, 'project One', 'not ours: registered by another integration (X-Port-Ado-Sync-Integration: someone-else); left as it is'],
+      ['keep', 'done', handMadeUnwanted.id, 'project Two', 'not ours: filters events on repository and carries no X-Port-Ado-Sync-Integration header (made by hand?); left as it is'],
     ]);
   });
 
