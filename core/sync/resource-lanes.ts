@@ -63,6 +63,65 @@ export async function runLanes(lanes: readonly number[][], slots: number, run: (
   await Promise.all(Array.from({ length: Math.max(1, Math.min(slots, lanes.length)) }, worker));
 }
 
+/** The resources a run syncs in lanes, and what it does with each. */
+export type LaneRun<T, R> = {
+  /** In mapping order. */
+  resources: readonly T[];
+  /** The blueprints a resource writes to; undefined for one computed by jq. */
+  blueprintsOf: (resource: T) => readonly (string | undefined)[];
+  volumeOf: (resource: T) => Volume | undefined;
+  /** The title of a resource's log section. */
+  labelOf: (resource: T) => string;
+  createMissingRelatedEntities: boolean;
+  /** How many lanes may run at once. */
+  slots: number;
+  reporter: RunReporter;
+  /** Syncs one resource, logging to `log`; `finished()` counts the resources of every lane done so far. */
+  sync: (resource: T, log: RunReporter, finished: () => number) => Promise<R>;
+  /** A resource's closing lines, written after its section, in mapping order. */
+  report: (result: R) => void;
+  /** Called once the sections of this resource and of those before it are written; `finished` as above. */
+  onReported: (resource: T, finished: number) => void;
+};
+
+/**
+ * Syncs the resources in lanes (resourceLanes, heaviest first when more than one runs at a time)
+ * and returns their results in mapping order. With several lanes at once each resource logs to a
+ * HeldReporter, so the log still reads as one section per resource, in mapping order.
+ */
+export async function syncInLanes<T, R>(run: LaneRun<T, R>): Promise<R[]> {
+  const { resources, reporter } = run;
+  const at = (order: number) => resources[order] as T;
+  const lanes = resourceLanes(
+    resources.map((resource) => run.blueprintsOf(resource)),
+    run.createMissingRelatedEntities,
+  );
+  const concurrent = lanes.length > 1 && run.slots > 1;
+  const finished: { result: R; log: HeldReporter | undefined }[] = [];
+  let reported = 0;
+  let done = 0;
+  let reporting = Promise.resolve();
+  await runLanes(concurrent ? heaviestFirst(lanes, (order) => run.volumeOf(at(order))) : [lanes.flat()], run.slots, async (order) => {
+    const resource = at(order);
+    const log = concurrent ? new HeldReporter(reporter) : undefined;
+    const sync = () => run.sync(resource, log ?? reporter, () => done);
+    const result = log ? await sync() : await reporter.section(run.labelOf(resource), sync);
+    done++;
+    finished[order] = { result, log };
+    // Sections are written in mapping order, each once its resource and those before it are done.
+    reporting = reporting.then(async () => {
+      for (let entry = finished[reported]; entry !== undefined; entry = finished[reported]) {
+        if (entry.log) await entry.log.replay(run.labelOf(at(reported)));
+        run.report(entry.result);
+        reported++;
+      }
+    });
+    await reporting;
+    run.onReported(resource, done);
+  });
+  return finished.map((entry) => entry.result);
+}
+
 /**
  * A reporter for one resource among several running at once: its lines are held and replayed
  * inside its own log section when it ends, so sections never interleave. Progress goes straight

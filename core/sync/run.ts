@@ -24,12 +24,13 @@ import type { WebhookReport } from '../webhooks/report';
 import type { EngineConfig } from './engine-config';
 import { AbortedResync } from './aborted-resync';
 import { ensureIntegration, planPortSetup, type PortSetupPlan } from './port-setup';
-import { prepareMapping } from './prepare-mapping';
+import { prepareMapping, type PreparedResource } from './prepare-mapping';
 import { OwnedEntities } from './owned-entities';
 import { ProducedEntities } from './produced';
 import { reconcile } from './reconcile';
+import { deletionBlockers, projectsFilterNarrowing } from './deletion-policy';
 import { resendUnmetDependencies } from './unmet-dependencies';
-import { HeldReporter, heaviestFirst, resourceLanes, runLanes } from './resource-lanes';
+import { syncInLanes } from './resource-lanes';
 import type { RunReporter } from './reporter';
 import { literalBlueprint, syncResource, type PlanCounts } from './resource-sync';
 import type { DeletionReport, PlanRow, ResourceStats, RunResult } from './stats';
@@ -138,7 +139,7 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
   const mapping = await prepareMapping(config, existing, engine);
   for (const warning of mapping.warnings) reporter.warn(warning.message, { ...(warning.file ? { file: warning.file } : {}), ...(warning.line ? { line: warning.line } : {}) });
   reporter.info(`Mapping: ${mapping.origin}, ${mapping.resources.length} resource(s)${mapping.filteredOut ? ` (${mapping.filteredOut} left out by the kinds filter)` : ''}.`);
-  const writer = new EntityApi(port, { merge: mapping.config.enableMergeEntity, createMissingRelatedEntities: mapping.config.createMissingRelatedEntities });
+  const entities = new EntityApi(port, { merge: mapping.config.enableMergeEntity, createMissingRelatedEntities: mapping.config.createMissingRelatedEntities });
 
   const plan = config.mode === 'plan';
   // An incremental run writes like a sync; what differs is what it lists (core/incremental).
@@ -186,7 +187,7 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
   const wholeParents = shard.sharded ? new ParentListings(ado, projectScope, concurrency) : parents;
   if (shard.sharded) reporter.info(`This run is ${shard.label}: its share of the projects${shard.shard.index === 0 ? ', and the organization-level kinds' : ''}.`);
   // Read while the listings run; until it has arrived (or if it fails) every entity is searched.
-  const owned = OwnedEntities.load(writer, shard.datasource, portTime.toISOString(), () => produced.rewrittenCount()).catch((error: unknown) => {
+  const owned = OwnedEntities.load(entities, shard.datasource, portTime.toISOString(), () => produced.rewrittenCount()).catch((error: unknown) => {
     reporter.debug(`the entities this integration owns could not be listed, every entity is compared before writing: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   });
@@ -201,44 +202,29 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
         reporter,
         // Every shard shares the integration's cursors (Ocean's keys have no shard): one shard's
         // success would claim the other shards' projects were seen.
-        holdBecause: config.filters.projects?.length
-          ? 'a projects filter is set, so the listings do not cover the whole organization'
-          : shard.sharded
-            ? `${shard.label} lists only its share of the projects, and the cursors are the whole organization's`
-            : undefined,
+        holdBecause: projectsFilterNarrowing(config.filters) ?? (shard.sharded ? `${shard.label} lists only its share of the projects, and the cursors are the whole organization's` : undefined),
       });
   const sync = cursors ? cursors.wrap(syncResource) : syncResource;
-  const labelOf = (position: number) => {
-    const prepared = mapping.resources[position] as (typeof mapping.resources)[number];
-    return `${prepared.resource.kind} (resources[${prepared.resource.index}])`;
-  };
-  // The positions (in mapping.resources) this run syncs, in mapping order.
-  const synced: number[] = [];
-  for (const [position, prepared] of mapping.resources.entries()) {
-    if (shard.syncsResource(prepared.resource.kind, `${prepared.resource.kind} #${prepared.resource.index}`)) synced.push(position);
-    else reporter.info(`${labelOf(position)}: left to shard 0 (organization-level kind).`);
+  const labelOf = (prepared: PreparedResource) => `${prepared.resource.kind} (resources[${prepared.resource.index}])`;
+  const synced: PreparedResource[] = [];
+  for (const prepared of mapping.resources) {
+    if (shard.syncsResource(prepared.resource.kind, `${prepared.resource.kind} #${prepared.resource.index}`)) synced.push(prepared);
+    else reporter.info(`${labelOf(prepared)}: left to shard 0 (organization-level kind).`);
   }
-  const lanes = resourceLanes(
-    synced.map((position) => (mapping.resources[position] as (typeof mapping.resources)[number]).resource.port.entity.mappings.map((m) => literalBlueprint(m.blueprint))),
-    mapping.config.createMissingRelatedEntities,
-  );
-  const concurrent = lanes.length > 1 && concurrency.resources > 1;
-  const finished: { stats: ResourceStats; log: HeldReporter | undefined }[] = [];
-  let reported = 0;
-  let done = 0;
-  let reporting = Promise.resolve();
-  const volumeOf = (order: number) => (mapping.resources[synced[order] as number] as (typeof mapping.resources)[number]).kind.volume;
-  await runLanes(concurrent ? heaviestFirst(lanes, volumeOf) : [lanes.flat()], concurrency.resources, async (order) => {
-    const position = synced[order] as number;
-    const prepared = mapping.resources[position] as (typeof mapping.resources)[number];
-    const label = labelOf(position);
-    const log = concurrent ? new HeldReporter(reporter) : undefined;
-    const run = () =>
+  const results = await syncInLanes({
+    resources: synced,
+    blueprintsOf: (prepared) => prepared.resource.port.entity.mappings.map((m) => literalBlueprint(m.blueprint)),
+    volumeOf: (prepared) => prepared.kind.volume,
+    labelOf,
+    createMissingRelatedEntities: mapping.config.createMissingRelatedEntities,
+    slots: concurrency.resources,
+    reporter,
+    sync: (prepared, log, finished) =>
       sync(prepared, {
         ado,
         parents: shard.parentsFor(prepared.resource.kind, parents, wholeParents),
         concurrency,
-        entities: writer,
+        entities,
         owned,
         integration: integrationApi,
         datasource: shard.datasource,
@@ -246,53 +232,24 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
         merge: mapping.config.enableMergeEntity,
         sendRawDataExamples: config.sendRawDataExamples,
         secrets: deps.secrets ?? [],
-        reporter: log ?? reporter,
+        reporter: log,
         now: startedAt,
         produced,
         plan: planCounts,
-        onProgress: (s) => reporter.progress((done + 0.5) / (total + 1), `${label}: ${s.listed} listed`),
-      });
-    const stats = log ? await run() : await reporter.section(label, run);
-    done++;
-    finished[order] = { stats, log };
-    // Sections are written in mapping order, each once its resource and those before it are done.
-    reporting = reporting.then(async () => {
-      for (let entry = finished[reported]; entry !== undefined; entry = finished[reported]) {
-        if (entry.log) await entry.log.replay(labelOf(synced[reported] as number));
-        reportResource(entry.stats, reporter);
-        reported++;
-      }
-    });
-    await reporting;
-    reporter.progress(done / (total + 1), `${label}: done`);
+        onProgress: (s) => reporter.progress((finished() + 0.5) / (total + 1), `${labelOf(prepared)}: ${s.listed} listed`),
+      }),
+    report: (stats) => reportResource(stats, reporter),
+    onReported: (prepared, finished) => reporter.progress(finished / (total + 1), `${labelOf(prepared)}: done`),
   });
-  const results = finished.map((entry) => entry.stats);
   // What Port refused for a relation target not written yet goes again now that every resource has run (§2.8).
-  await resendUnmetDependencies(results, { entities: writer, relationTargets: (blueprint) => blueprints.relationTargets(blueprint), reporter });
+  await resendUnmetDependencies(results, { entities, relationTargets: (blueprint) => blueprints.relationTargets(blueprint), reporter });
 
   // 5. Reconciliation.
   const failedResources = results.filter((r) => !r.ok);
-  const filtered = config.filters.projects?.length
-    ? 'a projects filter is set, so the listings do not cover the whole organization'
-    : config.filters.kinds?.length
-      ? 'a kinds filter is set'
-      : undefined;
-  const blockedBecause = incremental
-    ? 'an incremental run lists only what changed, which cannot prove anything is gone; the scheduled full sync deletes'
-    : failedResources.length > 0
-      ? `the run had errors (${failedResources.map((r) => r.label).join(', ')}); nothing is deleted until a clean run`
-      : config.filters.projects?.length
-        ? filtered
-        : undefined;
-  if (config.filters.kinds?.length) {
-    for (const resource of mapping.config.resources) {
-      if (config.filters.kinds.includes(resource.kind)) continue;
-      for (const m of resource.port.entity.mappings) {
-        const blueprint = literalBlueprint(m.blueprint);
-        if (blueprint) produced.hold(blueprint, `kind '${resource.kind}' is left out by the kinds filter`);
-        else produced.holdAll(`kind '${resource.kind}' (left out by the kinds filter) writes to a blueprint computed by jq`);
-      }
-    }
+  const blockers = deletionBlockers(config, { failedResources, mappedResources: mapping.config.resources });
+  for (const { blueprint, reason } of blockers.held) {
+    if (blueprint) produced.hold(blueprint, reason);
+    else produced.holdAll(reason);
   }
   reporter.progress(total / (total + 1), 'Reconciling');
   const referencedElsewhere = shard.referencedElsewhere({
@@ -303,7 +260,7 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
     reporter,
   });
   const deletions = await reconcile({
-    entities: writer,
+    entities,
     ...(mapping.config.createMissingRelatedEntities ? { relationTargets: (bp: string) => blueprints.relationTargets(bp) } : {}),
     ...(referencedElsewhere ? { referencedElsewhere } : {}),
     datasource: shard.datasource,
@@ -312,24 +269,19 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
     before: portTime.toISOString(),
     threshold: mapping.config.entityDeletionThreshold,
     deleteDependents: mapping.config.deleteDependentEntities,
-    blockedBecause,
+    blockedBecause: blockers.reconciliation,
     mode: writeMode,
     reporter,
   });
-  // A blueprint's deletions count once, on the first resource that writes it (several may: the
-  // repository and both repository-policy resources of the default mapping).
-  for (const entry of deletions.blueprints) {
-    const writer = results.find((stats) => stats.blueprints.has(entry.blueprint));
-    if (writer) writer.deleted += entry.deleted;
-  }
+  creditDeletions(results, deletions);
   const shardReport = await shard.finish({
     port,
-    entities: writer,
+    entities,
     startedAt: portTime,
     mode: writeMode,
     results,
     deletions,
-    filtered,
+    filtered: blockers.narrowedByFilter,
     produced,
     referencedElsewhere,
     threshold: mapping.config.entityDeletionThreshold,
@@ -388,6 +340,18 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
     integrationUrl: undefined,
     plan: planRows(planCounts, deletions),
   };
+}
+
+/**
+ * Each blueprint's deletions counted on the resources' stats, once, on the first resource that
+ * writes the blueprint (several may: the repository and both repository-policy resources of the
+ * default mapping).
+ */
+function creditDeletions(results: readonly ResourceStats[], deletions: DeletionReport): void {
+  for (const entry of deletions.blueprints) {
+    const firstWriter = results.find((stats) => stats.blueprints.has(entry.blueprint));
+    if (firstWriter) firstWriter.deleted += entry.deleted;
+  }
 }
 
 /**
