@@ -139,7 +139,8 @@ export class ShardRun {
     mode: 'sync' | 'plan';
     results: readonly ResourceStats[];
     deletions: DeletionReport;
-    filtered: string | undefined;
+    /** The filter that makes this run list less than the shard's share (deletion-policy.ts): such a run is not clean. */
+    narrowedByFilter: string | undefined;
     produced: ProducedEntities;
     referencedElsewhere: ((deletable: ReadonlyMap<string, readonly string[]>) => Promise<ReadonlyMap<string, ReadonlySet<string>>>) | undefined;
     threshold: number;
@@ -197,10 +198,10 @@ export class ShardRun {
   }
 }
 
-function uncleanReason(input: { mode: 'sync' | 'plan'; results: readonly ResourceStats[]; deletions: DeletionReport; filtered: string | undefined }): string | undefined {
+function uncleanReason(input: { mode: 'sync' | 'plan'; results: readonly ResourceStats[]; deletions: DeletionReport; narrowedByFilter: string | undefined }): string | undefined {
   const failed = input.results.filter((r) => !r.ok || r.incomplete.length > 0);
   if (failed.length > 0) return `${failed.map((r) => r.label).join(', ')} did not sync completely`;
-  if (input.filtered) return input.filtered;
+  if (input.narrowedByFilter) return input.narrowedByFilter;
   if (input.deletions.skipped) return `deletions were skipped: ${input.deletions.skipped}`;
   if (input.deletions.blueprints.some((b) => b.error !== undefined)) return 'some stale entities could not be deleted';
   return undefined;

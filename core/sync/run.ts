@@ -281,7 +281,7 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
     mode: writeMode,
     results,
     deletions,
-    filtered: blockers.narrowedByFilter,
+    narrowedByFilter: blockers.narrowedByFilter,
     produced,
     referencedElsewhere,
     threshold: mapping.config.entityDeletionThreshold,
