@@ -32,6 +32,11 @@ export function misfitKeys(resources: readonly ResourceConfig[], keysOf: (bluepr
   return out;
 }
 
+/** The blueprints a mapping names as literals, each once; those jq computes are left out. */
+export function literalBlueprints(resources: readonly ResourceConfig[]): string[] {
+  return [...new Set(resources.flatMap((r) => r.port.entity.mappings.map((m) => literalBlueprint(m.blueprint))).filter((b): b is string => b !== undefined))];
+}
+
 /** `azureDevopsRepository.codeowners, azureDevopsRepository.slack, … (12 in all)`. */
 export function describeMisfits(misfits: readonly MisfitKey[], shown = 5): string {
   const names = misfits.map((m) => `${m.blueprint}.${m.key}`);

@@ -6,8 +6,12 @@ import type { RunReporter } from './reporter';
 
 /** What the set-up will do about the default blueprints, decided from reads only. */
 export type PortSetupPlan = {
-  /** `create`: none of the defaults exists; `complete`: some exist as an unfinished creation left them; `leave`: the catalog is someone's. */
-  defaults: 'none' | 'create' | 'complete' | 'leave';
+  /**
+   * `skip`: the set-up leaves the catalog and the integration's mark alone (initializePortResources
+   * off, the integration already initialized, or its origin Empty); `create`: none of the defaults
+   * exists; `complete`: some exist as an unfinished creation left them; `leave`: the catalog is someone's.
+   */
+  defaults: 'skip' | 'create' | 'complete' | 'leave';
   /** Default blueprints that exist and are not part of ours (`leave`). */
   foreign: string[];
   leftPartWay: Map<string, BlueprintShape>;
@@ -28,10 +32,10 @@ export type PortSetupPlan = {
  * entity for good (bare blueprints lack the relations the mapping writes); they are completed.
  */
 export async function planPortSetup(input: { blueprints: BlueprintApi; existing: PortIntegration | undefined; initializePortResources: boolean }): Promise<PortSetupPlan> {
-  const none: PortSetupPlan = { defaults: 'none', foreign: [], leftPartWay: new Map(), willCreate: new Set() };
+  const skip: PortSetupPlan = { defaults: 'skip', foreign: [], leftPartWay: new Map(), willCreate: new Set() };
   // An existing integration's stored origin wins over the run's settings, as in Ocean (§2.2).
-  if (input.existing?.createPortResourcesOrigin === 'Empty') return { ...none, emptyOrigin: true };
-  if (!input.initializePortResources || input.existing?.arePortResourcesInitialized) return none;
+  if (input.existing?.createPortResourcesOrigin === 'Empty') return { ...skip, emptyOrigin: true };
+  if (!input.initializePortResources || input.existing?.arePortResourcesInitialized) return skip;
   const blueprints = defaultBlueprints();
   const present = await Promise.all(blueprints.map(async (b) => ((await input.blueprints.exists(b.identifier)) ? { shape: await input.blueprints.shape(b.identifier) } : undefined)));
   const leftPartWay = new Map<string, BlueprintShape>();
@@ -47,6 +51,11 @@ export async function planPortSetup(input: { blueprints: BlueprintApi; existing:
   return { defaults: leftPartWay.size > 0 ? 'complete' : 'create', foreign, leftPartWay, willCreate };
 }
 
+/** The foreign default blueprints, three at most, for messages. */
+export function foreignText(plan: PortSetupPlan): string {
+  return `${plan.foreign.slice(0, 3).join(', ')}${plan.foreign.length > 3 ? ', …' : ''}`;
+}
+
 /**
  * Registers the integration when Port does not know it yet and carries out the plan: the default
  * mapping for an integration without one, the default blueprints, and the initialized mark. If the
@@ -56,7 +65,6 @@ export async function ensureIntegration(input: {
   integration: IntegrationApi;
   blueprints: BlueprintApi;
   existing: PortIntegration | undefined;
-  initializePortResources: boolean;
   plan: PortSetupPlan;
   /** Cloud or Azure DevOps Server: the default mapping differs (no cloud-only kinds on Server). */
   deployment: 'cloud' | 'server';
@@ -72,12 +80,12 @@ export async function ensureIntegration(input: {
   } else if (existing.version !== input.version) {
     await integration.patch({ version: input.version });
   }
-  if (!input.initializePortResources || existing?.arePortResourcesInitialized || existing?.createPortResourcesOrigin === 'Empty') return;
+  if (plan.defaults === 'skip') return;
 
   if (existing && !hasConfig(existing.config)) await integration.patchConfig(defaultPortAppConfig(input.deployment));
   const blueprints = defaultBlueprints();
   if (plan.defaults === 'leave') {
-    reporter.info(`Some default blueprints already exist in Port (${plan.foreign.slice(0, 3).join(', ')}${plan.foreign.length > 3 ? ', …' : ''}); leaving the catalog as it is.`);
+    reporter.info(`Some default blueprints already exist in Port (${foreignText(plan)}); leaving the catalog as it is.`);
   } else if (plan.defaults === 'complete') {
     reporter.info(
       `Completing the default blueprints in Port: ${plan.leftPartWay.size} of ${blueprints.length} exist as a run that did not finish creating them left them; creating the other ${blueprints.length - plan.leftPartWay.size} and what they all lack.`,

@@ -10,8 +10,8 @@ import { ParentListings } from '../kinds/parents';
 import { createJqEngine } from '../mapping/jq-engine';
 import { portAppConfigToObject, type ResourceConfig } from '../mapping/app-config';
 import { defaultBlueprints } from '../kinds/defaults';
-import { describeMisfits, misfitKeys } from './mapping-fit';
-import { BlueprintApi } from '../port/blueprints';
+import { describeMisfits, literalBlueprints, misfitKeys } from './mapping-fit';
+import { BlueprintApi, shapeOfDefinition } from '../port/blueprints';
 import { DEFAULT_PORT_RETRY_POLICY, PortClient, type PortRetryPolicy } from '../port/client';
 import { EntityApi } from '../port/entities';
 import { IntegrationApi, requireSelfHosted } from '../port/integration';
@@ -23,7 +23,7 @@ import { registerWebhooks } from '../webhooks/register';
 import type { WebhookReport } from '../webhooks/report';
 import type { EngineConfig } from './engine-config';
 import { AbortedResync } from './aborted-resync';
-import { ensureIntegration, planPortSetup, type PortSetupPlan } from './port-setup';
+import { ensureIntegration, foreignText, planPortSetup, type PortSetupPlan } from './port-setup';
 import { prepareMapping, type PreparedResource } from './prepare-mapping';
 import { OwnedEntities } from './owned-entities';
 import { ProducedEntities } from './produced';
@@ -149,14 +149,14 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
   // Checked before the set-up writes anything: a run that cannot write its mapping must not leave
   // an integration registered with it and marked initialized, failing every run after it.
   const setup = await planPortSetup({ blueprints, existing, initializePortResources: config.initializePortResources });
-  await requireBlueprints(mapping.resources.flatMap((r) => r.resource.port.entity.mappings.map((m) => m.blueprint)), blueprints, setup);
-  await checkMappingFit(mapping.resources.map((r) => r.resource), blueprints, setup, reporter);
+  const resources = mapping.resources.map((r) => r.resource);
+  await requireBlueprints(literalBlueprints(resources), blueprints, setup);
+  await checkMappingFit(resources, blueprints, setup, reporter);
   if (!plan) {
     await ensureIntegration({
       integration: integrationApi,
       blueprints,
       existing,
-      initializePortResources: config.initializePortResources,
       plan: setup,
       deployment: organization.deployment,
       configForNewIntegration: portAppConfigToObject(mapping.config),
@@ -255,7 +255,7 @@ async function syncOnce(config: EngineConfig, deps: RunDependencies, aborted: Ab
   const referencedElsewhere = shard.referencedElsewhere({
     port,
     createMissingRelatedEntities: mapping.config.createMissingRelatedEntities,
-    blueprints: mapping.config.resources.flatMap((r) => r.port.entity.mappings.map((m) => literalBlueprint(m.blueprint))).filter((b): b is string => b !== undefined),
+    blueprints: literalBlueprints(mapping.config.resources),
     relationTargets: (bp) => blueprints.relationTargets(bp),
     reporter,
   });
@@ -375,14 +375,12 @@ function planRows(planCounts: ReadonlyMap<string, PlanCounts>, deletions: Deleti
  * Port lack are warned about, at the mapping's line: the other resources still sync, as in Ocean.
  */
 async function checkMappingFit(resources: readonly ResourceConfig[], blueprints: BlueprintApi, setup: PortSetupPlan, reporter: RunReporter): Promise<void> {
-  const literals = [...new Set(resources.flatMap((r) => r.port.entity.mappings.map((m) => literalBlueprint(m.blueprint))).filter((b): b is string => b !== undefined))];
-  const shapes = new Map(await Promise.all(literals.map(async (b) => [b, await blueprints.shape(b)] as const)));
+  const shapes = new Map(await Promise.all(literalBlueprints(resources).map(async (b) => [b, await blueprints.shape(b)] as const)));
   const defaults = new Map(defaultBlueprints().map((b) => [b.identifier, b]));
   const misfits = misfitKeys(resources, (blueprint) => {
-    const shape = shapes.get(blueprint);
-    if (shape) return { properties: shape.properties, relations: Object.keys(shape.relations) };
     const created = setup.willCreate.has(blueprint) ? defaults.get(blueprint) : undefined;
-    return created && { properties: Object.keys(created.schema.properties), relations: Object.keys(created.relations) };
+    const shape = shapes.get(blueprint) ?? (created && shapeOfDefinition(created));
+    return shape && { properties: shape.properties, relations: Object.keys(shape.relations) };
   });
   const intoDefaults = misfits.filter((m) => setup.willCreate.has(m.blueprint));
   if (intoDefaults.length > 0) {
@@ -395,15 +393,14 @@ async function checkMappingFit(resources: readonly ResourceConfig[], blueprints:
   }
 }
 
-async function requireBlueprints(expressions: string[], blueprints: BlueprintApi, setup: PortSetupPlan): Promise<void> {
-  const literals = [...new Set(expressions.map(literalBlueprint).filter((b): b is string => !!b))];
+async function requireBlueprints(literals: readonly string[], blueprints: BlueprintApi, setup: PortSetupPlan): Promise<void> {
   const present = await Promise.all(literals.map((blueprint) => blueprints.exists(blueprint)));
   const missing = literals.filter((blueprint, i) => !present[i] && !setup.willCreate.has(blueprint));
   if (missing.length === 0) return;
   const listed = `${missing.slice(0, 5).join(', ')}${missing.length > 5 ? `, and ${missing.length - 5} more` : ''}`;
   const advice =
     setup.defaults === 'leave'
-      ? `The default blueprints were not created because some already exist in Port (${setup.foreign.slice(0, 3).join(', ')}${setup.foreign.length > 3 ? ', …' : ''}), as Ocean leaves such a catalog alone. Use a mapping that writes to the blueprints you have (the integration's mapping in Port, or a mapping file), or create the missing ones.`
+      ? `The default blueprints were not created because some already exist in Port (${foreignText(setup)}), as Ocean leaves such a catalog alone. Use a mapping that writes to the blueprints you have (the integration's mapping in Port, or a mapping file), or create the missing ones.`
       : setup.emptyOrigin
         ? "The integration's createPortResourcesOrigin in Port is Empty, so no default blueprints are created: create them, or map to the blueprints you have."
         : 'Create them, or run once with initializePortResources (OCEAN__INITIALIZE_PORT_RESOURCES=true) on an integration Port has not marked initialized, to create the defaults.';
