@@ -314,6 +314,29 @@ describe('a drain that runs out of time', () => {
   });
 });
 
+/**
+ * Sends a work-item event whose Port write is held 3 s and then refused (nothing stored): only a
+ * retry of that request would store it. Resolves once the write has reached Port.
+ */
+async function eventWithHeldWrite(stack: Stack, eventId: string, title: string): Promise<{ identifier: string }> {
+  const { ado, port } = stack.sims;
+  port.injectFault({ method: 'POST', path: '/v1/blueprints/azureDevopsWorkItem/entities/bulk', status: 503, latencyMs: 3000, times: 1 });
+  const project = ado.model.projectList().find((p) => p.state === 'wellFormed')!;
+  const item = ado.model.workItemsOf(project.id)[0]!;
+  ado.mutate.updateWorkItem(item.id, { title });
+  port.clearCalls();
+  expect((await stack.post({ id: eventId, eventType: 'workitem.updated', publisherId: 'tfs', resource: { id: 1, workItemId: item.id }, resourceContainers: { project: { id: project.id } } })).status).toBe(202);
+  await until(() => port.faults().some((f) => f.matched > 0), 'the write reached Port');
+  return { identifier: `${project.id}/${item.id}` };
+}
+
+/** Past the held answer and the client's retry after it, had the request not been aborted: one request, nothing stored. */
+async function expectWriteAborted(stack: Stack, identifier: string, title: string): Promise<void> {
+  await new Promise((r) => setTimeout(r, 3500));
+  expect(stack.sims.port.calls({ path: '/v1/blueprints/azureDevopsWorkItem/entities/bulk' })).toHaveLength(1);
+  expect(stack.sims.port.entity('azureDevopsWorkItem', identifier)?.title).not.toBe(title);
+}
+
 describe('a drain that runs out of time while Port answers a write', () => {
   let stack: Stack;
   beforeAll(async () => {
@@ -322,21 +345,23 @@ describe('a drain that runs out of time while Port answers a write', () => {
   afterAll(async () => stack?.sims.close());
 
   it('aborts the write under way and sends nothing more for the event', async () => {
-    const { ado, port } = stack.sims;
-    // Port holds its answer for 3 s and then refuses (nothing stored): a retry would write it.
-    port.injectFault({ method: 'POST', path: '/v1/blueprints/azureDevopsWorkItem/entities/bulk', status: 503, latencyMs: 3000, times: 1 });
-    const project = ado.model.projectList().find((p) => p.state === 'wellFormed')!;
-    const item = ado.model.workItemsOf(project.id)[0]!;
-    ado.mutate.updateWorkItem(item.id, { title: 'Cut off mid-write' });
-    port.clearCalls();
-    expect((await stack.post({ id: 'cut-write', eventType: 'workitem.updated', publisherId: 'tfs', resource: { id: 1, workItemId: item.id }, resourceContainers: { project: { id: project.id } } })).status).toBe(202);
-    await until(() => port.faults().some((f) => f.matched > 0), 'the write reached Port');
-
+    const { identifier } = await eventWithHeldWrite(stack, 'cut-write', 'Cut off mid-write');
     expect(await stack.receiver.stop()).toEqual({ drained: false });
-    // Past the held answer and any retry after it.
-    await new Promise((r) => setTimeout(r, 3500));
-    expect(port.calls({ path: '/v1/blueprints/azureDevopsWorkItem/entities/bulk' })).toHaveLength(1);
-    expect(port.entity('azureDevopsWorkItem', `${project.id}/${item.id}`)?.title).not.toBe('Cut off mid-write');
+    await expectWriteAborted(stack, identifier, 'Cut off mid-write');
     expect(parsedLogs(stack).find((l) => l.msg.startsWith('event cut off at shutdown'))).toMatchObject({ eventId: 'cut-write' });
+  });
+});
+
+describe('an event that overruns its timeout while Port answers a write', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ ado: { seed: 59 }, syncKinds: ['project', 'work-item'], receiver: { workers: 1, eventTimeoutSeconds: 1, eventAttempts: 1 }, retry: { port: { maxAttempts: 3, baseDelaySeconds: 0.05, maxDelaySeconds: 0.1 } } });
+  });
+  afterAll(async () => stack?.sims.close());
+
+  it('aborts the write under way, so no retry of it races a later attempt', async () => {
+    const { identifier } = await eventWithHeldWrite(stack, 'timed-out-write', 'Timed out mid-write');
+    await expectWriteAborted(stack, identifier, 'Timed out mid-write');
+    await stack.receiver.stop();
   });
 });
