@@ -87,7 +87,7 @@ export async function applyEvent(route: EventRoute, subject: Subject, deps: Appl
   const outcome: ApplyOutcome = { kinds: [...new Set(resources.map((r) => r.kind.kind))], upserted: new Map(), deleted: new Map(), failures: [] };
   const merge = mapping.prepared.config.enableMergeEntity;
   // Cut off once writing, the request under way is aborted and nothing more is sent.
-  const port = deps.entities.withSignal(deps.signal);
+  const port = deps.entities.withRequests({ signal: deps.signal });
   const stopIfCutOff = () => {
     if (deps.signal.aborted) throw new EventAbortedError('the event was cut off after writing part of it');
   };

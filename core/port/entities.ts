@@ -79,17 +79,13 @@ export class EntityApi {
     private readonly options: { merge: boolean; createMissingRelatedEntities: boolean },
   ) {}
 
-  /** The same calls, each request also cancelled by `signal` (a receiver event cut off at shutdown). */
-  withSignal(signal: AbortSignal): EntityApi {
-    return new EntityApi({ metrics: this.port.metrics, request: (request) => this.port.request({ ...request, signal }) }, this.options);
-  }
-
   /**
-   * The same calls, each request (every attempt) also counted in `counter`: a resource's own share
-   * of the run's Port requests, right while other resources write at the same time.
+   * The same calls, each request carrying `extra`: a `signal` that also cancels it (a receiver event
+   * cut off at shutdown), a `counter` that also counts every attempt (a resource's own share of the
+   * run's Port requests, while other resources write at the same time).
    */
-  withCounter(counter: PortRequestCounter): EntityApi {
-    return new EntityApi({ metrics: this.port.metrics, request: (request) => this.port.request({ ...request, counter }) }, this.options);
+  withRequests(extra: { signal?: AbortSignal; counter?: PortRequestCounter }): EntityApi {
+    return new EntityApi({ metrics: this.port.metrics, request: (request) => this.port.request({ ...request, ...extra }) }, this.options);
   }
 
   /**

@@ -80,7 +80,7 @@ export async function syncResource(prepared: PreparedResource, deps: ResourceSyn
   const examples: unknown[] = [];
   const pipeline = new WritePipeline({
     // Counted into the resource's own stats, as the Azure DevOps client above: other resources write at the same time.
-    entities: deps.entities.withCounter(stats.port),
+    entities: deps.entities.withRequests({ counter: stats.port }),
     owned: deps.owned,
     datasource: deps.datasource,
     mode: deps.mode,
