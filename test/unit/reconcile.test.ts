@@ -75,6 +75,24 @@ describe('reconcile', () => {
     ]);
   });
 
+  it('deletes nothing when what a blueprint relates to cannot be read, and says why', async () => {
+    const produced = new ProducedEntities();
+    produced.add('azureDevopsRepository', 'p1/a');
+    produced.addReferences('azureDevopsRepository', { project: 'p1' });
+    const { entities, deleted } = port([
+      { identifier: 'p1/a', blueprint: 'azureDevopsRepository' },
+      { identifier: 'd1', blueprint: 'azureDevopsReleaseDefinition' },
+    ]);
+
+    const report = await reconcile({
+      ...input(entities, produced),
+      relationTargets: () => Promise.reject(new Error('Port answered GET /v1/blueprints/azureDevopsRepository with something other than a blueprint.')),
+    });
+
+    expect(deleted).toEqual([]);
+    expect(report.skipped).toMatch(/could not be listed \(Port answered GET \/v1\/blueprints\/azureDevopsRepository with something other than a blueprint\.\); nothing is deleted/);
+  });
+
   it('counts a held blueprint whole, with samples, and deletes only from the others', async () => {
     // A kinds filter left the work items out: every one of the 200,000 Port holds is "stale" but held.
     const workItems = many('azureDevopsWorkItem', 200_000, 'p1/');
